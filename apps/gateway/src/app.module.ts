@@ -1,0 +1,72 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { CapabilitiesService } from './capabilities/capabilities.service';
+import { Clock } from './common/clock';
+import { DomainErrorFilter } from './common/domain-error.filter';
+import { ConfigController } from './config/config.controller';
+import { AppEnv } from './config/env.schema';
+import { RuntimeConfigEntity } from './config/runtime-config.entity';
+import { RuntimeConfigService } from './config/runtime-config.service';
+import { CapabilityCache, InProcessCapabilityCache } from './connections/capability-cache';
+import { ConnectionManager } from './connections/connection-manager';
+import { dataSourceOptions } from './database/data-source-options';
+import { CheckRecorder } from './health/check-recorder';
+import { HealthCheckService } from './health/health-check.service';
+import { HealthController } from './health/health.controller';
+import { HealthProbe } from './health/health-probe';
+import { loggerOptions } from './logging/logger.options';
+import { ProbesController } from './probes/probes.controller';
+import { McpServerEntity } from './registry/mcp-server.entity';
+import { RegistryController } from './registry/registry.controller';
+import { RegistryService } from './registry/registry.service';
+import { SecretCodec } from './secrets/secret-codec';
+import { ArgumentValidator } from './tools/argument-validator';
+import { ToolExecutionService } from './tools/tool-execution.service';
+import { ToolsController } from './tools/tools.controller';
+
+export interface AppOptions {
+  env: AppEnv;
+  /** The database actually used: DATABASE_URL, or the embedded one's URL. */
+  databaseUrl: string;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ env, databaseUrl }: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(env.values)),
+        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, env.values.DATABASE_POOL_SIZE)),
+        TypeOrmModule.forFeature([McpServerEntity, RuntimeConfigEntity]),
+        TerminusModule,
+      ],
+      controllers: [
+        RegistryController,
+        HealthController,
+        ToolsController,
+        ConfigController,
+        ProbesController,
+      ],
+      providers: [
+        { provide: AppEnv, useValue: env },
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: CapabilityCache, useClass: InProcessCapabilityCache },
+        Clock,
+        SecretCodec,
+        RuntimeConfigService,
+        ConnectionManager,
+        RegistryService,
+        CapabilitiesService,
+        HealthProbe,
+        CheckRecorder,
+        HealthCheckService,
+        ArgumentValidator,
+        ToolExecutionService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,131 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { CapabilitiesView, CapabilityCounts } from '@omni2/contracts';
+import type { Repository } from 'typeorm';
+import { RuntimeConfigService } from '../config/runtime-config.service';
+import {
+  CAPABILITY_TTL_MS,
+  CapabilityCache,
+  type CachedCapabilities,
+} from '../connections/capability-cache';
+import { ConnectionManager } from '../connections/connection-manager';
+import type { McpSession } from '../connections/mcp-session';
+import { McpServerEntity } from '../registry/mcp-server.entity';
+import { RegistryService } from '../registry/registry.service';
+import { upstreamFailure } from '../connections/upstream-failure';
+
+/** Owns the capability cache: what each server offers, and when omni2 last asked. */
+@Injectable()
+export class CapabilitiesService implements OnModuleInit {
+  private readonly log = new Logger('capabilities');
+  private readonly refreshing = new Map<string, Promise<CachedCapabilities>>();
+
+  constructor(
+    private readonly cache: CapabilityCache,
+    private readonly connections: ConnectionManager,
+    private readonly registry: RegistryService,
+    private readonly config: RuntimeConfigService,
+    @InjectRepository(McpServerEntity) private readonly repo: Repository<McpServerEntity>,
+  ) {}
+
+  onModuleInit(): void {
+    // A server announced a changed list: refetch now so the next read is already fresh.
+    this.connections.onListChanged((serverId) => {
+      void this.refreshById(serverId).catch((error: unknown) =>
+        this.log.warn(`refresh after list_changed failed for ${serverId}: ${String(error)}`),
+      );
+    });
+  }
+
+  async view(ref: string): Promise<CapabilitiesView> {
+    const row = await this.registry.find(ref);
+    const cached = await this.forServer(row);
+    return toView(row, cached);
+  }
+
+  /** Cached capabilities, fetched over the live session when missing or expired. */
+  async forServer(row: McpServerEntity): Promise<CachedCapabilities | null> {
+    const cached = await this.cache.get(row.name);
+    if (cached) return cached;
+    if (row.status !== 'active') return null;
+    const timeoutMs = (await this.config.get('health_check')).timeout_seconds * 1_000;
+    try {
+      const { value } = await this.connections.run(this.registry.target(row), timeoutMs, (s) =>
+        this.refresh(row, s, timeoutMs),
+      );
+      return value;
+    } catch (error) {
+      throw upstreamFailure(error, row.protocol, row.name);
+    }
+  }
+
+  /** True when the next check should refetch: never fetched, expired, or announced changed. */
+  async needsRefresh(row: McpServerEntity, session: McpSession): Promise<boolean> {
+    if (session.listsChanged) return true;
+    const cached = await this.cache.get(row.name);
+    return !cached || Date.now() - Date.parse(cached.cached_at) > CAPABILITY_TTL_MS;
+  }
+
+  /** Lists over `session`, caches, and records the counts on the row. Concurrent calls share one fetch. */
+  refresh(
+    row: McpServerEntity,
+    session: McpSession,
+    timeoutMs: number,
+  ): Promise<CachedCapabilities> {
+    const inFlight = this.refreshing.get(row.id);
+    if (inFlight) return inFlight;
+    const work = this.fetchAndStore(row, session, timeoutMs).finally(() =>
+      this.refreshing.delete(row.id),
+    );
+    this.refreshing.set(row.id, work);
+    return work;
+  }
+
+  private async fetchAndStore(
+    row: McpServerEntity,
+    session: McpSession,
+    timeoutMs: number,
+  ): Promise<CachedCapabilities> {
+    const lists = await session.listCapabilities(timeoutMs);
+    const snapshot: CachedCapabilities = { ...lists, cached_at: new Date().toISOString() };
+    await this.cache.set(row.name, snapshot);
+    const counts: CapabilityCounts = {
+      tools: lists.tools.length,
+      prompts: lists.prompts.length,
+      resources: lists.resources.length,
+    };
+    if (!sameCounts(row.capability_counts, counts)) {
+      await this.repo.update({ id: row.id }, { capability_counts: counts });
+      row.capability_counts = counts;
+    }
+    return snapshot;
+  }
+
+  private async refreshById(serverId: string): Promise<void> {
+    const row = await this.repo.findOneBy({ id: serverId });
+    if (!row || row.status !== 'active') return;
+    const timeoutMs = (await this.config.get('health_check')).timeout_seconds * 1_000;
+    await this.connections.run(this.registry.target(row), timeoutMs, (s) =>
+      this.refresh(row, s, timeoutMs),
+    );
+  }
+}
+
+function sameCounts(a: CapabilityCounts | null, b: CapabilityCounts): boolean {
+  return (
+    a !== null && a.tools === b.tools && a.prompts === b.prompts && a.resources === b.resources
+  );
+}
+
+function toView(row: McpServerEntity, cached: CachedCapabilities | null): CapabilitiesView {
+  return {
+    server_id: row.id,
+    name: row.name,
+    tools: cached?.tools ?? [],
+    prompts: cached?.prompts ?? [],
+    resources: cached?.resources ?? [],
+    cached_at: cached?.cached_at ?? null,
+    server_info: cached?.server_info ?? null,
+    protocol_version: cached?.protocol_version ?? null,
+  };
+}

@@ -1,0 +1,27 @@
+import { HttpStatus } from '@nestjs/common';
+import type { ErrorCode } from '@omni2/contracts';
+
+/** Exhaustive: adding a code to contracts without deciding its status fails the type check. */
+export function httpStatusFor(code: ErrorCode): HttpStatus {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+    case 'TOOL_ARGUMENTS_INVALID':
+      return HttpStatus.BAD_REQUEST;
+    case 'SERVER_NOT_FOUND':
+    case 'TOOL_NOT_FOUND':
+    case 'CONFIG_KEY_UNKNOWN':
+    case 'ROUTE_NOT_FOUND':
+      return HttpStatus.NOT_FOUND;
+    case 'SERVER_NAME_TAKEN':
+    case 'SERVER_DISABLED':
+      return HttpStatus.CONFLICT;
+    case 'UPSTREAM_UNAVAILABLE':
+      return HttpStatus.BAD_GATEWAY;
+    case 'UPSTREAM_TIMEOUT':
+      return HttpStatus.GATEWAY_TIMEOUT;
+    case 'CIRCUIT_OPEN':
+      return HttpStatus.SERVICE_UNAVAILABLE;
+    case 'INTERNAL':
+      return HttpStatus.INTERNAL_SERVER_ERROR;
+  }
+}

@@ -1,0 +1,22 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ConfigEntryView } from '@omni2/contracts';
+import { RuntimeConfigService } from './runtime-config.service';
+
+@ApiTags('config')
+@Controller('config')
+export class ConfigController {
+  constructor(private readonly config: RuntimeConfigService) {}
+
+  @Get(':key')
+  @ApiOperation({ summary: 'Read a runtime setting (health_check, circuit_breaker, logging)' })
+  get(@Param('key') key: string): Promise<ConfigEntryView> {
+    return this.config.entry(key);
+  }
+
+  @Put(':key')
+  @ApiOperation({ summary: 'Replace a runtime setting; applied without restart' })
+  put(@Param('key') key: string, @Body() body: unknown): Promise<ConfigEntryView> {
+    return this.config.put(key, body);
+  }
+}

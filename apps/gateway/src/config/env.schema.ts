@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+const optionalNonEmpty = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const listOf = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+/** Process environment (SPEC §8), validated once at boot; `.env.example` mirrors it. */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    DATABASE_URL: optionalNonEmpty.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+        .optional(),
+    ),
+    REDIS_URL: optionalNonEmpty.pipe(
+      z
+        .string()
+        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+        .optional(),
+    ),
+    OMNI2_DATA_DIR: z.string().default('./data'),
+    OMNI2_ENCRYPTION_KEY: optionalNonEmpty,
+    JWT_SECRET: optionalNonEmpty,
+    OMNI2_ADMIN_USER: z.string().default('admin'),
+    OMNI2_ADMIN_PASSWORD: optionalNonEmpty,
+    OMNI2_STDIO_ALLOWLIST: listOf,
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const key of ['DATABASE_URL', 'JWT_SECRET', 'OMNI2_ENCRYPTION_KEY'] as const) {
+      if (env[key] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'is required when NODE_ENV=production',
+        });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment and reports every bad key at once, not just the first. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new EnvValidationError(problems);
+}
+
+/** Injectable holder of the validated environment. */
+export class AppEnv {
+  constructor(readonly values: Env) {}
+
+  get embeddedDatabase(): boolean {
+    return this.values.DATABASE_URL === undefined;
+  }
+}

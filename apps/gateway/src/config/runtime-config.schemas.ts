@@ -1,0 +1,67 @@
+import {
+  LOG_LEVELS,
+  RUNTIME_DEFAULTS,
+  type RuntimeConfigKey,
+  type RuntimeSettings,
+} from '@omni2/contracts';
+import { z } from 'zod';
+
+const seconds = (max: number) => z.number().int().min(1).max(max);
+
+const healthCheck = z
+  .object({
+    interval_seconds: seconds(86_400),
+    unhealthy_interval_seconds: seconds(86_400),
+    timeout_seconds: seconds(600),
+    concurrency: z.number().int().min(1).max(1_000),
+  })
+  .strict();
+
+const circuitBreaker = z
+  .object({
+    enabled: z.boolean(),
+    failure_threshold: z.number().int().min(1).max(1_000),
+    timeout_seconds: seconds(86_400),
+    backoff_multiplier: z.number().min(1).max(10),
+    max_timeout_seconds: seconds(7 * 86_400),
+    half_open_max_calls: z.number().int().min(1).max(100),
+    max_failure_cycles: z.number().int().min(1).max(1_000),
+    auto_disable_enabled: z.boolean(),
+    disable_after_minutes: z.number().int().min(1).max(525_600),
+  })
+  .strict()
+  .refine((v) => v.max_timeout_seconds >= v.timeout_seconds, {
+    path: ['max_timeout_seconds'],
+    message: 'must be at least timeout_seconds',
+  });
+
+const logging = z
+  .object({
+    level: z.enum(LOG_LEVELS),
+    component_names: z.array(z.string().min(1).max(64)).max(100),
+  })
+  .strict();
+
+export const RUNTIME_SCHEMAS: { [K in RuntimeConfigKey]: z.ZodType<RuntimeSettings[K]> } = {
+  health_check: healthCheck,
+  circuit_breaker: circuitBreaker,
+  logging,
+};
+
+/**
+ * A stored value may predate a newly added field, or be hand-edited badly. Missing fields take
+ * their defaults; an invalid stored value falls back to the defaults rather than stopping checks.
+ */
+export function readStoredSetting<K extends RuntimeConfigKey>(
+  key: K,
+  stored: unknown,
+): { value: RuntimeSettings[K]; valid: boolean } {
+  const merged =
+    typeof stored === 'object' && stored !== null
+      ? { ...RUNTIME_DEFAULTS[key], ...stored }
+      : RUNTIME_DEFAULTS[key];
+  const parsed = RUNTIME_SCHEMAS[key].safeParse(merged);
+  return parsed.success
+    ? { value: parsed.data, valid: true }
+    : { value: RUNTIME_DEFAULTS[key], valid: false };
+}

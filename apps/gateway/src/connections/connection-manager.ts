@@ -1,0 +1,120 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { ConnectionTarget } from './connection-target';
+import { fingerprint } from './connection-target';
+import { isSessionExpired } from './error-classifier';
+import { McpSession } from './mcp-session';
+
+interface Entry {
+  fingerprint: string;
+  session: Promise<McpSession>;
+}
+
+export interface SessionRun<T> {
+  value: T;
+  session: McpSession;
+}
+
+/**
+ * Keeps one live MCP session per server and reuses it for every check and tool call; a new
+ * session is opened only when there is none, the old one closed or expired, or the server's
+ * connection settings changed.
+ */
+@Injectable()
+export class ConnectionManager implements OnApplicationShutdown {
+  private readonly log = new Logger('connections');
+  private readonly entries = new Map<string, Entry>();
+  private readonly listChangedListeners: ((serverId: string) => void)[] = [];
+
+  onListChanged(listener: (serverId: string) => void): void {
+    this.listChangedListeners.push(listener);
+  }
+
+  /**
+   * Runs `op` on the server's session. A session the server has forgotten (HTTP 404) or a
+   * stdio process that has exited is replaced once and `op` retried; other errors propagate.
+   */
+  async run<T>(
+    target: ConnectionTarget,
+    timeoutMs: number,
+    op: (session: McpSession) => Promise<T>,
+  ): Promise<SessionRun<T>> {
+    const session = await this.acquire(target, timeoutMs);
+    try {
+      return { value: await op(session), session };
+    } catch (error) {
+      if (!isSessionExpired(error) && session.isOpen) throw error;
+      this.log.debug(`session to ${target.name} expired or closed; reconnecting`);
+      await this.drop(target.id, session);
+      const fresh = await this.acquire(target, timeoutMs);
+      return { value: await op(fresh), session: fresh };
+    }
+  }
+
+  /** Closes the server's session (server edited, disabled or deleted). */
+  async drop(serverId: string, only?: McpSession): Promise<void> {
+    const entry = this.entries.get(serverId);
+    if (!entry) return;
+    const session = await entry.session.catch(() => null);
+    if (only && session !== only) return;
+    if (this.entries.get(serverId) === entry) this.entries.delete(serverId);
+    await session?.close();
+  }
+
+  openSessions(): number {
+    return this.entries.size;
+  }
+
+  has(serverId: string): boolean {
+    return this.entries.has(serverId);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const all = [...this.entries.keys()];
+    await Promise.all(all.map((id) => this.drop(id)));
+  }
+
+  private async acquire(target: ConnectionTarget, timeoutMs: number): Promise<McpSession> {
+    const wanted = fingerprint(target);
+    const existing = this.entries.get(target.id);
+    if (existing && existing.fingerprint === wanted) {
+      const session = await existing.session.catch(() => null);
+      if (session?.isOpen) return session;
+      if (this.entries.get(target.id) === existing) this.entries.delete(target.id);
+    } else if (existing) {
+      await this.drop(target.id);
+    }
+    return this.connect(target, wanted, timeoutMs);
+  }
+
+  private connect(
+    target: ConnectionTarget,
+    wanted: string,
+    timeoutMs: number,
+  ): Promise<McpSession> {
+    // Concurrent callers share one connection attempt instead of opening several sessions.
+    const current = this.entries.get(target.id);
+    if (current && current.fingerprint === wanted) return current.session;
+    const session = McpSession.open(target, timeoutMs, {
+      onClosed: (closed) => {
+        const entry = this.entries.get(target.id);
+        if (entry && closed.fingerprint === entry.fingerprint) {
+          // The session promise is rejected when the connect itself failed: nothing to remove.
+          entry.session.then(
+            (s) => {
+              if (s === closed && this.entries.get(target.id) === entry)
+                this.entries.delete(target.id);
+            },
+            () => undefined,
+          );
+        }
+      },
+      onListChanged: () => this.listChangedListeners.forEach((l) => l(target.id)),
+    });
+    const entry: Entry = { fingerprint: wanted, session };
+    this.entries.set(target.id, entry);
+    session.catch(() => {
+      if (this.entries.get(target.id) === entry) this.entries.delete(target.id);
+    });
+    return session;
+  }
+}

@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import type { Protocol } from '@omni2/contracts';
+
+/** Everything needed to open a session to one upstream server, with secrets already opened. */
+export interface ConnectionTarget {
+  id: string;
+  name: string;
+  protocol: Protocol;
+  url: string | null;
+  command: string | null;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * A digest of the connection-relevant settings. A live session whose fingerprint differs from
+ * the row's is stale (edited through the API or directly in the database) and is replaced.
+ */
+export function fingerprint(target: ConnectionTarget): string {
+  const material = JSON.stringify([
+    target.protocol,
+    target.url,
+    target.command,
+    target.args,
+    Object.entries(target.env).sort(),
+    target.cwd,
+    Object.entries(target.headers).sort(),
+  ]);
+  return createHash('sha256').update(material).digest('base64url');
+}

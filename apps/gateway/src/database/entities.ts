@@ -1,0 +1,4 @@
+import { RuntimeConfigEntity } from '../config/runtime-config.entity';
+import { McpServerEntity } from '../registry/mcp-server.entity';
+
+export const ENTITIES = [McpServerEntity, RuntimeConfigEntity];

@@ -1,0 +1,45 @@
+import { Client } from 'pg';
+import { createEmptyDatabase, type TestDatabase } from '../../test/support/test-database';
+import { runMigrations } from './run-migrations';
+
+describe('migrations behind the advisory lock', () => {
+  let db: TestDatabase;
+
+  beforeEach(async () => {
+    db = await createEmptyDatabase();
+  });
+
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it('applies each migration exactly once when three replicas start together', async () => {
+    const results = await Promise.all([
+      runMigrations(db.url),
+      runMigrations(db.url),
+      runMigrations(db.url),
+    ]);
+    const applied = results.flat();
+    expect(applied).toEqual(['InitialSchema1763800000000']);
+
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const rows = await client.query('SELECT name FROM omni2.schema_migrations');
+      expect(rows.rowCount).toBe(1);
+      const config = await client.query('SELECT key FROM omni2.omni2_config ORDER BY key');
+      expect(config.rows.map((r: { key: string }) => r.key)).toEqual([
+        'circuit_breaker',
+        'health_check',
+        'logging',
+      ]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('is a no-op on an up-to-date database', async () => {
+    await runMigrations(db.url);
+    await expect(runMigrations(db.url)).resolves.toEqual([]);
+  });
+});

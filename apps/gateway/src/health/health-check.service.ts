@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import type { BulkHealthCheckResult, HealthCheckResult } from '@omni2/contracts';
+import { DomainError } from '../common/domain-error';
+import { mapWithConcurrency } from '../common/concurrency';
+import { RuntimeConfigService } from '../config/runtime-config.service';
+import type { McpServerEntity } from '../registry/mcp-server.entity';
+import { RegistryService } from '../registry/registry.service';
+import { CheckRecorder } from './check-recorder';
+import { HealthProbe } from './health-probe';
+
+/** On-demand checks: the same probe and recorder the scheduled loop uses, run now. */
+@Injectable()
+export class HealthCheckService {
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly probe: HealthProbe,
+    private readonly recorder: CheckRecorder,
+    private readonly config: RuntimeConfigService,
+  ) {}
+
+  /** Checks one server now. `reload` closes the session first and refetches capabilities. */
+  async check(ref: string, reload = false): Promise<HealthCheckResult> {
+    const row = await this.registry.find(ref);
+    if (row.status !== 'active') {
+      throw new DomainError(
+        'SERVER_DISABLED',
+        `status: server "${row.name}" is disabled (${row.disabled_reason ?? 'manual'}); enable it to check`,
+      );
+    }
+    const timeoutMs = (await this.config.get('health_check')).timeout_seconds * 1_000;
+    return this.run(row, timeoutMs, reload);
+  }
+
+  async checkAll(): Promise<BulkHealthCheckResult> {
+    const settings = await this.config.get('health_check');
+    const rows = await this.registry.activeServers();
+    const results = await mapWithConcurrency(rows, settings.concurrency, (row) =>
+      this.run(row, settings.timeout_seconds * 1_000, false),
+    );
+    const healthy = results.filter((r) => r.ok).length;
+    return { checked: results.length, healthy, failed: results.length - healthy, results };
+  }
+
+  private async run(
+    row: McpServerEntity,
+    timeoutMs: number,
+    reload: boolean,
+  ): Promise<HealthCheckResult> {
+    const outcome = await this.probe.probe(row, timeoutMs, reload);
+    const at = new Date();
+    const saved = (await this.recorder.record(row.id, outcome, at)) ?? row;
+    return {
+      server_id: row.id,
+      name: row.name,
+      ok: outcome.ok,
+      response_time_ms: outcome.ok ? outcome.responseTimeMs : null,
+      error: outcome.ok ? null : outcome.error,
+      error_kind: outcome.ok ? null : outcome.errorKind,
+      probe: outcome.probe,
+      checked_at: at.toISOString(),
+      health_status: saved.health_status,
+      consecutive_failures: saved.consecutive_failures,
+    };
+  }
+}

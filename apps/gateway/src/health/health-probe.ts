@@ -1,0 +1,55 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ErrorKind, ProbeMethod } from '@omni2/contracts';
+import { CapabilitiesService } from '../capabilities/capabilities.service';
+import { ConnectionManager } from '../connections/connection-manager';
+import { classifyError } from '../connections/error-classifier';
+import type { McpServerEntity } from '../registry/mcp-server.entity';
+import { RegistryService } from '../registry/registry.service';
+
+export type ProbeOutcome =
+  | { ok: true; responseTimeMs: number; probe: ProbeMethod }
+  | { ok: false; errorKind: ErrorKind; error: string; probe: ProbeMethod };
+
+/**
+ * The MCP side of a health check (SPEC §2): reuse the live session (connecting only when there
+ * is none), ping with the method-not-found fallback, and refresh capabilities when they changed
+ * or expired. Never throws: every failure becomes an outcome with its kind.
+ */
+@Injectable()
+export class HealthProbe {
+  private readonly log = new Logger('health');
+
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly registry: RegistryService,
+    private readonly capabilities: CapabilitiesService,
+  ) {}
+
+  async probe(row: McpServerEntity, timeoutMs: number, fresh = false): Promise<ProbeOutcome> {
+    const target = this.registry.target(row);
+    if (fresh) await this.connections.drop(row.id);
+    try {
+      const { value, session } = await this.connections.run(target, timeoutMs, async (s) => {
+        const started = performance.now();
+        const probe = await s.ping(timeoutMs);
+        return { probe, responseTimeMs: round(performance.now() - started) };
+      });
+      if (fresh || (await this.capabilities.needsRefresh(row, session))) {
+        // A failed refresh does not make a server that answered ping unhealthy.
+        await this.capabilities
+          .refresh(row, session, timeoutMs)
+          .catch((error: unknown) =>
+            this.log.warn(`capability refresh failed for ${row.name}: ${String(error)}`),
+          );
+      }
+      return { ok: true, ...value };
+    } catch (error) {
+      const { kind, message } = classifyError(error, row.protocol);
+      return { ok: false, errorKind: kind, error: message, probe: 'none' };
+    }
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,24 @@
+import { HEALTH_STATUSES, PROTOCOLS, SERVER_STATUSES } from '@omni2/contracts';
+import { z } from 'zod';
+import { parseOrThrow } from '../common/zod-body';
+
+const listQuerySchema = z
+  .object({
+    status: z.enum(SERVER_STATUSES).optional(),
+    health_status: z
+      .string()
+      .transform((v) => v.split(',').filter(Boolean))
+      .pipe(z.array(z.enum(HEALTH_STATUSES)))
+      .optional(),
+    protocol: z.enum(PROTOCOLS).optional(),
+    q: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).default(10_000),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+export type ListQuery = z.infer<typeof listQuerySchema>;
+
+export function parseListQuery(raw: Record<string, unknown>): ListQuery {
+  return parseOrThrow(listQuerySchema, raw);
+}

@@ -1,0 +1,68 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { McpServerList, McpServerView } from '@omni2/contracts';
+import { z } from 'zod';
+import { RegistryService } from './registry.service';
+import { createServerSchema, updateServerSchema } from './server-input.schema';
+
+const asOpenApi = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>;
+
+@ApiTags('servers')
+@Controller('mcp/servers')
+export class RegistryController {
+  constructor(private readonly registry: RegistryService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List registered MCP servers' })
+  @ApiQuery({ name: 'status', required: false, enum: ['active', 'inactive'] })
+  @ApiQuery({ name: 'health_status', required: false, description: 'comma-separated' })
+  @ApiQuery({ name: 'protocol', required: false })
+  @ApiQuery({ name: 'q', required: false, description: 'search name, description, URL' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'offset', required: false })
+  list(@Query() query: Record<string, unknown>): Promise<McpServerList> {
+    return this.registry.list(query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Register an MCP server' })
+  @ApiBody({ schema: asOpenApi(createServerSchema) })
+  create(@Body() body: unknown): Promise<McpServerView> {
+    return this.registry.create(body);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One server, by id or name' })
+  get(@Param('id') id: string): Promise<McpServerView> {
+    return this.registry.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Edit a server; connection changes reconnect and check at once' })
+  @ApiBody({ schema: asOpenApi(updateServerSchema) })
+  update(@Param('id') id: string, @Body() body: unknown): Promise<McpServerView> {
+    return this.registry.update(id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a server and close its session' })
+  remove(@Param('id') id: string): Promise<void> {
+    return this.registry.remove(id);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Enable: clears counters and schedules a check now' })
+  enable(@Param('id') id: string): Promise<McpServerView> {
+    return this.registry.setEnabled(id, true);
+  }
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disable: stops checks and closes the session' })
+  disable(@Param('id') id: string): Promise<McpServerView> {
+    return this.registry.setEnabled(id, false);
+  }
+}

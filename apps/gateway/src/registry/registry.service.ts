@@ -1,0 +1,241 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  deriveHealthStatus,
+  type McpServerList,
+  type McpServerView,
+  type Protocol,
+  type ServerStatus,
+} from '@omni2/contracts';
+import { QueryFailedError, type Repository } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { parseOrThrow } from '../common/zod-body';
+import { authHeaders } from '../connections/auth-headers';
+import { CapabilityCache } from '../connections/capability-cache';
+import { ConnectionManager } from '../connections/connection-manager';
+import type { ConnectionTarget } from '../connections/connection-target';
+import { SecretCodec } from '../secrets/secret-codec';
+import { McpServerEntity } from './mcp-server.entity';
+import {
+  createServerSchema,
+  definitionFromCreate,
+  serverDefinitionSchema,
+  updateServerSchema,
+  type ServerDefinition,
+  type UpdateServerInput,
+} from './server-input.schema';
+import { toServerView } from './server-view';
+import { type ListQuery, parseListQuery } from './list-query';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** mcp_servers CRUD. Live fields are never written here except to reset them on enable. */
+@Injectable()
+export class RegistryService {
+  constructor(
+    @InjectRepository(McpServerEntity) private readonly repo: Repository<McpServerEntity>,
+    private readonly codec: SecretCodec,
+    private readonly connections: ConnectionManager,
+    private readonly capabilities: CapabilityCache,
+  ) {}
+
+  async list(rawQuery: Record<string, unknown>): Promise<McpServerList> {
+    const query = parseListQuery(rawQuery);
+    const qb = this.repo.createQueryBuilder('s');
+    this.applyFilters(qb, query);
+    qb.orderBy('s.name', 'ASC').skip(query.offset).take(query.limit);
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map((r) => this.view(r)), total };
+  }
+
+  async get(ref: string): Promise<McpServerView> {
+    return this.view(await this.find(ref));
+  }
+
+  activeServers(): Promise<McpServerEntity[]> {
+    return this.repo.find({ where: { status: 'active' }, order: { name: 'ASC' } });
+  }
+
+  /** Finds by id (UUID) or by name; 404 otherwise. */
+  async find(ref: string): Promise<McpServerEntity> {
+    const row = UUID.test(ref)
+      ? await this.repo.findOneBy({ id: ref })
+      : await this.repo.findOneBy({ name: ref });
+    if (!row) throw new DomainError('SERVER_NOT_FOUND', `id: no MCP server "${ref}"`);
+    return row;
+  }
+
+  async create(body: unknown): Promise<McpServerView> {
+    const input = parseOrThrow(createServerSchema, body);
+    const def = parseOrThrow(serverDefinitionSchema, definitionFromCreate(input));
+    const row = this.repo.create({
+      ...this.persistable(def),
+      disabled_reason: def.status === 'inactive' ? 'manual' : null,
+      health_status: def.status === 'inactive' ? 'disabled' : 'unknown',
+      next_check_at: def.status === 'active' ? new Date() : null,
+    });
+    const saved = await this.saveUnique(row, def.name);
+    return this.view(await this.find(saved.id));
+  }
+
+  async update(ref: string, body: unknown): Promise<McpServerView> {
+    const patch = parseOrThrow(updateServerSchema, body);
+    const row = await this.find(ref);
+    const def = parseOrThrow(serverDefinitionSchema, this.merge(row, patch));
+    const previousName = row.name;
+    const statusChanged = def.status !== row.status;
+    Object.assign(row, this.persistable(def));
+    if (statusChanged) this.applyStatus(row, def.status);
+    // An edited server is checked at once (SPEC §1), on a fresh session if its settings changed.
+    if (row.status === 'active') row.next_check_at = new Date();
+    await this.saveUnique(row, def.name);
+    await this.connections.drop(row.id);
+    if (previousName !== row.name) await this.capabilities.delete(previousName);
+    return this.view(await this.find(row.id));
+  }
+
+  async remove(ref: string): Promise<void> {
+    const row = await this.find(ref);
+    await this.repo.delete({ id: row.id });
+    await this.connections.drop(row.id);
+    await this.capabilities.delete(row.name);
+  }
+
+  async setEnabled(ref: string, enabled: boolean): Promise<McpServerView> {
+    const row = await this.find(ref);
+    this.applyStatus(row, enabled ? 'active' : 'inactive');
+    await this.repo.save(row);
+    if (!enabled) await this.connections.drop(row.id);
+    return this.view(await this.find(row.id));
+  }
+
+  /** What the connection layer needs, with secrets opened. Never leaves the process. */
+  target(row: McpServerEntity): ConnectionTarget {
+    const env = this.codec.open(row.env) ?? {};
+    return {
+      id: row.id,
+      name: row.name,
+      protocol: row.protocol,
+      url: row.url,
+      command: row.command,
+      args: row.args,
+      env: Object.fromEntries(
+        Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      ),
+      cwd: row.cwd,
+      headers: authHeaders(row.auth_type, this.codec.open(row.auth_config)),
+    };
+  }
+
+  view(row: McpServerEntity): McpServerView {
+    const envNames = Object.keys(this.codec.open(row.env) ?? {});
+    return toServerView(row, envNames);
+  }
+
+  private applyStatus(row: McpServerEntity, status: ServerStatus): void {
+    row.status = status;
+    if (status === 'inactive') {
+      row.disabled_reason = 'manual';
+      row.next_check_at = null;
+    } else {
+      // Enabling starts over: counters cleared, circuit closed, checked at once.
+      row.disabled_reason = null;
+      row.circuit_state = 'closed';
+      row.consecutive_failures = 0;
+      row.failure_cycles = 0;
+      row.next_check_at = new Date();
+    }
+    row.health_status = deriveHealthStatus(row);
+  }
+
+  private merge(row: McpServerEntity, patch: UpdateServerInput): unknown {
+    const current: ServerDefinition = {
+      name: row.name,
+      description: row.description,
+      protocol: row.protocol,
+      url: row.url,
+      command: row.command,
+      args: row.args,
+      env: (this.codec.open(row.env) ?? {}) as Record<string, string>,
+      cwd: row.cwd,
+      timeout_seconds: row.timeout_seconds,
+      auth_type: row.auth_type,
+      auth_config: this.codec.open(row.auth_config),
+      status: row.status,
+    };
+    const merged = { ...current, ...patch };
+    // Switching transport family clears the other family's settings unless they were sent.
+    if (patch.protocol && family(patch.protocol) !== family(row.protocol)) {
+      if (family(patch.protocol) === 'stdio') {
+        if (!('url' in patch)) merged.url = null;
+        if (!('auth_type' in patch)) merged.auth_type = 'none';
+        if (!('auth_config' in patch)) merged.auth_config = null;
+      } else {
+        if (!('command' in patch)) merged.command = null;
+        if (!('args' in patch)) merged.args = [];
+        if (!('env' in patch)) merged.env = {};
+        if (!('cwd' in patch)) merged.cwd = null;
+      }
+    }
+    // A new auth type needs new credentials; the old ones are never carried over.
+    if (patch.auth_type && patch.auth_type !== row.auth_type && !('auth_config' in patch)) {
+      merged.auth_config = null;
+    }
+    return merged;
+  }
+
+  private persistable(def: ServerDefinition): Partial<McpServerEntity> {
+    return {
+      name: def.name,
+      description: def.description,
+      protocol: def.protocol,
+      url: def.url,
+      command: def.command,
+      args: def.args,
+      env: this.codec.seal(def.env),
+      cwd: def.cwd,
+      timeout_seconds: def.timeout_seconds,
+      auth_type: def.auth_type,
+      auth_config: def.auth_type === 'none' ? null : this.codec.seal(def.auth_config),
+      status: def.status,
+    };
+  }
+
+  private async saveUnique(row: McpServerEntity, name: string): Promise<McpServerEntity> {
+    try {
+      return await this.repo.save(row);
+    } catch (error) {
+      if (
+        error instanceof QueryFailedError &&
+        (error.driverError as { code?: string }).code === '23505'
+      ) {
+        throw new DomainError(
+          'SERVER_NAME_TAKEN',
+          `name: a server named "${name}" already exists`,
+          [{ field: 'name', message: `a server named "${name}" already exists` }],
+        );
+      }
+      throw error;
+    }
+  }
+
+  private applyFilters(
+    qb: ReturnType<Repository<McpServerEntity>['createQueryBuilder']>,
+    query: ListQuery,
+  ): void {
+    if (query.status) qb.andWhere('s.status = :status', { status: query.status });
+    if (query.health_status) {
+      qb.andWhere('s.health_status IN (:...health)', { health: query.health_status });
+    }
+    if (query.protocol) qb.andWhere('s.protocol = :protocol', { protocol: query.protocol });
+    if (query.q) {
+      qb.andWhere('(s.name ILIKE :q OR s.description ILIKE :q OR s.url ILIKE :q)', {
+        q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      });
+    }
+  }
+}
+
+function family(protocol: Protocol): 'stdio' | 'network' {
+  return protocol === 'stdio' ? 'stdio' : 'network';
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolExecutionResult } from '@omni2/contracts';
+import { z } from 'zod';
+import { CapabilitiesService } from '../capabilities/capabilities.service';
+import { DomainError } from '../common/domain-error';
+import { parseOrThrow } from '../common/zod-body';
+import { ConnectionManager } from '../connections/connection-manager';
+import { upstreamFailure } from '../connections/upstream-failure';
+import { RegistryService } from '../registry/registry.service';
+import { ArgumentValidator } from './argument-validator';
+
+const executeBodySchema = z
+  .object({ arguments: z.record(z.string(), z.unknown()).default({}) })
+  .strict();
+
+/** Runs one tool on one server for an operator, through the server's live session. */
+@Injectable()
+export class ToolExecutionService {
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly capabilities: CapabilitiesService,
+    private readonly connections: ConnectionManager,
+    private readonly validator: ArgumentValidator,
+  ) {}
+
+  async execute(ref: string, toolName: string, body: unknown): Promise<ToolExecutionResult> {
+    const { arguments: args } = parseOrThrow(executeBodySchema, body ?? {});
+    const row = await this.registry.find(ref);
+    if (row.status !== 'active') {
+      throw new DomainError(
+        'SERVER_DISABLED',
+        `status: server "${row.name}" is disabled; enable it to run tools`,
+      );
+    }
+    const caps = await this.capabilities.forServer(row);
+    const tool = caps?.tools.find((t) => t.name === toolName);
+    if (!tool) {
+      throw new DomainError('TOOL_NOT_FOUND', `tool: "${row.name}" has no tool "${toolName}"`);
+    }
+    const problems = this.validator.validate(tool.input_schema, args);
+    if (problems.length > 0) {
+      throw new DomainError(
+        'TOOL_ARGUMENTS_INVALID',
+        problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+        problems,
+      );
+    }
+    const timeoutMs = row.timeout_seconds * 1_000;
+    const started = performance.now();
+    try {
+      const { value } = await this.connections.run(this.registry.target(row), timeoutMs, (s) =>
+        s.callTool(toolName, args, timeoutMs),
+      );
+      return {
+        server_id: row.id,
+        tool: toolName,
+        is_error: value.isError === true,
+        content: value.content,
+        structured_content: value.structuredContent ?? null,
+        duration_ms: elapsed(started),
+      };
+    } catch (error) {
+      // A JSON-RPC error from the tool is the tool's answer, not an omni2 failure.
+      if (error instanceof McpError && error.code !== -32001 && error.code !== -32000) {
+        return {
+          server_id: row.id,
+          tool: toolName,
+          is_error: true,
+          content: [{ type: 'text', text: error.message }],
+          structured_content: null,
+          duration_ms: elapsed(started),
+          error: { code: error.code, message: error.message },
+        };
+      }
+      throw upstreamFailure(error, row.protocol, row.name);
+    }
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}

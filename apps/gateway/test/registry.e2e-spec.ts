@@ -1,0 +1,230 @@
+import { startTestApp, type TestApp } from './support/test-app';
+
+const valid = {
+  name: 'alpha',
+  protocol: 'streamable_http',
+  url: 'http://127.0.0.1:9/mcp',
+};
+
+describe('registry REST (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const count = async () => (await t.api('GET', '/api/v1/mcp/servers')).body.total as number;
+
+  it('registers a server and returns the view with secrets redacted', async () => {
+    const res = await t.api('POST', '/api/v1/mcp/servers', {
+      ...valid,
+      description: 'first',
+      auth_type: 'bearer',
+      auth_config: { token: 'tok-123' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      name: 'alpha',
+      protocol: 'streamable_http',
+      status: 'active',
+      health_status: 'unknown',
+      circuit_state: 'closed',
+      auth_type: 'bearer',
+      auth_config: '***',
+      consecutive_failures: 0,
+    });
+    expect(res.body.next_check_at).not.toBeNull();
+    expect(res.text).not.toContain('tok-123');
+  });
+
+  it.each([
+    ['name', { ...valid, name: 'Bad Name' }],
+    ['name', { ...valid, name: undefined }],
+    ['protocol', { ...valid, protocol: 'ftp' }],
+    ['url', { ...valid, url: 'not a url' }],
+    ['url', { ...valid, url: 'ftp://host/x' }],
+    ['url', { ...valid, url: undefined }],
+    ['command', { name: 'x1', protocol: 'stdio' }],
+    ['command', { ...valid, command: 'node' }],
+    ['timeout_seconds', { ...valid, timeout_seconds: 0 }],
+    ['auth_type', { ...valid, auth_type: 'oauth' }],
+    ['auth_config', { ...valid, auth_type: 'bearer' }],
+    ['auth_config.token', { ...valid, auth_type: 'bearer', auth_config: {} }],
+    [
+      'auth_config.headers.bad header',
+      { ...valid, auth_type: 'headers', auth_config: { headers: { 'bad header': 'x' } } },
+    ],
+    ['auth_config', { ...valid, auth_type: 'none', auth_config: { token: 'x' } }],
+    [
+      'auth_type',
+      {
+        name: 'x2',
+        protocol: 'stdio',
+        command: 'node',
+        auth_type: 'bearer',
+        auth_config: { token: 'x' },
+      },
+    ],
+    ['env.BAD-NAME', { name: 'x3', protocol: 'stdio', command: 'node', env: { 'BAD-NAME': 'x' } }],
+    ['colour', { ...valid, colour: 'blue' }],
+  ])('rejects bad input naming the field %s, keeping nothing', async (field, body) => {
+    const before = await count();
+    const res = await t.api('POST', '/api/v1/mcp/servers', body);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(res.body.message).toContain(field);
+    expect(await count()).toBe(before);
+  });
+
+  it('answers 409 for a duplicate name', async () => {
+    const res = await t.api('POST', '/api/v1/mcp/servers', valid);
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'SERVER_NAME_TAKEN' });
+    expect(res.body.message).toContain('name');
+  });
+
+  it('finds a server by id and by name; 404 otherwise', async () => {
+    const byName = await t.api('GET', '/api/v1/mcp/servers/alpha');
+    expect(byName.status).toBe(200);
+    const byId = await t.api('GET', `/api/v1/mcp/servers/${byName.body.id}`);
+    expect(byId.body.name).toBe('alpha');
+    const missing = await t.api('GET', '/api/v1/mcp/servers/00000000-0000-4000-8000-000000000000');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('SERVER_NOT_FOUND');
+    expect((await t.api('GET', '/api/v1/mcp/servers/no-such')).status).toBe(404);
+  });
+
+  it('edits a server, validating the merged result and keeping the row on failure', async () => {
+    const ok = await t.api('PATCH', '/api/v1/mcp/servers/alpha', {
+      url: 'https://example.test/mcp',
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.url).toBe('https://example.test/mcp');
+    expect(ok.body.auth_config).toBe('***');
+
+    const bad = await t.api('PATCH', '/api/v1/mcp/servers/alpha', {
+      url: 'nope',
+      timeout_seconds: 5,
+    });
+    expect(bad.status).toBe(400);
+    const after = await t.api('GET', '/api/v1/mcp/servers/alpha');
+    expect(after.body.url).toBe('https://example.test/mcp');
+    expect(after.body.timeout_seconds).toBe(30);
+
+    const newType = await t.api('PATCH', '/api/v1/mcp/servers/alpha', { auth_type: 'basic' });
+    expect(newType.status).toBe(400);
+    expect(newType.body.errors[0].field).toBe('auth_config');
+  });
+
+  it('switching to stdio clears the network settings', async () => {
+    const res = await t.api('PATCH', '/api/v1/mcp/servers/alpha', {
+      protocol: 'stdio',
+      command: 'node',
+      args: ['server.js'],
+      env: { API_TOKEN: 'env-secret-999' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      protocol: 'stdio',
+      url: null,
+      command: 'node',
+      auth_type: 'none',
+      auth_config: null,
+      env: { API_TOKEN: '***' },
+    });
+    expect(res.text).not.toContain('env-secret-999');
+  });
+
+  it('disables and enables, and refuses a check while disabled', async () => {
+    const off = await t.api('POST', '/api/v1/mcp/servers/alpha/disable');
+    expect(off.body).toMatchObject({
+      status: 'inactive',
+      disabled_reason: 'manual',
+      health_status: 'disabled',
+      next_check_at: null,
+    });
+    const check = await t.api('POST', '/api/v1/mcp/servers/alpha/health-check');
+    expect(check.status).toBe(409);
+    expect(check.body.code).toBe('SERVER_DISABLED');
+    const on = await t.api('POST', '/api/v1/mcp/servers/alpha/enable');
+    expect(on.body).toMatchObject({
+      status: 'active',
+      disabled_reason: null,
+      consecutive_failures: 0,
+    });
+    expect(on.body.next_check_at).not.toBeNull();
+  });
+
+  it('filters the list and validates the filters', async () => {
+    await t.api('POST', '/api/v1/mcp/servers', {
+      name: 'beta',
+      protocol: 'sse',
+      url: 'http://b.test/sse',
+    });
+    await t.api('POST', '/api/v1/mcp/servers', {
+      name: 'gamma',
+      protocol: 'sse',
+      url: 'http://g.test/sse',
+      status: 'inactive',
+    });
+    const inactive = await t.api('GET', '/api/v1/mcp/servers?status=inactive');
+    expect(inactive.body.items.map((s: { name: string }) => s.name)).toEqual(['gamma']);
+    const search = await t.api('GET', '/api/v1/mcp/servers?q=b.test');
+    expect(search.body.items.map((s: { name: string }) => s.name)).toEqual(['beta']);
+    const paged = await t.api('GET', '/api/v1/mcp/servers?limit=1&offset=1');
+    expect(paged.body.items).toHaveLength(1);
+    expect(paged.body.total).toBe(3);
+    const bad = await t.api('GET', '/api/v1/mcp/servers?health_status=great');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toMatch(/^health_status/);
+  });
+
+  it('deletes a server', async () => {
+    expect((await t.api('DELETE', '/api/v1/mcp/servers/beta')).status).toBe(204);
+    expect((await t.api('GET', '/api/v1/mcp/servers/beta')).status).toBe(404);
+    expect((await t.api('DELETE', '/api/v1/mcp/servers/beta')).status).toBe(404);
+  });
+
+  it('rejects malformed and oversized bodies with a 4xx that names the body', async () => {
+    const malformed = await t.api('POST', '/api/v1/mcp/servers', '{"name": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toMatch(/^request body/);
+    const huge = await t.api('POST', '/api/v1/mcp/servers', {
+      ...valid,
+      description: 'x'.repeat(2_000_000),
+    });
+    expect(huge.status).toBe(413);
+  });
+
+  it('reads and validates runtime config', async () => {
+    const get = await t.api('GET', '/api/v1/config/circuit_breaker');
+    expect(get.body.value.failure_threshold).toBe(5);
+    const bad = await t.api('PUT', '/api/v1/config/health_check', { interval_seconds: 'soon' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['interval_seconds', 'timeout_seconds']),
+    );
+    expect((await t.api('GET', '/api/v1/config/nope')).status).toBe(404);
+  });
+
+  it('serves probes outside the API prefix and OpenAPI at /api/docs', async () => {
+    expect((await t.api('GET', '/health/live')).body).toEqual({ status: 'ok' });
+    const ready = await t.api('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.info.database.status).toBe('up');
+    const spec = await t.api('GET', '/api/docs-json');
+    expect(spec.status).toBe(200);
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/mcp/servers',
+        '/api/v1/mcp/servers/{id}/health-check',
+        '/api/v1/mcp/servers/{id}/tools/{tool}/execute',
+      ]),
+    );
+  });
+});

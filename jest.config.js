@@ -1,0 +1,49 @@
+// @swc/jest transforms our TypeScript and the ESM-only @nestjs packages (STACK.md pitfall 2).
+const swcTs = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+const swcJs = {
+  jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' },
+  module: { type: 'commonjs' },
+};
+
+const shared = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swcTs],
+    '^.+\\.m?js$': ['@swc/jest', swcJs],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  moduleNameMapper: {
+    '^@omni2/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    '^@omni2/testkit$': '<rootDir>/libs/testkit/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'medium',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.medium-spec.ts'],
+      testTimeout: 30_000,
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/apps/**/*.e2e-spec.ts'],
+      testTimeout: 60_000,
+    },
+  ],
+};

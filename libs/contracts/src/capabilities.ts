@@ -1,0 +1,54 @@
+/** JSON Schema as received from an upstream server; opaque to omni2 beyond validation. */
+export type JsonSchema = { [key: string]: unknown };
+
+export interface ToolView {
+  name: string;
+  title?: string;
+  description?: string;
+  input_schema: JsonSchema;
+  output_schema?: JsonSchema;
+}
+
+export interface PromptView {
+  name: string;
+  title?: string;
+  description?: string;
+  arguments: { name: string; description?: string; required?: boolean }[];
+}
+
+export interface ResourceView {
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mime_type?: string;
+}
+
+export interface CapabilitiesView {
+  server_id: string;
+  name: string;
+  tools: ToolView[];
+  prompts: PromptView[];
+  resources: ResourceView[];
+  /** When omni2 last fetched these lists from the server; null when never fetched. */
+  cached_at: string | null;
+  server_info: { name: string; version: string } | null;
+  protocol_version: string | null;
+}
+
+export interface ToolContentItem {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface ToolExecutionResult {
+  server_id: string;
+  tool: string;
+  /** True when the upstream tool reported an error in its result (MCP `isError`). */
+  is_error: boolean;
+  content: ToolContentItem[];
+  structured_content: Record<string, unknown> | null;
+  duration_ms: number;
+  /** Present when the upstream answered with a JSON-RPC error instead of a tool result. */
+  error?: { code: number; message: string };
+}

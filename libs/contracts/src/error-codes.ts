@@ -1,0 +1,33 @@
+/**
+ * Domain error codes. The gateway's exception filter maps each to an HTTP status with an
+ * exhaustive switch, and clients (console, scripts) branch on the code, never on message text.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'SERVER_NOT_FOUND',
+  'SERVER_NAME_TAKEN',
+  'SERVER_DISABLED',
+  'TOOL_NOT_FOUND',
+  'TOOL_ARGUMENTS_INVALID',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+  'CIRCUIT_OPEN',
+  'CONFIG_KEY_UNKNOWN',
+  'ROUTE_NOT_FOUND',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. `url` or `auth_config.token`. */
+  field: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  errors?: FieldError[];
+  details?: Record<string, unknown>;
+}

@@ -1,0 +1,67 @@
+/** Runtime settings stored in `omni2_config` (SPEC §1), applied without restart. */
+export interface HealthCheckSettings {
+  interval_seconds: number;
+  unhealthy_interval_seconds: number;
+  timeout_seconds: number;
+  concurrency: number;
+}
+
+export interface CircuitBreakerSettings {
+  enabled: boolean;
+  failure_threshold: number;
+  timeout_seconds: number;
+  backoff_multiplier: number;
+  max_timeout_seconds: number;
+  half_open_max_calls: number;
+  max_failure_cycles: number;
+  auto_disable_enabled: boolean;
+  disable_after_minutes: number;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LoggingSettings {
+  level: LogLevel;
+  /** Components to log; empty means all. */
+  component_names: string[];
+}
+
+export interface RuntimeSettings {
+  health_check: HealthCheckSettings;
+  circuit_breaker: CircuitBreakerSettings;
+  logging: LoggingSettings;
+}
+export type RuntimeConfigKey = keyof RuntimeSettings;
+export const RUNTIME_CONFIG_KEYS: readonly RuntimeConfigKey[] = [
+  'health_check',
+  'circuit_breaker',
+  'logging',
+];
+
+export const RUNTIME_DEFAULTS: RuntimeSettings = {
+  health_check: {
+    interval_seconds: 60,
+    unhealthy_interval_seconds: 30,
+    timeout_seconds: 10,
+    concurrency: 50,
+  },
+  circuit_breaker: {
+    enabled: true,
+    failure_threshold: 5,
+    timeout_seconds: 60,
+    backoff_multiplier: 2,
+    max_timeout_seconds: 600,
+    half_open_max_calls: 3,
+    max_failure_cycles: 3,
+    auto_disable_enabled: true,
+    disable_after_minutes: 30,
+  },
+  logging: { level: 'info', component_names: [] },
+};
+
+export interface ConfigEntryView<K extends RuntimeConfigKey = RuntimeConfigKey> {
+  key: K;
+  value: RuntimeSettings[K];
+  updated_at: string | null;
+}

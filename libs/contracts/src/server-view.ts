@@ -1,0 +1,59 @@
+import type {
+  AuthType,
+  CircuitState,
+  DisabledReason,
+  ErrorKind,
+  HealthStatus,
+  Protocol,
+  ServerStatus,
+} from './statuses';
+
+/** Shown instead of any stored secret value. */
+export const REDACTED = '***';
+
+export interface CapabilityCounts {
+  tools: number;
+  prompts: number;
+  resources: number;
+}
+
+/** What every API returns for a registered server. Secrets are always `REDACTED`. */
+export interface McpServerView {
+  id: string;
+  name: string;
+  description: string | null;
+  protocol: Protocol;
+  url: string | null;
+  command: string | null;
+  args: string[];
+  /** Variable names with values redacted: stdio env may carry credentials. */
+  env: Record<string, typeof REDACTED>;
+  cwd: string | null;
+  timeout_seconds: number;
+  auth_type: AuthType;
+  /** `"***"` when credentials are stored, null when there are none: secrets are never returned. */
+  auth_config: typeof REDACTED | null;
+  status: ServerStatus;
+  disabled_reason: DisabledReason | null;
+  health_status: HealthStatus;
+  circuit_state: CircuitState;
+  consecutive_failures: number;
+  failure_cycles: number;
+  last_health_check: string | null;
+  last_success_at: string | null;
+  last_response_time_ms: number | null;
+  last_error: string | null;
+  last_error_kind: ErrorKind | null;
+  last_recovery_attempt: string | null;
+  next_check_at: string | null;
+  total_downtime_seconds: number;
+  error_count: number;
+  capabilities: CapabilityCounts | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface McpServerList {
+  items: McpServerView[];
+  total: number;
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1763800000000 } from './1763800000000-InitialSchema';
+
+/** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
+export const MIGRATIONS = [InitialSchema1763800000000];
