@@ -31,19 +31,19 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Global only: Jest ignores testTimeout inside projects. Bounds a hung test, not a speed target.
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'medium',
       testMatch: ['<rootDir>/{apps,libs}/**/*.medium-spec.ts'],
-      testTimeout: 30_000,
     },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/apps/**/*.e2e-spec.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

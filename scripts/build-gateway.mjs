@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist');
 const sources = ['apps/gateway/src', 'libs/contracts/src', 'libs/testkit/src', 'migrations'];
+if (process.argv.includes('--with-bench')) sources.push('bench');
 const isTest = (f) => /\.(spec|medium-spec|e2e-spec)\.ts$/.test(f);
 
 async function* walk(dir) {

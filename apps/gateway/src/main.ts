@@ -21,11 +21,6 @@ async function main(): Promise<void> {
 
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = env.values.DATABASE_URL;
-  if (databaseUrl === undefined) {
-    embedded = new EmbeddedDatabase(new DataFolder(env.values.OMNI2_DATA_DIR), log);
-    databaseUrl = await embedded.start();
-  }
-
   let app: Awaited<ReturnType<typeof createHttpApp>> | null = null;
   let stopping = false;
   const stop = async (signal: string) => {
@@ -41,6 +36,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', (s) => void stop(s));
 
   try {
+    if (databaseUrl === undefined) {
+      embedded = new EmbeddedDatabase(new DataFolder(env.values.OMNI2_DATA_DIR), log);
+      databaseUrl = await embedded.start();
+    }
     const applied = await runMigrations(databaseUrl);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     app = await createHttpApp({ env, databaseUrl });

@@ -9,7 +9,10 @@ function joinPath(path: readonly PropertyKey[]): string {
 export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: joinPath([...issue.path, key]), message: 'is not a known field' }))
+      ? issue.keys.map((key) => ({
+          field: joinPath([...issue.path, key]),
+          message: 'is not a known field',
+        }))
       : [{ field: joinPath(issue.path), message: issue.message }],
   );
 }

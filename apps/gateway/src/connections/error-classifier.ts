@@ -58,7 +58,12 @@ function kindForHttpStatus(status: number): ErrorKind {
 
 function httpStatusOf(error: unknown): number | null {
   if (error instanceof StreamableHTTPError || error instanceof SseError) {
-    return typeof error.code === 'number' && error.code >= 100 ? error.code : null;
+    if (typeof error.code === 'number' && error.code >= 100) return error.code;
+  }
+  // SSE POST failures are plain Errors that carry the status only in their text.
+  if (error instanceof Error) {
+    const match = /\(HTTP (\d{3})\)/.exec(error.message);
+    if (match) return Number(match[1]);
   }
   return null;
 }
@@ -81,7 +86,11 @@ export function classifyError(error: unknown, protocol: Protocol): ClassifiedErr
     return { kind: 'process_exit', message, httpStatus: null };
   if (error instanceof UnauthorizedError) return { kind: 'auth', message, httpStatus: 401 };
   const status = httpStatusOf(error);
-  if (status !== null) return { kind: kindForHttpStatus(status), message, httpStatus: status };
+  if (status !== null) {
+    // The SDK's text omits the status, which is what an operator looks for first.
+    const text = message.includes(`HTTP ${status}`) ? message : `HTTP ${status}: ${message}`;
+    return { kind: kindForHttpStatus(status), message: text, httpStatus: status };
+  }
   if (error instanceof McpError) {
     if (error.code === (ErrorCode.RequestTimeout as number)) {
       return { kind: 'timeout', message, httpStatus: null };
@@ -126,8 +135,7 @@ export function classifyError(error: unknown, protocol: Protocol): ClassifiedErr
 
 /** A Streamable HTTP 404 means the server forgot our session: reconnect, do not count a failure. */
 export function isSessionExpired(error: unknown): boolean {
-  if (error instanceof StreamableHTTPError && error.code === 404) return true;
-  return error instanceof SseError && error.code === 404;
+  return httpStatusOf(error) === 404;
 }
 
 export function isMethodNotFound(error: unknown): boolean {

@@ -16,6 +16,9 @@ export class DataFolder {
   constructor(dir: string) {
     this.root = resolve(dir);
     mkdirSync(this.root, { recursive: true });
+    // As root, PostgreSQL runs as the `postgres` user, which must be able to reach data/pg.
+    // Traverse-only for others: the files inside keep their own, stricter modes.
+    if (process.getuid?.() === 0) chmodSync(this.root, 0o711);
   }
 
   get postgresDir(): string {

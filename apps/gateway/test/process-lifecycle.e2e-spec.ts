@@ -1,0 +1,115 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { prepareStdioMcpServer, type StdioMcpServerHandle } from '@omni2/testkit';
+import { pollUntil } from './support/poll';
+import { freePort, processesMatching } from './support/processes';
+
+const ROOT = resolve(__dirname, '../../..');
+const MAIN = join(ROOT, 'dist/apps/gateway/src/main.js');
+
+/** omni2 as `npm start` runs it: the built gateway in embedded mode, as a real process. */
+describe('the omni2 process in embedded mode (e2e)', () => {
+  let dataDir: string;
+  let port: number;
+  let stdio: StdioMcpServerHandle;
+  let proc: ChildProcess | null = null;
+
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(ROOT, 'scripts/build-gateway.mjs')], { cwd: ROOT });
+    dataDir = mkdtempSync(join(tmpdir(), 'omni2-proc-'));
+    stdio = prepareStdioMcpServer();
+  });
+
+  afterAll(async () => {
+    proc?.kill('SIGKILL');
+    await stdio.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function start(): Promise<string> {
+    port = await freePort();
+    proc = spawn(process.execPath, [MAIN], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        OMNI2_DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const running = proc;
+    await pollUntil(
+      () => {
+        if (running.exitCode !== null) throw new Error(`omni2 exited with ${running.exitCode}`);
+        return fetch(`${base}/health/ready`).then(
+          (r) => r.status,
+          () => 0,
+        );
+      },
+      (status) => status === 200,
+      { timeoutMs: 60_000, intervalMs: 100, what: 'omni2 ready' },
+    );
+    return `${base}/api/v1`;
+  }
+
+  async function stop(signal: NodeJS.Signals): Promise<number | null> {
+    const running = proc!;
+    const exited = new Promise<number | null>((done) => running.once('exit', (code) => done(code)));
+    running.kill(signal);
+    const code = await exited;
+    proc = null;
+    return code;
+  }
+
+  it('serves with no external services, runs stdio servers, and leaves nothing behind on Ctrl-C', async () => {
+    const api = await start();
+    const created = await fetch(`${api}/mcp/servers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'local',
+        protocol: 'stdio',
+        command: stdio.command,
+        args: stdio.args,
+        env: stdio.env,
+      }),
+    });
+    expect(created.status).toBe(201);
+    const check = (await (
+      await fetch(`${api}/mcp/servers/local/health-check`, { method: 'POST' })
+    ).json()) as {
+      ok: boolean;
+    };
+    expect(check.ok).toBe(true);
+
+    const marker = stdio.env.TESTKIT_CONTROL_FILE;
+    expect(processesMatching(marker)).toHaveLength(1); // the stdio child is running
+    expect(existsSync(join(dataDir, 'pg/postmaster.pid'))).toBe(true);
+
+    expect(await stop('SIGINT')).toBe(0);
+    await pollUntil(
+      () => processesMatching(marker),
+      (pids) => pids.length === 0,
+      {
+        timeoutMs: 10_000,
+        what: 'stdio child gone',
+      },
+    );
+    expect(processesMatching(join(dataDir, 'pg'))).toEqual([]);
+    expect(existsSync(join(dataDir, 'pg/postmaster.pid'))).toBe(false); // clean PostgreSQL shutdown
+  });
+
+  it('reuses the data folder on the next start', async () => {
+    const api = await start();
+    const list = (await (await fetch(`${api}/mcp/servers`)).json()) as {
+      items: { name: string }[];
+    };
+    expect(list.items.map((s) => s.name)).toEqual(['local']);
+    expect(await stop('SIGTERM')).toBe(0);
+    expect(processesMatching(join(dataDir, 'pg'))).toEqual([]);
+  });
+});

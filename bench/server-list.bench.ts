@@ -1,0 +1,65 @@
+/**
+ * GET /api/v1/mcp/servers with 1,000 registered servers under a fixed offered load (autocannon,
+ * 200 requests/s by default). Prints achieved requests/s and latency p50/p99.
+ * Target (issue 2): p99 under 20 ms at 200 requests/s on a 2-core machine.
+ *
+ *   npm run bench:list               (SERVERS=1000 RATE=200 DURATION=15)
+ */
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { benchDatabase, startGateway } from './support';
+
+const SERVERS = Number(process.env.SERVERS ?? 1_000);
+const RATE = Number(process.env.RATE ?? 200);
+const DURATION = Number(process.env.DURATION ?? 15);
+
+async function main(): Promise<void> {
+  const db = await benchDatabase();
+  const gateway = await startGateway(db.url);
+  try {
+    // Rows shaped like checked servers, inserted in one statement (the API path is not measured).
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    await pg.query(
+      `INSERT INTO omni2.mcp_servers (name, description, protocol, url, health_status, last_health_check,
+         last_success_at, last_response_time_ms, capability_counts, next_check_at)
+       SELECT 'server-' || lpad(i::text, 5, '0'), 'benchmark server ' || i, 'streamable_http',
+              'http://10.0.' || (i % 250) || '.' || (i % 200) || ':8080/mcp', 'healthy', now(), now(),
+              random() * 20, '{"tools":12,"prompts":2,"resources":3}', now() + interval '60 seconds'
+       FROM generate_series(1, $1) AS i`,
+      [SERVERS],
+    );
+    await pg.end();
+
+    const url = `${gateway.api}/mcp/servers`;
+    const probe = await fetch(url);
+    const body = (await probe.json()) as { total: number };
+    const bytes = Number(probe.headers.get('content-length') ?? 0);
+    if (body.total !== SERVERS) throw new Error(`expected ${SERVERS} servers, got ${body.total}`);
+    await autocannon({ url, connections: 10, duration: 3, overallRate: RATE }); // warm-up
+    const result = await autocannon({
+      url,
+      connections: 20,
+      duration: DURATION,
+      overallRate: RATE,
+    });
+    console.log(
+      `GET /api/v1/mcp/servers with ${SERVERS} servers (${(bytes / 1024).toFixed(0)} KiB per response)`,
+    );
+    console.log(`  offered ${RATE} req/s for ${DURATION} s with 20 connections`);
+    console.log(
+      `  achieved ${result.requests.average.toFixed(1)} req/s, errors ${result.errors}, non-2xx ${result.non2xx}`,
+    );
+    console.log(
+      `  latency p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  max ${result.latency.max} ms`,
+    );
+  } finally {
+    await gateway.stop();
+    await db.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+export type ServerMode = 'healthy' | 'failing' | 'hanging';
+
+/**
+ * How a test server misbehaves. The object handed out by a server is live: tests assign
+ * fields and the next request obeys.
+ */
+export interface Behaviour {
+  /**
+   * failing: HTTP answers 500 to every request on the MCP endpoints (GET streams included);
+   * stdio answers every JSON-RPC request with error -32603 "testkit: failing".
+   * hanging: HTTP holds every request open until stop(); stdio never replies to requests.
+   */
+  mode: ServerMode;
+  /** Added before every HTTP request (stdio: every JSON-RPC request) is handled; 0 = none. */
+  delayMs: number;
+  /** ping is answered with JSON-RPC MethodNotFound (-32601); everything else works. */
+  refusePing: boolean;
+  /** HTTP only: requests without `Authorization: Bearer <value>` get 401. */
+  requiredBearer: string | null;
+  /** stdio only: the process exits with code 3 on the next request it receives. */
+  exitOnRequest: boolean;
+}
+
+export const DEFAULT_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
+  mode: 'healthy',
+  delayMs: 0,
+  refusePing: false,
+  requiredBearer: null,
+  exitOnRequest: false,
+});
+
+/** A JSON-RPC request as received by a test server, in arrival order. */
+export interface CallRecord {
+  method: string;
+  /** Date.now() on arrival. */
+  at: number;
+}
+
+export function makeBehaviour(patch: Partial<Behaviour> = {}): Behaviour {
+  return { ...DEFAULT_BEHAVIOUR, ...patch };
+}
+
+/** Wire text of the error a failing server answers with (stdio) or puts in its 500 body (HTTP). */
+export const FAILING_MESSAGE = 'testkit: failing';

@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { type Behaviour, type CallRecord, FAILING_MESSAGE, makeBehaviour } from './behaviour';
+import { assertExtraToolNames, type CatalogueServer, createCatalogueServer } from './tools';
+
+export type HttpProtocol = 'streamable_http' | 'sse';
+
+export interface HttpMcpServerOptions {
+  protocol: HttpProtocol;
+  behaviour?: Partial<Behaviour>;
+  /** serverInfo.name; default 'testkit'. */
+  name?: string;
+}
+
+export interface TestMcpServer {
+  /** streamable_http: http://127.0.0.1:PORT/mcp ; sse: http://127.0.0.1:PORT/sse */
+  readonly url: string;
+  /** Live object: assign fields and the next request obeys. */
+  readonly behaviour: Behaviour;
+  /** Every JSON-RPC request received (not notifications), in order. */
+  readonly calls: CallRecord[];
+  sessionCount(): number;
+  /** Forgets every session: the next request with an old session id gets HTTP 404. */
+  expireSessions(): void;
+  /** Replaces the extra tools and sends notifications/tools/list_changed to every session. */
+  setExtraTools(names: string[]): Promise<void>;
+  /** Closes sessions and the listener, releasing held requests; idempotent. */
+  stop(): Promise<void>;
+}
+
+interface Session<T> {
+  readonly catalogue: CatalogueServer;
+  readonly transport: T;
+  readonly createdAt: number;
+  /** streamable_http: the latest GET response, which carries server-initiated messages. */
+  notificationStream?: Response;
+}
+
+type AnySession = Session<StreamableHTTPServerTransport> | Session<SSEServerTransport>;
+
+// How long after initialize setExtraTools waits for a client to open its notification stream.
+const NOTIFICATION_STREAM_WAIT_MS = 1000;
+
+export async function startHttpMcpServer(options: HttpMcpServerOptions): Promise<TestMcpServer> {
+  const server = new HttpTestServer(options);
+  await server.listen();
+  return server;
+}
+
+class HttpTestServer implements TestMcpServer {
+  readonly behaviour: Behaviour;
+  readonly calls: CallRecord[] = [];
+  private readonly name: string;
+  private readonly protocol: HttpProtocol;
+  private readonly streamableSessions = new Map<string, Session<StreamableHTTPServerTransport>>();
+  private readonly sseSessions = new Map<string, Session<SSEServerTransport>>();
+  /** Expired sessions: unreachable by id, but their streams stay open until stop(). */
+  private readonly retired: AnySession[] = [];
+  private readonly held = new Set<Response>();
+  private extraTools: string[] = [];
+  private http?: Server;
+  private stopping?: Promise<void>;
+  private port = 0;
+
+  constructor(options: HttpMcpServerOptions) {
+    this.protocol = options.protocol;
+    this.name = options.name ?? 'testkit';
+    this.behaviour = makeBehaviour(options.behaviour);
+  }
+
+  async listen(): Promise<void> {
+    const app = express();
+    app.use(express.json());
+    if (this.protocol === 'streamable_http') {
+      app.all('/mcp', this.guard, this.handleStreamable);
+    } else {
+      app.get('/sse', this.guard, this.openSse);
+      app.post('/messages', this.guard, this.handleSseMessage);
+    }
+    const http = app.listen(0, '127.0.0.1');
+    this.http = http;
+    await new Promise<void>((resolve, reject) => {
+      http.once('listening', resolve);
+      http.once('error', reject);
+    });
+    this.port = (http.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/${this.protocol === 'sse' ? 'sse' : 'mcp'}`;
+  }
+
+  sessionCount(): number {
+    return this.liveSessions().length;
+  }
+
+  expireSessions(): void {
+    this.retired.push(...this.liveSessions());
+    this.streamableSessions.clear();
+    this.sseSessions.clear();
+  }
+
+  async setExtraTools(names: string[]): Promise<void> {
+    assertExtraToolNames(names);
+    this.extraTools = [...names];
+    // A streamable_http notification sent before the client's GET stream is open is lost.
+    await this.waitForNotificationStreams();
+    for (const session of this.liveSessions()) {
+      session.catalogue.setExtraTools(this.extraTools);
+    }
+    // The SDK sends debounced notifications on a later microtask.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    const http = this.http;
+    const closed = new Promise<void>((resolve) => {
+      if (http === undefined) resolve();
+      else http.close(() => resolve());
+    });
+    for (const res of this.held) {
+      res.status(503).end();
+    }
+    this.held.clear();
+    const sessions = [...this.liveSessions(), ...this.retired];
+    this.streamableSessions.clear();
+    this.sseSessions.clear();
+    this.retired.length = 0;
+    await Promise.allSettled(sessions.map((session) => session.catalogue.mcp.close()));
+    http?.closeAllConnections();
+    await closed;
+  }
+
+  private liveSessions(): AnySession[] {
+    return [...this.streamableSessions.values(), ...this.sseSessions.values()];
+  }
+
+  /** Applies the behaviour before any MCP handling, so that failures are HTTP statuses. */
+  private readonly guard = async (req: Request, res: Response, next: NextFunction) => {
+    const behaviour = this.behaviour;
+    if (
+      behaviour.requiredBearer !== null &&
+      req.get('authorization') !== `Bearer ${behaviour.requiredBearer}`
+    ) {
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer realm="testkit"')
+        .json({ error: 'unauthorized' });
+      return;
+    }
+    if (req.method === 'POST') this.record(req.body);
+    if (behaviour.mode === 'failing') {
+      res.status(500).json(jsonRpcError(-32603, FAILING_MESSAGE));
+      return;
+    }
+    if (behaviour.mode === 'hanging') {
+      this.held.add(res);
+      res.once('close', () => this.held.delete(res));
+      return;
+    }
+    if (behaviour.delayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+      if (this.stopping !== undefined) {
+        if (!res.headersSent) res.status(503).end();
+        return;
+      }
+    }
+    next();
+  };
+
+  private record(body: unknown): void {
+    for (const message of Array.isArray(body) ? (body as unknown[]) : [body]) {
+      if (isJSONRPCRequest(message)) this.calls.push({ method: message.method, at: Date.now() });
+    }
+  }
+
+  private readonly handleStreamable = async (req: Request, res: Response) => {
+    const sessionId = req.get('mcp-session-id');
+    if (sessionId !== undefined) {
+      const session = this.streamableSessions.get(sessionId);
+      if (session === undefined) {
+        res.status(404).json(jsonRpcError(-32001, 'Session not found'));
+        return;
+      }
+      if (req.method === 'GET') session.notificationStream = res;
+      await session.transport.handleRequest(req, res, req.body);
+      return;
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(req.body)) {
+      res.status(400).json(jsonRpcError(-32000, 'Bad Request: No valid session ID provided'));
+      return;
+    }
+    const catalogue = createCatalogueServer(this.name, this.behaviour, this.extraTools);
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (id) => {
+        this.streamableSessions.set(id, { catalogue, transport, createdAt: Date.now() });
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId !== undefined) this.streamableSessions.delete(transport.sessionId);
+    };
+    await catalogue.mcp.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  };
+
+  private readonly openSse = async (_req: Request, res: Response) => {
+    const catalogue = createCatalogueServer(this.name, this.behaviour, this.extraTools);
+    const transport = new SSEServerTransport('/messages', res);
+    this.sseSessions.set(transport.sessionId, { catalogue, transport, createdAt: Date.now() });
+    transport.onclose = () => {
+      this.sseSessions.delete(transport.sessionId);
+    };
+    await catalogue.mcp.connect(transport);
+  };
+
+  private readonly handleSseMessage = async (req: Request, res: Response) => {
+    const sessionId = req.query['sessionId'];
+    const session = typeof sessionId === 'string' ? this.sseSessions.get(sessionId) : undefined;
+    if (session === undefined) {
+      res.status(404).json(jsonRpcError(-32001, 'Session not found'));
+      return;
+    }
+    await session.transport.handlePostMessage(req, res, req.body);
+  };
+
+  /**
+   * The SDK client opens its GET stream just after connect() resolves. Waits for it in young
+   * sessions; an older session without one is not going to open it.
+   */
+  private async waitForNotificationStreams(): Promise<void> {
+    const waiting = () =>
+      [...this.streamableSessions.values()].some(
+        (session) =>
+          session.notificationStream?.headersSent !== true &&
+          Date.now() - session.createdAt < NOTIFICATION_STREAM_WAIT_MS,
+      );
+    while (waiting()) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
+
+/** Shaped like the SDK transports' own HTTP error bodies. */
+function jsonRpcError(code: number, message: string) {
+  return { jsonrpc: '2.0', id: null, error: { code, message } };
+}

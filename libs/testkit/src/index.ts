@@ -1,0 +1,15 @@
+export {
+  type Behaviour,
+  type CallRecord,
+  DEFAULT_BEHAVIOUR,
+  FAILING_MESSAGE,
+  type ServerMode,
+} from './behaviour';
+export { FAIL_TOOL_TEXT } from './tools';
+export {
+  type HttpMcpServerOptions,
+  type HttpProtocol,
+  startHttpMcpServer,
+  type TestMcpServer,
+} from './http-server';
+export { prepareStdioMcpServer, type StdioMcpServerHandle } from './stdio-server';
