@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -96,11 +97,110 @@ export async function startGateway(databaseUrl: string): Promise<GatewayProcess>
   };
 }
 
-export async function postJson(url: string, body: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+export interface UpstreamProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/upstream-process.js and reads the URL it prints. */
+export async function startUpstreamProcess(protocol = 'streamable_http'): Promise<UpstreamProcess> {
+  const proc = spawn(process.execPath, [join(__dirname, 'upstream-process.js'), protocol], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return { status: res.status, json: await res.json() };
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let buffered = '';
+    proc.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const line = buffered.split('\n')[0];
+      if (buffered.includes('\n') && line) resolveUrl(line.trim());
+    });
+    proc.once('exit', (code) => reject(new Error(`upstream exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((done) => {
+        proc.once('exit', () => done());
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
+
+/** POST with a keep-alive node:http agent: a lean client, so figures show the server's cost. */
+export function postJson(url: string, body: unknown): Promise<{ status: number; json: any }> {
+  const payload = JSON.stringify(body);
+  return new Promise((done, fail) => {
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent: keepAlive,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          done({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
+        });
+        res.on('error', fail);
+      },
+    );
+    req.on('error', fail);
+    req.end(payload);
+  });
+}
+
+/**
+ * Open-loop load: one GET every 1000/rate ms whatever the server's pace (a closed loop would
+ * slow down with the server and hide queueing), over keep-alive sockets. Each latency runs from
+ * the scheduled send to the last byte, so time spent waiting behind the server counts.
+ */
+export async function openLoopGet(
+  url: string,
+  {
+    rate,
+    seconds,
+    headers = {},
+  }: { rate: number; seconds: number; headers?: Record<string, string> },
+): Promise<{ latencies: number[]; errors: number; achievedRate: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(
+      new Promise<void>((done) => {
+        const sent = due;
+        const req = httpRequest(url, { agent, headers }, (res) => {
+          res.on('data', () => undefined);
+          res.on('end', () => {
+            if (res.statusCode === 200) latencies.push(performance.now() - sent);
+            else errors++;
+            done();
+          });
+        });
+        req.on('error', () => {
+          errors++;
+          done();
+        });
+        req.end();
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { latencies, errors, achievedRate: latencies.length / elapsed };
 }

@@ -1,14 +1,20 @@
 /**
- * Tool execution overhead: the same trivial tool on the same testkit server, called directly with
- * the SDK client and through omni2's POST /tools/:tool/execute. Prints p50/p99 of both, the
+ * Tool execution overhead: the same trivial tool on the same testkit server (its own process),
+ * called directly with the SDK client and through omni2's POST /tools/:tool/execute. Prints p50/p99 of both, the
  * difference and the ratio. Target (issue 2): omni2 adds under 1 ms at p50.
  *
  *   npm run bench:execute            (ITERATIONS=2000 by default)
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startHttpMcpServer } from '@omni2/testkit';
-import { benchDatabase, fmt, postJson, startGateway, summarize } from './support';
+import {
+  benchDatabase,
+  fmt,
+  postJson,
+  startGateway,
+  startUpstreamProcess,
+  summarize,
+} from './support';
 
 const ITERATIONS = Number(process.env.ITERATIONS ?? 2_000);
 const WARMUP = 200;
@@ -24,9 +30,10 @@ async function time(fn: () => Promise<void>, n: number): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  const upstream = await startHttpMcpServer({ protocol: 'streamable_http' });
+  const upstream = await startUpstreamProcess('streamable_http');
   const db = await benchDatabase();
   const gateway = await startGateway(db.url);
+  console.log(`bench pid ${process.pid}, gateway pid ${gateway.proc.pid}`);
   try {
     const created = await postJson(`${gateway.api}/mcp/servers`, {
       name: 'bench',

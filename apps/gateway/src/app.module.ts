@@ -22,6 +22,7 @@ import { ProbesController } from './probes/probes.controller';
 import { McpServerEntity } from './registry/mcp-server.entity';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryService } from './registry/registry.service';
+import { ServerListSnapshot } from './registry/server-list.snapshot';
 import { SecretCodec } from './secrets/secret-codec';
 import { ArgumentValidator } from './tools/argument-validator';
 import { ToolExecutionService } from './tools/tool-execution.service';
@@ -59,6 +60,7 @@ export class AppModule {
         SecretCodec,
         RuntimeConfigService,
         ConnectionManager,
+        ServerListSnapshot,
         RegistryService,
         CapabilitiesService,
         HealthProbe,

@@ -18,6 +18,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = pino({ level: env.values.LOG_LEVEL }).child({ component: 'bootstrap' });
+  process.on('warning', (warning) =>
+    log.warn({ warning: warning.name, detail: warning.message }, 'process warning'),
+  );
 
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = env.values.DATABASE_URL;

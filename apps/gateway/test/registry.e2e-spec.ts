@@ -184,6 +184,21 @@ describe('registry REST (e2e)', () => {
     expect(bad.body.errors[0].field).toMatch(/^health_status/);
   });
 
+  it('serves the list compressed to clients that accept gzip', async () => {
+    const res = await fetch(`${t.baseUrl}/api/v1/mcp/servers`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(res.headers.get('vary')).toBe('accept-encoding');
+    const body = (await res.json()) as { items: { name: string }[]; total: number };
+    expect(body.items.length).toBe(body.total);
+    const plain = await fetch(`${t.baseUrl}/api/v1/mcp/servers`, {
+      headers: { 'accept-encoding': 'identity' },
+    });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.json()).toEqual(body);
+  });
+
   it('deletes a server', async () => {
     expect((await t.api('DELETE', '/api/v1/mcp/servers/beta')).status).toBe(204);
     expect((await t.api('GET', '/api/v1/mcp/servers/beta')).status).toBe(404);

@@ -38,7 +38,7 @@ export class CapabilitiesService implements OnModuleInit {
   }
 
   async view(ref: string): Promise<CapabilitiesView> {
-    const row = await this.registry.find(ref);
+    const row = await this.registry.findRecent(ref);
     const cached = await this.forServer(row);
     return toView(row, cached);
   }

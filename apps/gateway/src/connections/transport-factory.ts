@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -9,10 +10,12 @@ export function createTransport(target: ConnectionTarget): Transport {
     case 'streamable_http':
       return new StreamableHTTPClientTransport(new URL(requireValue(target.url, 'url')), {
         requestInit: { headers: target.headers },
+        fetch: sessionFetch,
       });
     case 'sse':
       return new SSEClientTransport(new URL(requireValue(target.url, 'url')), {
         requestInit: { headers: target.headers },
+        fetch: sessionFetch,
       });
     case 'stdio':
       // No shell, and only the SDK's minimal default environment plus the server's own env:
@@ -26,6 +29,23 @@ export function createTransport(target: ConnectionTarget): Transport {
       });
   }
 }
+
+const widened = new WeakSet<AbortSignal>();
+
+/**
+ * The SDK passes one long-lived AbortSignal per session to every fetch, and undici releases its
+ * abort listeners lazily, so a busy session crosses Node's listener warning threshold (and then
+ * pays for a listener scan on every request). The listeners are bounded by in-flight requests
+ * plus garbage collection, so the limit is lifted for that signal alone.
+ */
+const sessionFetch: typeof fetch = (input, init) => {
+  const signal = init?.signal;
+  if (signal && !widened.has(signal)) {
+    setMaxListeners(0, signal);
+    widened.add(signal);
+  }
+  return fetch(input, init);
+};
 
 function requireValue(value: string | null, field: string): string {
   if (value === null) throw new Error(`${field} is missing`);

@@ -1,6 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { McpServerList, McpServerView } from '@omni2/contracts';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { McpServerView } from '@omni2/contracts';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { RegistryService } from './registry.service';
 import { createServerSchema, updateServerSchema } from './server-input.schema';
@@ -21,8 +34,14 @@ export class RegistryController {
   @ApiQuery({ name: 'q', required: false, description: 'search name, description, URL' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
-  list(@Query() query: Record<string, unknown>): Promise<McpServerList> {
-    return this.registry.list(query);
+  @ApiOkResponse({ description: 'McpServerList: { items: McpServerView[], total: number }' })
+  async list(
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    // Pre-serialized (and pre-compressed) bytes from the list snapshot.
+    (await this.registry.listBody(query)).send(req, res);
   }
 
   @Post()

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   deriveHealthStatus,
-  type McpServerList,
   type McpServerView,
   type Protocol,
   type ServerStatus,
 } from '@omni2/contracts';
 import { QueryFailedError, type Repository } from 'typeorm';
+import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import type { JsonBody } from '../common/json-body';
 import { parseOrThrow } from '../common/zod-body';
 import { authHeaders } from '../connections/auth-headers';
 import { CapabilityCache } from '../connections/capability-cache';
@@ -25,9 +26,17 @@ import {
   type UpdateServerInput,
 } from './server-input.schema';
 import { toServerView } from './server-view';
-import { type ListQuery, parseListQuery } from './list-query';
+import { parseListQuery } from './list-query';
+import { ServerListSnapshot } from './server-list.snapshot';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * How stale a row may be on read-hot paths (tool execution, capability reads). Local writes
+ * clear the cache at once; this bounds only changes made by other replicas or by hand.
+ */
+export const RECENT_ROW_TTL_MS = 2_000;
+const RECENT_ROW_LIMIT = 10_000;
 
 /** mcp_servers CRUD. Live fields are never written here except to reset them on enable. */
 @Injectable()
@@ -37,19 +46,33 @@ export class RegistryService {
     private readonly codec: SecretCodec,
     private readonly connections: ConnectionManager,
     private readonly capabilities: CapabilityCache,
+    private readonly clock: Clock,
+    private readonly snapshot: ServerListSnapshot,
   ) {}
 
-  async list(rawQuery: Record<string, unknown>): Promise<McpServerList> {
-    const query = parseListQuery(rawQuery);
-    const qb = this.repo.createQueryBuilder('s');
-    this.applyFilters(qb, query);
-    qb.orderBy('s.name', 'ASC').skip(query.offset).take(query.limit);
-    const [rows, total] = await qb.getManyAndCount();
-    return { items: rows.map((r) => this.view(r)), total };
+  private readonly recent = new Map<string, { row: McpServerEntity; at: number }>();
+
+  /** The list as a JSON body `{ items, total }` (McpServerList), from the in-memory snapshot. */
+  listBody(rawQuery: Record<string, unknown>): Promise<JsonBody> {
+    return this.snapshot.body(parseListQuery(rawQuery));
   }
 
   async get(ref: string): Promise<McpServerView> {
     return this.view(await this.find(ref));
+  }
+
+  /**
+   * Like `find`, but may answer from a copy up to RECENT_ROW_TTL_MS old: saves a database round
+   * trip per tool call. Never use it where a decision is written back (checks, edits).
+   */
+  async findRecent(ref: string): Promise<McpServerEntity> {
+    const now = this.clock.now();
+    const hit = this.recent.get(ref);
+    if (hit && now - hit.at < RECENT_ROW_TTL_MS) return hit.row;
+    const row = await this.find(ref);
+    if (this.recent.size >= RECENT_ROW_LIMIT) this.recent.clear();
+    this.recent.set(ref, { row, at: now });
+    return row;
   }
 
   activeServers(): Promise<McpServerEntity[]> {
@@ -75,6 +98,7 @@ export class RegistryService {
       next_check_at: def.status === 'active' ? new Date() : null,
     });
     const saved = await this.saveUnique(row, def.name);
+    this.written();
     return this.view(await this.find(saved.id));
   }
 
@@ -89,6 +113,7 @@ export class RegistryService {
     // An edited server is checked at once (SPEC §1), on a fresh session if its settings changed.
     if (row.status === 'active') row.next_check_at = new Date();
     await this.saveUnique(row, def.name);
+    this.written();
     await this.connections.drop(row.id);
     if (previousName !== row.name) await this.capabilities.delete(previousName);
     return this.view(await this.find(row.id));
@@ -97,6 +122,7 @@ export class RegistryService {
   async remove(ref: string): Promise<void> {
     const row = await this.find(ref);
     await this.repo.delete({ id: row.id });
+    this.written();
     await this.connections.drop(row.id);
     await this.capabilities.delete(row.name);
   }
@@ -105,6 +131,7 @@ export class RegistryService {
     const row = await this.find(ref);
     this.applyStatus(row, enabled ? 'active' : 'inactive');
     await this.repo.save(row);
+    this.written();
     if (!enabled) await this.connections.drop(row.id);
     return this.view(await this.find(row.id));
   }
@@ -130,6 +157,12 @@ export class RegistryService {
   view(row: McpServerEntity): McpServerView {
     const envNames = Object.keys(this.codec.open(row.env) ?? {});
     return toServerView(row, envNames);
+  }
+
+  /** Every local write goes through here, so cached reads see it at once. */
+  private written(): void {
+    this.recent.clear();
+    this.snapshot.invalidate();
   }
 
   private applyStatus(row: McpServerEntity, status: ServerStatus): void {
@@ -216,22 +249,6 @@ export class RegistryService {
         );
       }
       throw error;
-    }
-  }
-
-  private applyFilters(
-    qb: ReturnType<Repository<McpServerEntity>['createQueryBuilder']>,
-    query: ListQuery,
-  ): void {
-    if (query.status) qb.andWhere('s.status = :status', { status: query.status });
-    if (query.health_status) {
-      qb.andWhere('s.health_status IN (:...health)', { health: query.health_status });
-    }
-    if (query.protocol) qb.andWhere('s.protocol = :protocol', { protocol: query.protocol });
-    if (query.q) {
-      qb.andWhere('(s.name ILIKE :q OR s.description ILIKE :q OR s.url ILIKE :q)', {
-        q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-      });
     }
   }
 }

@@ -26,7 +26,7 @@ export class ToolExecutionService {
 
   async execute(ref: string, toolName: string, body: unknown): Promise<ToolExecutionResult> {
     const { arguments: args } = parseOrThrow(executeBodySchema, body ?? {});
-    const row = await this.registry.find(ref);
+    const row = await this.registry.findRecent(ref);
     if (row.status !== 'active') {
       throw new DomainError(
         'SERVER_DISABLED',
