@@ -33,6 +33,7 @@ const shared = {
 module.exports = {
   // Global only: Jest ignores testTimeout inside projects. Bounds a hung test, not a speed target.
   testTimeout: 60_000,
+  globalSetup: '<rootDir>/apps/gateway/test/global-setup.js',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {

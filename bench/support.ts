@@ -64,7 +64,10 @@ export interface GatewayProcess {
 }
 
 /** The built gateway (dist/) as its own process, like production. */
-export async function startGateway(databaseUrl: string): Promise<GatewayProcess> {
+export async function startGateway(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<GatewayProcess> {
   const port = await freePort();
   const proc = spawn(process.execPath, [join(ROOT, 'dist/apps/gateway/src/main.js')], {
     env: {
@@ -72,6 +75,7 @@ export async function startGateway(databaseUrl: string): Promise<GatewayProcess>
       PORT: String(port),
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

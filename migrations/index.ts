@@ -1,4 +1,5 @@
 import { InitialSchema1763800000000 } from './1763800000000-InitialSchema';
+import { CoordinatorAndHealthLog1763900000000 } from './1763900000000-CoordinatorAndHealthLog';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
-export const MIGRATIONS = [InitialSchema1763800000000];
+export const MIGRATIONS = [InitialSchema1763800000000, CoordinatorAndHealthLog1763900000000];

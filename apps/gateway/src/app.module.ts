@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -12,7 +13,14 @@ import { RuntimeConfigEntity } from './config/runtime-config.entity';
 import { RuntimeConfigService } from './config/runtime-config.service';
 import { CapabilityCache, InProcessCapabilityCache } from './connections/capability-cache';
 import { ConnectionManager } from './connections/connection-manager';
+import { ClaimStore } from './coordinator/claim-store';
+import { CoordinatorService } from './coordinator/coordinator.service';
 import { dataSourceOptions } from './database/data-source-options';
+import { EventPublisher, InProcessEventPublisher } from './events/event-publisher';
+import { HealthLogEntity } from './health-log/health-log.entity';
+import { HealthLogService } from './health-log/health-log.service';
+import { CriticalAlerts } from './health/critical-alerts';
+import { OperatorActionsService } from './health/operator-actions.service';
 import { CheckRecorder } from './health/check-recorder';
 import { HealthCheckService } from './health/health-check.service';
 import { HealthController } from './health/health.controller';
@@ -42,8 +50,9 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(loggerOptions(env.values)),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, env.values.DATABASE_POOL_SIZE)),
-        TypeOrmModule.forFeature([McpServerEntity, RuntimeConfigEntity]),
+        TypeOrmModule.forFeature([McpServerEntity, RuntimeConfigEntity, HealthLogEntity]),
         TerminusModule,
+        ScheduleModule.forRoot(),
       ],
       controllers: [
         RegistryController,
@@ -66,6 +75,12 @@ export class AppModule {
         HealthProbe,
         CheckRecorder,
         HealthCheckService,
+        HealthLogService,
+        OperatorActionsService,
+        CriticalAlerts,
+        ClaimStore,
+        CoordinatorService,
+        { provide: EventPublisher, useClass: InProcessEventPublisher },
         ArgumentValidator,
         ToolExecutionService,
       ],

@@ -1,68 +1,41 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { prepareStdioMcpServer, type StdioMcpServerHandle } from '@omni2/testkit';
 import { pollUntil } from './support/poll';
-import { freePort, processesMatching } from './support/processes';
-
-const ROOT = resolve(__dirname, '../../..');
-const MAIN = join(ROOT, 'dist/apps/gateway/src/main.js');
+import { startGatewayProcess, type GatewayProcess } from './support/gateway-process';
+import { processesMatching } from './support/processes';
 
 /** omni2 as `npm start` runs it: the built gateway in embedded mode, as a real process. */
 describe('the omni2 process in embedded mode (e2e)', () => {
   let dataDir: string;
-  let port: number;
   let stdio: StdioMcpServerHandle;
-  let proc: ChildProcess | null = null;
+  let gateway: GatewayProcess | null = null;
 
   beforeAll(() => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts/build-gateway.mjs')], { cwd: ROOT });
     dataDir = mkdtempSync(join(tmpdir(), 'omni2-proc-'));
     stdio = prepareStdioMcpServer();
   });
 
   afterAll(async () => {
-    proc?.kill('SIGKILL');
+    await gateway?.kill();
     await stdio.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function start(): Promise<string> {
-    port = await freePort();
-    proc = spawn(process.execPath, [MAIN], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        PORT: String(port),
-        OMNI2_DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const base = `http://127.0.0.1:${port}`;
-    const running = proc;
-    await pollUntil(
-      () => {
-        if (running.exitCode !== null) throw new Error(`omni2 exited with ${running.exitCode}`);
-        return fetch(`${base}/health/ready`).then(
-          (r) => r.status,
-          () => 0,
-        );
-      },
-      (status) => status === 200,
-      { timeoutMs: 60_000, intervalMs: 100, what: 'omni2 ready' },
-    );
-    return `${base}/api/v1`;
+    gateway = await startGatewayProcess({ OMNI2_DATA_DIR: dataDir });
+    return gateway.api;
   }
 
   async function stop(signal: NodeJS.Signals): Promise<number | null> {
-    const running = proc!;
-    const exited = new Promise<number | null>((done) => running.once('exit', (code) => done(code)));
-    running.kill(signal);
-    const code = await exited;
-    proc = null;
-    return code;
+    const running = gateway!;
+    gateway = null;
+    const exited = new Promise<number | null>((done) =>
+      running.proc.once('exit', (code) => done(code)),
+    );
+    running.proc.kill(signal);
+    return exited;
   }
 
   it('serves with no external services, runs stdio servers, and leaves nothing behind on Ctrl-C', async () => {

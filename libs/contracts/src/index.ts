@@ -5,3 +5,5 @@ export * from './server-view';
 export * from './health-check';
 export * from './capabilities';
 export * from './runtime-config';
+export * from './events';
+export * from './health-log';

@@ -27,16 +27,31 @@ export interface LoggingSettings {
   component_names: string[];
 }
 
+export interface HealthLogSettings {
+  /** Rows older than this are pruned. */
+  retention_days: number;
+}
+
+export interface AlertSettings {
+  /** This many circuits opening within the window raise one `critical_alert`. */
+  critical_failure_count: number;
+  critical_window_seconds: number;
+}
+
 export interface RuntimeSettings {
   health_check: HealthCheckSettings;
   circuit_breaker: CircuitBreakerSettings;
   logging: LoggingSettings;
+  health_log: HealthLogSettings;
+  alerts: AlertSettings;
 }
 export type RuntimeConfigKey = keyof RuntimeSettings;
 export const RUNTIME_CONFIG_KEYS: readonly RuntimeConfigKey[] = [
   'health_check',
   'circuit_breaker',
   'logging',
+  'health_log',
+  'alerts',
 ];
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
@@ -58,6 +73,8 @@ export const RUNTIME_DEFAULTS: RuntimeSettings = {
     disable_after_minutes: 30,
   },
   logging: { level: 'info', component_names: [] },
+  health_log: { retention_days: 30 },
+  alerts: { critical_failure_count: 5, critical_window_seconds: 60 },
 };
 
 export interface ConfigEntryView<K extends RuntimeConfigKey = RuntimeConfigKey> {

@@ -20,6 +20,8 @@ export interface HttpMcpServerOptions {
 export interface TestMcpServer {
   /** streamable_http: http://127.0.0.1:PORT/mcp ; sse: http://127.0.0.1:PORT/sse */
   readonly url: string;
+  /** streamable_http only: another upstream on the same process, at /mcp/<route>. */
+  routeUrl(route: string): string;
   /** Live object: assign fields and the next request obeys. */
   readonly behaviour: Behaviour;
   /** Every JSON-RPC request received (not notifications), in order. */
@@ -77,7 +79,9 @@ class HttpTestServer implements TestMcpServer {
     const app = express();
     app.use(express.json());
     if (this.protocol === 'streamable_http') {
-      app.all('/mcp', this.guard, this.handleStreamable);
+      // `/mcp/<route>` serves too: one process can stand in for thousands of upstreams, each
+      // route registered as its own server with its own sessions (benchmarks).
+      app.all(['/mcp', '/mcp/:route'], this.guard, this.handleStreamable);
     } else {
       app.get('/sse', this.guard, this.openSse);
       app.post('/messages', this.guard, this.handleSseMessage);
@@ -93,6 +97,10 @@ class HttpTestServer implements TestMcpServer {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}/${this.protocol === 'sse' ? 'sse' : 'mcp'}`;
+  }
+
+  routeUrl(route: string): string {
+    return `http://127.0.0.1:${this.port}/mcp/${encodeURIComponent(route)}`;
   }
 
   sessionCount(): number {

@@ -24,6 +24,11 @@ export class DomainErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof HttpException && isTerminusReport(exception.getResponse())) {
+      // Probes answer in Terminus' own shape, which orchestrators and dashboards expect.
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     const body = this.toBody(exception);
     response.status(body.statusCode).json(body);
   }
@@ -63,6 +68,10 @@ export class DomainErrorFilter implements ExceptionFilter {
       message: 'Internal server error',
     };
   }
+}
+
+function isTerminusReport(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'status' in body && 'details' in body;
 }
 
 function bodyParserErrorStatus(exception: unknown): number | null {

@@ -44,6 +44,9 @@ export const envSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+    OMNI2_COORDINATOR: z.enum(['on', 'off']).default('on'),
+    OMNI2_COORDINATOR_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+    OMNI2_WATCHDOG_STALL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

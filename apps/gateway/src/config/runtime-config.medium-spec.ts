@@ -1,18 +1,11 @@
 import { RUNTIME_DEFAULTS } from '@omni2/contracts';
 import { DataSource } from 'typeorm';
+import { FakeClock } from '../../test/support/fake-clock';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
-import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { dataSourceOptions } from '../database/data-source-options';
 import { RuntimeConfigEntity } from './runtime-config.entity';
 import { CONFIG_CACHE_TTL_MS, RuntimeConfigService } from './runtime-config.service';
-
-class FakeClock extends Clock {
-  t = 1_000_000;
-  override now(): number {
-    return this.t;
-  }
-}
 
 describe('RuntimeConfigService on PostgreSQL', () => {
   let db: TestDatabase;

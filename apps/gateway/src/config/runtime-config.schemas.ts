@@ -42,10 +42,21 @@ const logging = z
   })
   .strict();
 
+const healthLog = z.object({ retention_days: z.number().int().min(1).max(3_650) }).strict();
+
+const alerts = z
+  .object({
+    critical_failure_count: z.number().int().min(1).max(100_000),
+    critical_window_seconds: seconds(86_400),
+  })
+  .strict();
+
 export const RUNTIME_SCHEMAS: { [K in RuntimeConfigKey]: z.ZodType<RuntimeSettings[K]> } = {
   health_check: healthCheck,
   circuit_breaker: circuitBreaker,
   logging,
+  health_log: healthLog,
+  alerts,
 };
 
 /**

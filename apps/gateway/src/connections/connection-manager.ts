@@ -12,6 +12,8 @@ interface Entry {
 export interface SessionRun<T> {
   value: T;
   session: McpSession;
+  /** True when this call had to open a new session (first use, expiry, or changed settings). */
+  opened: boolean;
 }
 
 /**
@@ -38,15 +40,15 @@ export class ConnectionManager implements OnApplicationShutdown {
     timeoutMs: number,
     op: (session: McpSession) => Promise<T>,
   ): Promise<SessionRun<T>> {
-    const session = await this.acquire(target, timeoutMs);
+    const { session, opened } = await this.acquire(target, timeoutMs);
     try {
-      return { value: await op(session), session };
+      return { value: await op(session), session, opened };
     } catch (error) {
       if (!isSessionExpired(error) && session.isOpen) throw error;
       this.log.debug(`session to ${target.name} expired or closed; reconnecting`);
       await this.drop(target.id, session);
       const fresh = await this.acquire(target, timeoutMs);
-      return { value: await op(fresh), session: fresh };
+      return { value: await op(fresh.session), session: fresh.session, opened: true };
     }
   }
 
@@ -73,17 +75,20 @@ export class ConnectionManager implements OnApplicationShutdown {
     await Promise.all(all.map((id) => this.drop(id)));
   }
 
-  private async acquire(target: ConnectionTarget, timeoutMs: number): Promise<McpSession> {
+  private async acquire(
+    target: ConnectionTarget,
+    timeoutMs: number,
+  ): Promise<{ session: McpSession; opened: boolean }> {
     const wanted = fingerprint(target);
     const existing = this.entries.get(target.id);
     if (existing && existing.fingerprint === wanted) {
       const session = await existing.session.catch(() => null);
-      if (session?.isOpen) return session;
+      if (session?.isOpen) return { session, opened: false };
       if (this.entries.get(target.id) === existing) this.entries.delete(target.id);
     } else if (existing) {
       await this.drop(target.id);
     }
-    return this.connect(target, wanted, timeoutMs);
+    return { session: await this.connect(target, wanted, timeoutMs), opened: true };
   }
 
   private connect(

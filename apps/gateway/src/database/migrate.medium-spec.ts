@@ -1,4 +1,6 @@
+import { RUNTIME_CONFIG_KEYS } from '@omni2/contracts';
 import { Client } from 'pg';
+import { MIGRATIONS } from '../../../../migrations';
 import { createEmptyDatabase, type TestDatabase } from '../../test/support/test-database';
 import { runMigrations } from './run-migrations';
 
@@ -20,19 +22,17 @@ describe('migrations behind the advisory lock', () => {
       runMigrations(db.url),
     ]);
     const applied = results.flat();
-    expect(applied).toEqual(['InitialSchema1763800000000']);
+    expect(applied).toEqual(MIGRATIONS.map((m) => m.name));
 
     const client = new Client({ connectionString: db.url });
     await client.connect();
     try {
       const rows = await client.query('SELECT name FROM omni2.schema_migrations');
-      expect(rows.rowCount).toBe(1);
+      expect(rows.rowCount).toBe(MIGRATIONS.length);
       const config = await client.query('SELECT key FROM omni2.omni2_config ORDER BY key');
-      expect(config.rows.map((r: { key: string }) => r.key)).toEqual([
-        'circuit_breaker',
-        'health_check',
-        'logging',
-      ]);
+      expect(config.rows.map((r: { key: string }) => r.key)).toEqual(
+        [...RUNTIME_CONFIG_KEYS].sort(),
+      );
     } finally {
       await client.end();
     }

@@ -1,19 +1,48 @@
+import { RUNTIME_DEFAULTS } from '@omni2/contracts';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import { Clock } from '../common/clock';
+import { RuntimeConfigEntity } from '../config/runtime-config.entity';
+import { RuntimeConfigService } from '../config/runtime-config.service';
 import { dataSourceOptions } from '../database/data-source-options';
 import { McpServerEntity } from '../registry/mcp-server.entity';
 import { CheckRecorder } from './check-recorder';
+import type { ProbeOutcome } from './health-probe';
+
+const failure: ProbeOutcome = {
+  ok: false,
+  errorKind: 'unreachable',
+  error: 'refused',
+  probe: 'none',
+  sessionOpened: false,
+};
+const success: ProbeOutcome = {
+  ok: true,
+  responseTimeMs: 3.5,
+  probe: 'ping',
+  sessionOpened: false,
+};
 
 describe('CheckRecorder on PostgreSQL', () => {
   let db: TestDatabase;
   let ds: DataSource;
+  let config: RuntimeConfigService;
   let recorder: CheckRecorder;
   let id: string;
 
+  const logTypes = async () =>
+    (
+      await ds.query<{ event_type: string; status: string }[]>(
+        'SELECT event_type, status FROM omni2.mcp_health_log WHERE server_id = $1 ORDER BY id',
+        [id],
+      )
+    ).map((r) => `${r.event_type}:${r.status}`);
+
   beforeAll(async () => {
     db = await createTestDatabase();
-    ds = await new DataSource(dataSourceOptions(db.url, 4)).initialize();
-    recorder = new CheckRecorder(ds.getRepository(McpServerEntity));
+    ds = await new DataSource(dataSourceOptions(db.url, 6)).initialize();
+    config = new RuntimeConfigService(ds.getRepository(RuntimeConfigEntity), new Clock());
+    recorder = new CheckRecorder(ds.getRepository(McpServerEntity), config);
   });
 
   afterAll(async () => {
@@ -22,50 +51,69 @@ describe('CheckRecorder on PostgreSQL', () => {
   });
 
   beforeEach(async () => {
+    await config.put('circuit_breaker', RUNTIME_DEFAULTS.circuit_breaker);
     const [row] = await ds.query<{ id: string }[]>(
       `INSERT INTO omni2.mcp_servers (name, protocol, url) VALUES ('s-' || gen_random_uuid(), 'sse', 'http://x') RETURNING id`,
     );
     id = row.id;
   });
 
-  const failure = {
-    ok: false as const,
-    errorKind: 'unreachable' as const,
-    error: 'refused',
-    probe: 'none' as const,
-  };
-  const success = { ok: true as const, responseTimeMs: 3.5, probe: 'ping' as const };
-
-  it('keeps a never-healthy server unknown while counting its failures', async () => {
+  it('keeps a never-healthy server unknown while counting failures below the threshold', async () => {
     await recorder.record(id, failure, new Date());
-    const row = await recorder.record(id, failure, new Date());
-    expect(row).toMatchObject({
+    const result = await recorder.record(id, failure, new Date());
+    expect(result?.row).toMatchObject({
       health_status: 'unknown',
+      circuit_state: 'closed',
       consecutive_failures: 2,
       error_count: 2,
       last_error: 'refused',
       last_error_kind: 'unreachable',
       last_success_at: null,
     });
+    expect(await logTypes()).toEqual(['health_check:unknown', 'health_check:unknown']);
   });
 
-  it('records a success: healthy, response time, counters reset, error cleared', async () => {
-    await recorder.record(id, failure, new Date());
-    const at = new Date('2026-11-22T10:00:00Z');
-    const row = await recorder.record(id, success, at);
-    expect(row).toMatchObject({
+  it('records a success with its response time and schedules the next check', async () => {
+    const at = new Date();
+    const result = await recorder.record(id, success, at);
+    expect(result?.row).toMatchObject({
       health_status: 'healthy',
       consecutive_failures: 0,
-      error_count: 1,
-      last_error: null,
-      last_error_kind: null,
       last_response_time_ms: 3.5,
+      last_error: null,
+      claimed_by: null,
     });
-    expect(row!.last_success_at?.toISOString()).toBe(at.toISOString());
-    expect(row!.last_health_check?.toISOString()).toBe(at.toISOString());
+    const due = result!.row.next_check_at!.getTime() - at.getTime();
+    expect(due).toBeGreaterThanOrEqual(60_000);
+    expect(due).toBeLessThan(66_000); // interval plus at most 10% jitter
+    expect(result?.events.map((e) => e.type)).toEqual(['mcp_health_check', 'mcp_status_change']);
   });
 
-  it('counts concurrent failures without losing an increment', async () => {
+  it('opens the circuit on the fifth failure, not the fourth, and logs the transition', async () => {
+    await recorder.record(id, success, new Date());
+    for (let i = 0; i < 4; i++) {
+      const r = await recorder.record(id, failure, new Date());
+      expect(r?.row.health_status).toBe('healthy');
+    }
+    const fifth = await recorder.record(id, failure, new Date());
+    expect(fifth?.row).toMatchObject({ circuit_state: 'open', health_status: 'circuit_open' });
+    expect(fifth!.row.next_check_at!.getTime()).toBe(fifth!.row.open_until!.getTime());
+    expect((await logTypes()).slice(-2)).toEqual([
+      'health_check:circuit_open',
+      'circuit_opened:circuit_open',
+    ]);
+    expect(fifth?.events.map((e) => e.type)).toEqual([
+      'mcp_health_check',
+      'circuit_breaker_state',
+      'mcp_status_change',
+    ]);
+  });
+
+  it('serialises concurrent checks on one server without losing a count', async () => {
+    await config.put('circuit_breaker', {
+      ...RUNTIME_DEFAULTS.circuit_breaker,
+      failure_threshold: 100,
+    });
     await Promise.all(Array.from({ length: 8 }, () => recorder.record(id, failure, new Date())));
     const [row] = await ds.query<{ consecutive_failures: number; error_count: number }[]>(
       'SELECT consecutive_failures, error_count FROM omni2.mcp_servers WHERE id = $1',
@@ -74,7 +122,9 @@ describe('CheckRecorder on PostgreSQL', () => {
     expect(row).toEqual({ consecutive_failures: 8, error_count: 8 });
   });
 
-  it('returns null for a server deleted meanwhile', async () => {
+  it('ignores a server deleted or disabled meanwhile', async () => {
+    await ds.query(`UPDATE omni2.mcp_servers SET status = 'inactive' WHERE id = $1`, [id]);
+    await expect(recorder.record(id, success, new Date())).resolves.toBeNull();
     await ds.query('DELETE FROM omni2.mcp_servers WHERE id = $1', [id]);
     await expect(recorder.record(id, success, new Date())).resolves.toBeNull();
   });

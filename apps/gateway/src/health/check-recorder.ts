@@ -1,43 +1,117 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { deriveHealthStatus } from '@omni2/contracts';
-import type { Repository } from 'typeorm';
+import { deriveHealthStatus, type HealthStatus, type NewEvent } from '@omni2/contracts';
+import type { EntityManager, Repository } from 'typeorm';
+import {
+  type BreakerDecision,
+  type BreakerState,
+  nextCheckAt,
+  onCheckResult,
+} from '../breaker/breaker';
+import { RuntimeConfigService } from '../config/runtime-config.service';
+import { HealthLogEntity } from '../health-log/health-log.entity';
 import { McpServerEntity } from '../registry/mcp-server.entity';
+import { breakerStateOf, withBreakerState } from './breaker-row';
+import { eventsForCheck } from './check-events';
 import type { ProbeOutcome } from './health-probe';
 
+export interface RecordedCheck {
+  row: McpServerEntity;
+  previousStatus: HealthStatus;
+  decision: BreakerDecision;
+  /** Published by the caller once the transaction has committed. */
+  events: NewEvent[];
+}
+
 /**
- * Persists the outcome of a check on the server row: the one writer of the live check fields.
- * Failures only count here; whether they change the shown status is the breaker's decision.
+ * Applies a check's outcome: the breaker decides, and the row, its health-log rows and the next
+ * check time are written in one transaction holding the row lock, so one writer per server.
  */
 @Injectable()
 export class CheckRecorder {
   constructor(
     @InjectRepository(McpServerEntity) private readonly repo: Repository<McpServerEntity>,
+    private readonly config: RuntimeConfigService,
   ) {}
 
-  async record(serverId: string, outcome: ProbeOutcome, at: Date): Promise<McpServerEntity | null> {
+  async record(serverId: string, outcome: ProbeOutcome, at: Date): Promise<RecordedCheck | null> {
+    const [breaker, health] = await Promise.all([
+      this.config.get('circuit_breaker'),
+      this.config.get('health_check'),
+    ]);
     return this.repo.manager.transaction(async (tx) => {
       const row = await tx.findOne(McpServerEntity, {
         where: { id: serverId },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!row) return null; // deleted while being checked
+      // Deleted or disabled while the check ran: nothing to record.
+      if (!row || row.status !== 'active') return null;
+      const previousStatus = row.health_status;
+      const previousState: BreakerState = breakerStateOf(row);
+      const decision = onCheckResult(previousState, outcome.ok, at.getTime(), breaker);
+      withBreakerState(row, decision.state);
       row.last_health_check = at;
       if (outcome.ok) {
         row.last_success_at = at;
         row.last_response_time_ms = outcome.responseTimeMs;
         row.last_error = null;
         row.last_error_kind = null;
-        row.consecutive_failures = 0;
       } else {
         row.last_error = outcome.error.slice(0, 2_000);
         row.last_error_kind = outcome.errorKind;
-        row.consecutive_failures += 1;
         row.error_count += 1;
       }
+      row.total_downtime_seconds += decision.downtimeEndedSeconds;
+      if (decision.events.some((e) => e.type === 'recovery_attempt'))
+        row.last_recovery_attempt = at;
       row.health_status = deriveHealthStatus(row);
+      const due = nextCheckAt(decision.state, at.getTime(), health, (max) => Math.random() * max);
+      row.next_check_at = due === null ? null : new Date(due);
+      row.claimed_by = null;
+      row.claimed_at = null;
       await tx.save(row);
-      return row;
+      await this.writeLog(tx, row, outcome, decision, at);
+      return {
+        row,
+        previousStatus,
+        decision,
+        events: eventsForCheck(row, previousStatus, previousState, decision, outcome, breaker),
+      };
     });
+  }
+
+  private async writeLog(
+    tx: EntityManager,
+    row: McpServerEntity,
+    outcome: ProbeOutcome,
+    decision: BreakerDecision,
+    at: Date,
+  ): Promise<void> {
+    const entry = (fields: Partial<HealthLogEntity>): Partial<HealthLogEntity> => ({
+      server_id: row.id,
+      status: row.health_status,
+      response_time_ms: null,
+      error_message: null,
+      error_kind: null,
+      created_at: at,
+      ...fields,
+    });
+    const attempt = decision.events.filter((e) => e.type === 'recovery_attempt');
+    const after = decision.events.filter((e) => e.type !== 'recovery_attempt');
+    const rows: Partial<HealthLogEntity>[] = [
+      // The attempt enters half-open, which shows as unhealthy whatever the probe then does.
+      ...attempt.map((e) =>
+        entry({ event_type: e.type, status: 'unhealthy', error_message: e.message }),
+      ),
+      ...(outcome.sessionOpened && outcome.ok ? [entry({ event_type: 'connected' })] : []),
+      entry({
+        event_type: 'health_check',
+        response_time_ms: outcome.ok ? outcome.responseTimeMs : null,
+        error_message: outcome.ok ? null : outcome.error.slice(0, 2_000),
+        error_kind: outcome.ok ? null : outcome.errorKind,
+      }),
+      ...after.map((e) => entry({ event_type: e.type, error_message: e.message })),
+    ];
+    await tx.insert(HealthLogEntity, rows);
   }
 }

@@ -1,14 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { BulkHealthCheckResult, HealthCheckResult } from '@omni2/contracts';
-import { DomainError } from '../common/domain-error';
 import { mapWithConcurrency } from '../common/concurrency';
+import { ConnectionManager } from '../connections/connection-manager';
+import { DomainError } from '../common/domain-error';
 import { RuntimeConfigService } from '../config/runtime-config.service';
+import { EventPublisher } from '../events/event-publisher';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 import { CheckRecorder } from './check-recorder';
+import { CriticalAlerts } from './critical-alerts';
 import { HealthProbe } from './health-probe';
 
-/** On-demand checks: the same probe and recorder the scheduled loop uses, run now. */
+/**
+ * One health check end to end: probe, record through the breaker, publish. The scheduled loop
+ * and the on-demand routes run exactly this path.
+ */
 @Injectable()
 export class HealthCheckService {
   constructor(
@@ -16,6 +22,9 @@ export class HealthCheckService {
     private readonly probe: HealthProbe,
     private readonly recorder: CheckRecorder,
     private readonly config: RuntimeConfigService,
+    private readonly events: EventPublisher,
+    private readonly alerts: CriticalAlerts,
+    private readonly connections: ConnectionManager,
   ) {}
 
   /** Checks one server now. `reload` closes the session first and refetches capabilities. */
@@ -41,14 +50,19 @@ export class HealthCheckService {
     return { checked: results.length, healthy, failed: results.length - healthy, results };
   }
 
-  private async run(
-    row: McpServerEntity,
-    timeoutMs: number,
-    reload: boolean,
-  ): Promise<HealthCheckResult> {
+  async run(row: McpServerEntity, timeoutMs: number, reload: boolean): Promise<HealthCheckResult> {
     const outcome = await this.probe.probe(row, timeoutMs, reload);
     const at = new Date();
-    const saved = (await this.recorder.record(row.id, outcome, at)) ?? row;
+    const recorded = await this.recorder.record(row.id, outcome, at);
+    if (recorded) {
+      this.registry.noteLiveChange(recorded.row);
+      await this.events.publish(recorded.events);
+      if (recorded.decision.events.some((e) => e.type === 'circuit_opened')) {
+        await this.alerts.circuitOpened();
+      }
+      if (recorded.row.status === 'inactive') await this.connections.drop(recorded.row.id);
+    }
+    const saved = recorded?.row ?? row;
     return {
       server_id: row.id,
       name: row.name,

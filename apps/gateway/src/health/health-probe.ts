@@ -7,8 +7,8 @@ import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 
 export type ProbeOutcome =
-  | { ok: true; responseTimeMs: number; probe: ProbeMethod }
-  | { ok: false; errorKind: ErrorKind; error: string; probe: ProbeMethod };
+  | { ok: true; responseTimeMs: number; probe: ProbeMethod; sessionOpened: boolean }
+  | { ok: false; errorKind: ErrorKind; error: string; probe: ProbeMethod; sessionOpened: false };
 
 /**
  * The MCP side of a health check (SPEC §2): reuse the live session (connecting only when there
@@ -29,11 +29,15 @@ export class HealthProbe {
     const target = this.registry.target(row);
     if (fresh) await this.connections.drop(row.id);
     try {
-      const { value, session } = await this.connections.run(target, timeoutMs, async (s) => {
-        const started = performance.now();
-        const probe = await s.ping(timeoutMs);
-        return { probe, responseTimeMs: round(performance.now() - started) };
-      });
+      const { value, session, opened } = await this.connections.run(
+        target,
+        timeoutMs,
+        async (s) => {
+          const started = performance.now();
+          const probe = await s.ping(timeoutMs);
+          return { probe, responseTimeMs: round(performance.now() - started) };
+        },
+      );
       if (fresh || (await this.capabilities.needsRefresh(row, session))) {
         // A failed refresh does not make a server that answered ping unhealthy.
         await this.capabilities
@@ -42,10 +46,10 @@ export class HealthProbe {
             this.log.warn(`capability refresh failed for ${row.name}: ${String(error)}`),
           );
       }
-      return { ok: true, ...value };
+      return { ok: true, ...value, sessionOpened: opened };
     } catch (error) {
       const { kind, message } = classifyError(error, row.protocol);
-      return { ok: false, errorKind: kind, error: message, probe: 'none' };
+      return { ok: false, errorKind: kind, error: message, probe: 'none', sessionOpened: false };
     }
   }
 }

@@ -1,6 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { CoordinatorService } from '../coordinator/coordinator.service';
 import type { HealthCheckResult } from '@nestjs/terminus';
 
 /**
@@ -13,6 +19,8 @@ export class ProbesController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly coordinator: CoordinatorService,
   ) {}
 
   @Get('live')
@@ -23,8 +31,24 @@ export class ProbesController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database reachable' })
+  @ApiOperation({ summary: 'Readiness: database reachable, coordinator loop ticking' })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 2_000 })]);
+    return this.health.check([
+      () => this.db.pingCheck('database', { timeout: 2_000 }),
+      () => this.coordinatorCheck(),
+    ]);
+  }
+
+  private coordinatorCheck() {
+    const status = this.coordinator.status();
+    const indicator = this.indicators.check('coordinator');
+    const details = {
+      enabled: status.enabled,
+      last_tick_at: status.last_tick_at,
+      restarts: status.restarts,
+    };
+    return status.stalled
+      ? indicator.down({ ...details, reason: 'tick loop stalled' })
+      : indicator.up(details);
   }
 }

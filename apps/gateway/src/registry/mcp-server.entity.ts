@@ -74,6 +74,26 @@ export class McpServerEntity {
   @Column({ name: 'failure_cycles', type: 'integer', default: 0 })
   failure_cycles!: number;
 
+  @Column({ name: 'consecutive_successes', type: 'integer', default: 0 })
+  consecutive_successes!: number;
+
+  @Column({ name: 'circuit_opened_at', type: 'timestamptz', nullable: true })
+  circuit_opened_at!: Date | null;
+
+  @Column({ name: 'open_until', type: 'timestamptz', nullable: true })
+  open_until!: Date | null;
+
+  /** When the current outage began (circuit first opened); null while up. */
+  @Column({ name: 'down_since', type: 'timestamptz', nullable: true })
+  down_since!: Date | null;
+
+  /** The replica holding the check lease; informational. */
+  @Column({ name: 'claimed_by', type: 'text', nullable: true })
+  claimed_by!: string | null;
+
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimed_at!: Date | null;
+
   @Column({ name: 'last_health_check', type: 'timestamptz', nullable: true })
   last_health_check!: Date | null;
 

@@ -70,18 +70,4 @@ export class RegistryController {
   remove(@Param('id') id: string): Promise<void> {
     return this.registry.remove(id);
   }
-
-  @Post(':id/enable')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Enable: clears counters and schedules a check now' })
-  enable(@Param('id') id: string): Promise<McpServerView> {
-    return this.registry.setEnabled(id, true);
-  }
-
-  @Post(':id/disable')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Disable: stops checks and closes the session' })
-  disable(@Param('id') id: string): Promise<McpServerView> {
-    return this.registry.setEnabled(id, false);
-  }
 }

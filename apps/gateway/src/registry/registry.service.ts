@@ -127,15 +127,6 @@ export class RegistryService {
     await this.capabilities.delete(row.name);
   }
 
-  async setEnabled(ref: string, enabled: boolean): Promise<McpServerView> {
-    const row = await this.find(ref);
-    this.applyStatus(row, enabled ? 'active' : 'inactive');
-    await this.repo.save(row);
-    this.written();
-    if (!enabled) await this.connections.drop(row.id);
-    return this.view(await this.find(row.id));
-  }
-
   /** What the connection layer needs, with secrets opened. Never leaves the process. */
   target(row: McpServerEntity): ConnectionTarget {
     const env = this.codec.open(row.env) ?? {};
@@ -157,6 +148,13 @@ export class RegistryService {
   view(row: McpServerEntity): McpServerView {
     const envNames = Object.keys(this.codec.open(row.env) ?? {});
     return toServerView(row, envNames);
+  }
+
+  /** A check was recorded on this row: hot reads and the list should see it. */
+  noteLiveChange(row: McpServerEntity): void {
+    this.recent.delete(row.id);
+    this.recent.delete(row.name);
+    this.snapshot.invalidate();
   }
 
   /** Every local write goes through here, so cached reads see it at once. */

@@ -1,20 +1,13 @@
 import type { McpServerList } from '@omni2/contracts';
 import { DataSource } from 'typeorm';
+import { FakeClock } from '../../test/support/fake-clock';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
-import { Clock } from '../common/clock';
 import { dataSourceOptions } from '../database/data-source-options';
 import { SecretCodec } from '../secrets/secret-codec';
 import type { ListQuery } from './list-query';
 import { parseListQuery } from './list-query';
 import { McpServerEntity } from './mcp-server.entity';
 import { LIST_PROBE_REUSE_MS, ServerListSnapshot } from './server-list.snapshot';
-
-class FakeClock extends Clock {
-  t = 5_000_000;
-  override now(): number {
-    return this.t;
-  }
-}
 
 describe('ServerListSnapshot on PostgreSQL', () => {
   let db: TestDatabase;

@@ -9,6 +9,8 @@ import { ConnectionManager } from '../connections/connection-manager';
 import { upstreamFailure } from '../connections/upstream-failure';
 import { RegistryService } from '../registry/registry.service';
 import { ArgumentValidator } from './argument-validator';
+import { callGate } from '../breaker/breaker';
+import { breakerStateOf } from '../health/breaker-row';
 
 const executeBodySchema = z
   .object({ arguments: z.record(z.string(), z.unknown()).default({}) })
@@ -31,6 +33,16 @@ export class ToolExecutionService {
       throw new DomainError(
         'SERVER_DISABLED',
         `status: server "${row.name}" is disabled; enable it to run tools`,
+      );
+    }
+    const gate = callGate(breakerStateOf(row), Date.now());
+    if (!gate.allowed && gate.reason === 'circuit_open') {
+      const retryAt = new Date(gate.retryAt ?? Date.now()).toISOString();
+      throw new DomainError(
+        'CIRCUIT_OPEN',
+        `circuit: "${row.name}" is failing and its circuit is open; next attempt at ${retryAt}`,
+        undefined,
+        { retry_at: retryAt, last_error: row.last_error, last_error_kind: row.last_error_kind },
       );
     }
     const caps = await this.capabilities.forServer(row);

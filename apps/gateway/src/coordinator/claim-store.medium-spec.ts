@@ -1,0 +1,95 @@
+import { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
+import { dataSourceOptions } from '../database/data-source-options';
+import { McpServerEntity } from '../registry/mcp-server.entity';
+import { ClaimStore } from './claim-store';
+
+/** Two replicas, each with its own connection pool, claiming from one table. */
+describe('ClaimStore on PostgreSQL', () => {
+  let db: TestDatabase;
+  let a: DataSource;
+  let b: DataSource;
+  let storeA: ClaimStore;
+  let storeB: ClaimStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    a = await new DataSource(dataSourceOptions(db.url, 4)).initialize();
+    b = await new DataSource(dataSourceOptions(db.url, 4)).initialize();
+    storeA = new ClaimStore(a.getRepository(McpServerEntity));
+    storeB = new ClaimStore(b.getRepository(McpServerEntity));
+  });
+
+  afterAll(async () => {
+    await a.destroy();
+    await b.destroy();
+    await db.drop();
+  });
+
+  beforeEach(async () => {
+    await a.query('DELETE FROM omni2.mcp_servers');
+    await a.query(
+      `INSERT INTO omni2.mcp_servers (name, protocol, url, next_check_at)
+       SELECT 's' || i, 'sse', 'http://x/' || i, now() - interval '1 second'
+       FROM generate_series(1, 200) AS i`,
+    );
+  });
+
+  it('never hands one due server to two replicas, and hands out every one', async () => {
+    const seen = new Map<string, string>();
+    for (let round = 0; round < 10; round++) {
+      const [fromA, fromB] = await Promise.all([
+        storeA.claim('replica-a', 25, 60),
+        storeB.claim('replica-b', 25, 60),
+      ]);
+      for (const [replica, rows] of [
+        ['a', fromA],
+        ['b', fromB],
+      ] as const) {
+        for (const row of rows) {
+          expect(seen.has(row.id)).toBe(false);
+          seen.set(row.id, replica);
+        }
+      }
+    }
+    expect(seen.size).toBe(200);
+    expect(new Set(seen.values())).toEqual(new Set(['a', 'b']));
+  });
+
+  it('leases claimed servers: not due again until the lease ends or is released', async () => {
+    const mine = await storeA.claim('replica-a', 200, 60);
+    expect(mine).toHaveLength(200);
+    expect(mine[0].claimed_by).toBe('replica-a');
+    await expect(storeB.claim('replica-b', 200, 60)).resolves.toHaveLength(0);
+    // replica-a dies: its leases run out (simulated by moving them into the past)
+    await a.query(
+      `UPDATE omni2.mcp_servers SET next_check_at = now() - interval '1 second' WHERE name IN ('s1', 's2')`,
+    );
+    const taken = await storeB.claim('replica-b', 200, 60);
+    expect(taken.map((r) => r.name).sort()).toEqual(['s1', 's2']);
+  });
+
+  it('releases a stopping replica’s leases for the others at once', async () => {
+    await storeA.claim('replica-a', 50, 60);
+    expect(await storeA.release('replica-a')).toBe(50);
+    await expect(storeB.claim('replica-b', 200, 60)).resolves.toHaveLength(200);
+  });
+
+  it('skips disabled servers and servers not yet due', async () => {
+    await a.query(`UPDATE omni2.mcp_servers SET status = 'inactive' WHERE name = 's1'`);
+    await a.query(
+      `UPDATE omni2.mcp_servers SET next_check_at = now() + interval '1 hour' WHERE name = 's2'`,
+    );
+    const rows = await storeA.claim('replica-a', 500, 60);
+    expect(rows).toHaveLength(198);
+    expect(rows.map((r) => r.name)).not.toEqual(expect.arrayContaining(['s1', 's2']));
+  });
+
+  it('schedules a check at once when connection settings are edited directly in the database', async () => {
+    await storeA.claim('replica-a', 500, 3_600); // nothing due for an hour
+    await a.query(`UPDATE omni2.mcp_servers SET url = 'http://moved/s3' WHERE name = 's3'`);
+    await a.query(`UPDATE omni2.mcp_servers SET description = 'cosmetic' WHERE name = 's4'`);
+    const due = await storeB.claim('replica-b', 500, 60);
+    expect(due.map((r) => r.name)).toEqual(['s3']);
+  });
+});

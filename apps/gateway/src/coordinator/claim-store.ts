@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type Repository } from 'typeorm';
+import { McpServerEntity } from '../registry/mcp-server.entity';
+
+/**
+ * The distributed scheduler: due servers are claimed with FOR UPDATE SKIP LOCKED and leased by
+ * pushing next_check_at past the check's worst case. Replicas never check a server twice at
+ * once, and a dead replica's leases simply run out and the servers fall due again.
+ */
+@Injectable()
+export class ClaimStore {
+  constructor(
+    @InjectRepository(McpServerEntity) private readonly repo: Repository<McpServerEntity>,
+  ) {}
+
+  async claim(replicaId: string, limit: number, leaseSeconds: number): Promise<McpServerEntity[]> {
+    if (limit <= 0) return [];
+    // For UPDATE ... RETURNING, TypeORM's query() answers [rows, affected count].
+    const [claimed] = await this.repo.query<[{ id: string }[], number]>(
+      `UPDATE omni2.mcp_servers s
+          SET claimed_by = $1, claimed_at = now(),
+              next_check_at = now() + make_interval(secs => $3)
+        WHERE s.id IN (
+          SELECT id FROM omni2.mcp_servers
+           WHERE status = 'active' AND next_check_at <= now()
+           ORDER BY next_check_at
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+        RETURNING s.id`,
+      [replicaId, limit, leaseSeconds],
+    );
+    if (claimed.length === 0) return [];
+    return this.repo.findBy({ id: In(claimed.map((c) => c.id)) });
+  }
+
+  /** Hands unfinished leases back so other replicas check those servers at once. */
+  async release(replicaId: string): Promise<number> {
+    const result = await this.repo.query<[unknown[], number]>(
+      `UPDATE omni2.mcp_servers SET claimed_by = NULL, claimed_at = NULL, next_check_at = now()
+        WHERE claimed_by = $1 AND status = 'active'`,
+      [replicaId],
+    );
+    return result[1];
+  }
+}

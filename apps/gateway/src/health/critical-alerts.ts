@@ -1,0 +1,55 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { RuntimeConfigService } from '../config/runtime-config.service';
+import { EventPublisher } from '../events/event-publisher';
+import { HealthLogEntity } from '../health-log/health-log.entity';
+
+/**
+ * Raises one `critical_alert` when many circuits open within the configured window. Counted from
+ * the shared health log, so failures seen by every replica add up; the alert is then held back
+ * for one window so a wave of failures is one alert, not dozens.
+ */
+@Injectable()
+export class CriticalAlerts {
+  private readonly log = new Logger('coordinator');
+  private quietUntil = 0;
+
+  constructor(
+    @InjectRepository(HealthLogEntity) private readonly repo: Repository<HealthLogEntity>,
+    private readonly config: RuntimeConfigService,
+    private readonly events: EventPublisher,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Called after a check opened a circuit. */
+  async circuitOpened(): Promise<void> {
+    const now = this.clock.now();
+    if (now < this.quietUntil) return;
+    const { critical_failure_count: threshold, critical_window_seconds: window } =
+      await this.config.get('alerts');
+    const [row] = await this.repo.query<{ count: number }[]>(
+      `SELECT count(DISTINCT server_id)::int AS count FROM omni2.mcp_health_log
+        WHERE event_type = 'circuit_opened' AND created_at > now() - make_interval(secs => $1)`,
+      [window],
+    );
+    const count = row?.count ?? 0;
+    if (count < threshold) return;
+    this.quietUntil = now + window * 1_000;
+    this.log.error(`${count} servers opened their circuit within ${window} s`);
+    await this.events.publish([
+      {
+        type: 'critical_alert',
+        server_id: null,
+        mcp_name: null,
+        severity: 'critical',
+        data: {
+          reason: `${count} servers failed (circuit opened) within ${window} s`,
+          count,
+          window_seconds: window,
+        },
+      },
+    ]);
+  }
+}

@@ -1,0 +1,103 @@
+import { startHttpMcpServer, type TestMcpServer } from '@omni2/testkit';
+import { Client } from 'pg';
+import { startGatewayProcess, type GatewayProcess } from './support/gateway-process';
+import { pollUntil } from './support/poll';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+const SERVERS = 12;
+const INTERVAL_S = 2;
+
+/** Three gateway processes on one database share the checks; one is killed mid-run. */
+describe('several replicas on one database (e2e)', () => {
+  let db: TestDatabase;
+  let pg: Client;
+  let upstream: TestMcpServer;
+  const replicas: GatewayProcess[] = [];
+
+  const checksSince = async (since: Date) =>
+    (
+      await pg.query<{ server_id: string; at: Date }>(
+        `SELECT server_id, created_at AS at FROM omni2.mcp_health_log
+          WHERE event_type = 'health_check' AND created_at >= $1 ORDER BY created_at`,
+        [since],
+      )
+    ).rows;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    upstream = await startHttpMcpServer({ protocol: 'streamable_http' });
+    await pg.query(`UPDATE omni2.omni2_config SET value = $1 WHERE key = 'health_check'`, [
+      {
+        interval_seconds: INTERVAL_S,
+        unhealthy_interval_seconds: INTERVAL_S,
+        timeout_seconds: 1,
+        concurrency: 10,
+      },
+    ]);
+    for (let i = 0; i < 3; i++) {
+      replicas.push(
+        await startGatewayProcess({ DATABASE_URL: db.url, OMNI2_COORDINATOR_TICK_MS: '100' }),
+      );
+    }
+    for (let i = 0; i < SERVERS; i++) {
+      const res = await fetch(`${replicas[i % 3].api}/mcp/servers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: `shared-${i}`,
+          protocol: 'streamable_http',
+          url: upstream.url,
+        }),
+      });
+      expect(res.status).toBe(201);
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(replicas.filter((r) => r.proc.exitCode === null).map((r) => r.stop()));
+    await pg.end();
+    await upstream.stop();
+    await db.drop();
+  });
+
+  it('checks every server once per period, never twice at once', async () => {
+    const since = new Date(Date.now() + 1_000); // past the first burst of registrations
+    const rows = await pollUntil(
+      () => checksSince(since),
+      (r) => new Set(r.map((x) => x.server_id)).size === SERVERS && r.length >= SERVERS * 4,
+      { what: 'four rounds of checks', timeoutMs: 30_000 },
+    );
+    const byServer = new Map<string, number[]>();
+    for (const r of rows)
+      byServer.set(r.server_id, [...(byServer.get(r.server_id) ?? []), r.at.getTime()]);
+    for (const times of byServer.values()) {
+      for (let i = 1; i < times.length; i++) {
+        // The period plus at most 10% jitter, never a second check from another replica.
+        expect(times[i] - times[i - 1]).toBeGreaterThan(INTERVAL_S * 1_000 * 0.9);
+      }
+    }
+    const { rows: states } = await pg.query<{ health_status: string }>(
+      'SELECT health_status FROM omni2.mcp_servers',
+    );
+    expect(states.every((s) => s.health_status === 'healthy')).toBe(true);
+  });
+
+  it('keeps checking every server after a replica is killed', async () => {
+    await replicas[1].kill();
+    const killedAt = new Date();
+    // A killed replica's claimed servers wait out their lease (3 x timeout + 2 s = 5 s here).
+    const rows = await pollUntil(
+      () => checksSince(killedAt),
+      (r) => new Set(r.map((x) => x.server_id)).size === SERVERS,
+      {
+        what: 'every server checked after the kill',
+        timeoutMs: 5_000 + INTERVAL_S * 1_000 + 5_000,
+      },
+    );
+    expect(new Set(rows.map((r) => r.server_id)).size).toBe(SERVERS);
+    const ready = await fetch(`${replicas[0].api.replace('/api/v1', '')}/health/ready`);
+    expect(ready.status).toBe(200);
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * Coordinator sweep: N servers (one testkit process, a route per server) checked by one replica,
+ * then by two sharing the work. Prints the time for the first sweep (connect + initialize + ping
+ * for every server), a steady-state sweep on live sessions, and the gateway's CPU time and RSS.
+ * Target (issue 3): 10,000 servers, sweep under 30 s, gateway under 500 MB RSS.
+ *
+ *   SERVERS=1000 npm run bench:sweep        (REPLICAS=1|2, CONCURRENCY=200)
+ */
+import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
+import { benchDatabase, startGateway, startUpstreamProcess, type GatewayProcess } from './support';
+
+const SERVERS = Number(process.env.SERVERS ?? 1_000);
+const REPLICAS = Number(process.env.REPLICAS ?? 1);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 200);
+
+function procStats(pid: number): { cpuSeconds: number; rssMb: number; peakRssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime, in clock ticks
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { cpuSeconds: ticks / 100, rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+}
+
+async function waitAllCheckedAfter(pg: Client, since: Date, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const { rows } = await pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM omni2.mcp_servers WHERE last_health_check >= $1`,
+      [since],
+    );
+    if (rows[0].n >= SERVERS) return (Date.now() - started) / 1000;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`only ${rows[0].n}/${SERVERS} checked after ${timeoutMs} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function main(): Promise<void> {
+  const upstream = await startUpstreamProcess('streamable_http');
+  const db = await benchDatabase();
+  const gateways: GatewayProcess[] = [];
+  const pg = new Client({ connectionString: db.url });
+  try {
+    // The first gateway migrates; servers and settings go in before any coordinator can run.
+    const first = await startGateway(db.url, { OMNI2_COORDINATOR: 'off' });
+    await first.stop();
+    await pg.connect();
+    await pg.query(`UPDATE omni2.omni2_config SET value = $1 WHERE key = 'health_check'`, [
+      {
+        interval_seconds: 60,
+        unhealthy_interval_seconds: 30,
+        timeout_seconds: 10,
+        concurrency: CONCURRENCY,
+      },
+    ]);
+    await pg.query(
+      `INSERT INTO omni2.mcp_servers (name, protocol, url, next_check_at)
+       SELECT 'route-' || i, 'streamable_http', $1 || '/' || i, now() + interval '1 hour'
+       FROM generate_series(1, $2) AS i`,
+      [upstream.url, SERVERS],
+    );
+    for (let i = 0; i < REPLICAS; i++) gateways.push(await startGateway(db.url));
+    const before = gateways.map((g) => procStats(g.proc.pid!));
+
+    const t0 = new Date();
+    await pg.query(`UPDATE omni2.mcp_servers SET next_check_at = now()`);
+    const firstSweep = await waitAllCheckedAfter(pg, t0, 300_000);
+    const afterFirst = gateways.map((g) => procStats(g.proc.pid!));
+
+    const t1 = new Date();
+    await pg.query(`UPDATE omni2.mcp_servers SET next_check_at = now()`);
+    const steadySweep = await waitAllCheckedAfter(pg, t1, 300_000);
+    const afterSteady = gateways.map((g) => procStats(g.proc.pid!));
+
+    const { rows } = await pg.query<{ status: string; n: number }>(
+      `SELECT health_status AS status, count(*)::int AS n FROM omni2.mcp_servers GROUP BY 1`,
+    );
+    console.log(
+      `sweep: ${SERVERS} servers, ${REPLICAS} replica(s), concurrency ${CONCURRENCY} each`,
+    );
+    console.log(`  first sweep (connect + initialize + ping): ${firstSweep.toFixed(1)} s`);
+    console.log(`  steady sweep (live sessions, ping):        ${steadySweep.toFixed(1)} s`);
+    gateways.forEach((_, i) => {
+      const cpuFirst = afterFirst[i].cpuSeconds - before[i].cpuSeconds;
+      const cpuSteady = afterSteady[i].cpuSeconds - afterFirst[i].cpuSeconds;
+      console.log(
+        `  replica ${i + 1}: CPU ${cpuFirst.toFixed(1)} s (first) + ${cpuSteady.toFixed(1)} s (steady), ` +
+          `RSS ${afterSteady[i].rssMb.toFixed(0)} MB, peak ${afterSteady[i].peakRssMb.toFixed(0)} MB`,
+      );
+    });
+    console.log(`  statuses: ${rows.map((r) => `${r.status}=${r.n}`).join(', ')}`);
+  } finally {
+    await pg.end().catch(() => undefined);
+    await Promise.all(gateways.map((g) => g.stop()));
+    await upstream.stop();
+    await db.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
