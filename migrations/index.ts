@@ -1,5 +1,10 @@
 import { InitialSchema1763800000000 } from './1763800000000-InitialSchema';
 import { CoordinatorAndHealthLog1763900000000 } from './1763900000000-CoordinatorAndHealthLog';
+import { SessionAffinity1764000000000 } from './1764000000000-SessionAffinity';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
-export const MIGRATIONS = [InitialSchema1763800000000, CoordinatorAndHealthLog1763900000000];
+export const MIGRATIONS = [
+  InitialSchema1763800000000,
+  CoordinatorAndHealthLog1763900000000,
+  SessionAffinity1764000000000,
+];

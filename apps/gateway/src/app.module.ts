@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { CapabilitiesService } from './capabilities/capabilities.service';
 import { Clock } from './common/clock';
+import { ReplicaIdentity } from './common/replica-identity';
 import { DomainErrorFilter } from './common/domain-error.filter';
 import { ConfigController } from './config/config.controller';
 import { AppEnv } from './config/env.schema';
@@ -66,6 +67,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: CapabilityCache, useClass: InProcessCapabilityCache },
         Clock,
+        ReplicaIdentity,
         SecretCodec,
         RuntimeConfigService,
         ConnectionManager,

@@ -92,4 +92,22 @@ describe('ClaimStore on PostgreSQL', () => {
     const due = await storeB.claim('replica-b', 500, 60);
     expect(due.map((r) => r.name)).toEqual(['s3']);
   });
+
+  it('keeps servers with the replica that holds their session, until they are overdue', async () => {
+    await a.query(
+      `UPDATE omni2.mcp_servers SET checked_by = 'replica-a' WHERE name IN ('s1', 's2', 's3')`,
+    );
+    const byB = await storeB.claim('replica-b', 500, 60, 60);
+    expect(byB).toHaveLength(197); // everything except replica-a's three
+    const byA = await storeA.claim('replica-a', 500, 60, 60);
+    expect(byA.map((r) => r.name).sort()).toEqual(['s1', 's2', 's3']);
+  });
+
+  it('hands a silent replica’s overdue servers to the others', async () => {
+    await a.query(
+      `UPDATE omni2.mcp_servers SET checked_by = 'replica-dead', next_check_at = now() - interval '30 seconds'`,
+    );
+    await expect(storeB.claim('replica-b', 500, 60, 60)).resolves.toHaveLength(0);
+    await expect(storeB.claim('replica-b', 500, 60, 10)).resolves.toHaveLength(200);
+  });
 });

@@ -14,7 +14,18 @@ export class ClaimStore {
     @InjectRepository(McpServerEntity) private readonly repo: Repository<McpServerEntity>,
   ) {}
 
-  async claim(replicaId: string, limit: number, leaseSeconds: number): Promise<McpServerEntity[]> {
+  /**
+   * Claims due servers for `replicaId`: its own (it holds their sessions) and unowned ones first;
+   * a server another replica checked last is taken over only once it is `stealAfterSeconds`
+   * overdue, which is what happens when that replica has died. Sessions then stay on one replica
+   * instead of being opened again by whichever replica claims first.
+   */
+  async claim(
+    replicaId: string,
+    limit: number,
+    leaseSeconds: number,
+    stealAfterSeconds = 0,
+  ): Promise<McpServerEntity[]> {
     if (limit <= 0) return [];
     // For UPDATE ... RETURNING, TypeORM's query() answers [rows, affected count].
     const [claimed] = await this.repo.query<[{ id: string }[], number]>(
@@ -24,11 +35,13 @@ export class ClaimStore {
         WHERE s.id IN (
           SELECT id FROM omni2.mcp_servers
            WHERE status = 'active' AND next_check_at <= now()
+             AND (checked_by IS NULL OR checked_by = $1
+                  OR next_check_at <= now() - make_interval(secs => $4))
            ORDER BY next_check_at
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
         RETURNING s.id`,
-      [replicaId, limit, leaseSeconds],
+      [replicaId, limit, leaseSeconds, stealAfterSeconds],
     );
     if (claimed.length === 0) return [];
     return this.repo.findBy({ id: In(claimed.map((c) => c.id)) });

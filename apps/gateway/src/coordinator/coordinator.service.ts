@@ -1,5 +1,3 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import {
   Injectable,
   Logger,
@@ -8,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
+import { ReplicaIdentity } from '../common/replica-identity';
 import { AppEnv } from '../config/env.schema';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { withDeadline } from '../connections/deadline';
@@ -40,7 +39,6 @@ export interface CoordinatorStatus {
  */
 @Injectable()
 export class CoordinatorService implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly replicaId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly log = new Logger('coordinator');
   private readonly inFlight = new Set<Promise<void>>();
   private ticking = false;
@@ -60,7 +58,12 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
     private readonly healthLog: HealthLogService,
     private readonly env: AppEnv,
     private readonly clock: Clock,
+    private readonly replica: ReplicaIdentity,
   ) {}
+
+  get replicaId(): string {
+    return this.replica.id;
+  }
 
   get enabled(): boolean {
     return this.env.values.OMNI2_COORDINATOR === 'on';
@@ -103,8 +106,11 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
       // Lease: connect, ping and a capability refresh, each bounded by the timeout, plus slack
       // for the write. With the defaults (10 s) a dead replica's servers fall due in 32 s.
       const lease = settings.timeout_seconds * 3 + 2;
+      // Another replica's overdue servers are taken over after a few of its ticks' worth of
+      // time, so a dead replica's servers come back within the period, not a lease later.
+      const steal = Math.max(2, Math.ceil((this.env.values.OMNI2_COORDINATOR_TICK_MS * 5) / 1_000));
       const rows = await withDeadline(
-        this.claims.claim(this.replicaId, free, lease),
+        this.claims.claim(this.replicaId, free, lease, steal),
         CLAIM_DEADLINE_MS,
         'claim',
       );

@@ -69,18 +69,24 @@ export class HealthLogService {
     @InjectRepository(HealthLogEntity) private readonly repo: Repository<HealthLogEntity>,
   ) {}
 
-  /** Newest first, keyset-paged by id. */
+  /** Newest first by time (id breaks ties), keyset-paged: the cursor is the last row's id. */
   async page(server: McpServerEntity, raw: Record<string, unknown>): Promise<HealthLogPage> {
     const q = parseOrThrow(pageQuery, raw);
     const qb = this.repo
       .createQueryBuilder('l')
       .where('l.server_id = :id', { id: server.id })
-      .orderBy('l.id', 'DESC')
+      .orderBy('l.created_at', 'DESC')
+      .addOrderBy('l.id', 'DESC')
       .take(q.limit + 1);
     if (q.event_type) qb.andWhere('l.event_type IN (:...types)', { types: q.event_type });
     if (q.from) qb.andWhere('l.created_at >= :from', { from: q.from });
     if (q.to) qb.andWhere('l.created_at < :to', { to: q.to });
-    if (q.before) qb.andWhere('l.id < :before', { before: q.before });
+    if (q.before) {
+      qb.andWhere(
+        '(l.created_at, l.id) < (SELECT c.created_at, c.id FROM omni2.mcp_health_log c WHERE c.id = :before)',
+        { before: q.before },
+      );
+    }
     const rows = await qb.getMany();
     const more = rows.length > q.limit;
     const items = rows.slice(0, q.limit).map(toEntry);

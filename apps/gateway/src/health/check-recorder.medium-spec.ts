@@ -2,6 +2,7 @@ import { RUNTIME_DEFAULTS } from '@omni2/contracts';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { Clock } from '../common/clock';
+import { ReplicaIdentity } from '../common/replica-identity';
 import { RuntimeConfigEntity } from '../config/runtime-config.entity';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { dataSourceOptions } from '../database/data-source-options';
@@ -42,7 +43,7 @@ describe('CheckRecorder on PostgreSQL', () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.url, 6)).initialize();
     config = new RuntimeConfigService(ds.getRepository(RuntimeConfigEntity), new Clock());
-    recorder = new CheckRecorder(ds.getRepository(McpServerEntity), config);
+    recorder = new CheckRecorder(ds.getRepository(McpServerEntity), config, new ReplicaIdentity());
   });
 
   afterAll(async () => {

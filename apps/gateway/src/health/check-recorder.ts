@@ -8,6 +8,7 @@ import {
   nextCheckAt,
   onCheckResult,
 } from '../breaker/breaker';
+import { ReplicaIdentity } from '../common/replica-identity';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { HealthLogEntity } from '../health-log/health-log.entity';
 import { McpServerEntity } from '../registry/mcp-server.entity';
@@ -32,6 +33,7 @@ export class CheckRecorder {
   constructor(
     @InjectRepository(McpServerEntity) private readonly repo: Repository<McpServerEntity>,
     private readonly config: RuntimeConfigService,
+    private readonly replica: ReplicaIdentity,
   ) {}
 
   async record(serverId: string, outcome: ProbeOutcome, at: Date): Promise<RecordedCheck | null> {
@@ -69,6 +71,7 @@ export class CheckRecorder {
       row.next_check_at = due === null ? null : new Date(due);
       row.claimed_by = null;
       row.claimed_at = null;
+      row.checked_by = this.replica.id;
       await tx.save(row);
       await this.writeLog(tx, row, outcome, decision, at);
       return {

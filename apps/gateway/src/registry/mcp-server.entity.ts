@@ -94,6 +94,10 @@ export class McpServerEntity {
   @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
   claimed_at!: Date | null;
 
+  /** The replica that last checked the server and so holds its live session. */
+  @Column({ name: 'checked_by', type: 'text', nullable: true })
+  checked_by!: string | null;
+
   @Column({ name: 'last_health_check', type: 'timestamptz', nullable: true })
   last_health_check!: Date | null;
 
