@@ -1,10 +1,12 @@
 import { InitialSchema1763800000000 } from './1763800000000-InitialSchema';
 import { CoordinatorAndHealthLog1763900000000 } from './1763900000000-CoordinatorAndHealthLog';
 import { SessionAffinity1764000000000 } from './1764000000000-SessionAffinity';
+import { CoordinatorReplicas1764100000000 } from './1764100000000-CoordinatorReplicas';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
 export const MIGRATIONS = [
   InitialSchema1763800000000,
   CoordinatorAndHealthLog1763900000000,
   SessionAffinity1764000000000,
+  CoordinatorReplicas1764100000000,
 ];

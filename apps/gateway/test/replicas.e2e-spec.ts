@@ -38,7 +38,12 @@ describe('several replicas on one database (e2e)', () => {
     ]);
     for (let i = 0; i < 3; i++) {
       replicas.push(
-        await startGatewayProcess({ DATABASE_URL: db.url, OMNI2_COORDINATOR_TICK_MS: '100' }),
+        await startGatewayProcess({
+          DATABASE_URL: db.url,
+          OMNI2_COORDINATOR_TICK_MS: '100',
+          // A replica silent for max(5 s, 2 x stall) is dead to the others: 5 s here.
+          OMNI2_WATCHDOG_STALL_MS: '1000',
+        }),
       );
     }
     for (let i = 0; i < SERVERS; i++) {
@@ -87,7 +92,8 @@ describe('several replicas on one database (e2e)', () => {
   it('keeps checking every server after a replica is killed', async () => {
     await replicas[1].kill();
     const killedAt = new Date();
-    // A killed replica's claimed servers wait out their lease (3 x timeout + 2 s = 5 s here).
+    // The killed replica's servers change hands once its heartbeat is 5 s old; the ones it had
+    // claimed also wait out their lease (3 x timeout + 2 s = 5 s here).
     const rows = await pollUntil(
       () => checksSince(killedAt),
       (r) => new Set(r.map((x) => x.server_id)).size === SERVERS,

@@ -93,21 +93,34 @@ describe('ClaimStore on PostgreSQL', () => {
     expect(due.map((r) => r.name)).toEqual(['s3']);
   });
 
-  it('keeps servers with the replica that holds their session, until they are overdue', async () => {
+  it('keeps servers with the live replica that holds their session, however overdue', async () => {
+    await storeA.heartbeat('replica-a');
     await a.query(
-      `UPDATE omni2.mcp_servers SET checked_by = 'replica-a' WHERE name IN ('s1', 's2', 's3')`,
+      `UPDATE omni2.mcp_servers SET checked_by = 'replica-a', next_check_at = now() - interval '1 hour'
+        WHERE name IN ('s1', 's2', 's3')`,
     );
-    const byB = await storeB.claim('replica-b', 500, 60, 60);
+    const byB = await storeB.claim('replica-b', 500, 60, 10);
     expect(byB).toHaveLength(197); // everything except replica-a's three
-    const byA = await storeA.claim('replica-a', 500, 60, 60);
+    const byA = await storeA.claim('replica-a', 500, 60, 10);
     expect(byA.map((r) => r.name).sort()).toEqual(['s1', 's2', 's3']);
   });
 
-  it('hands a silent replica’s overdue servers to the others', async () => {
+  it('hands a silent replica’s servers to the others', async () => {
+    await storeA.heartbeat('replica-quiet');
+    await a.query(`UPDATE omni2.mcp_servers SET checked_by = 'replica-quiet'`);
+    await expect(storeB.claim('replica-b', 500, 60, 10)).resolves.toHaveLength(0);
     await a.query(
-      `UPDATE omni2.mcp_servers SET checked_by = 'replica-dead', next_check_at = now() - interval '30 seconds'`,
+      `UPDATE omni2.coordinator_replicas SET last_seen = now() - interval '11 seconds' WHERE id = 'replica-quiet'`,
     );
-    await expect(storeB.claim('replica-b', 500, 60, 60)).resolves.toHaveLength(0);
     await expect(storeB.claim('replica-b', 500, 60, 10)).resolves.toHaveLength(200);
+  });
+
+  it('treats a replica that never sent a heartbeat, or has stopped, as gone', async () => {
+    await a.query(`UPDATE omni2.mcp_servers SET checked_by = 'replica-unknown' WHERE name = 's1'`);
+    await storeA.heartbeat('replica-a');
+    await a.query(`UPDATE omni2.mcp_servers SET checked_by = 'replica-a' WHERE name = 's2'`);
+    await storeA.release('replica-a'); // a clean stop removes its heartbeat
+    const rows = await storeB.claim('replica-b', 500, 60, 10);
+    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(['s1', 's2']));
   });
 });

@@ -15,16 +15,16 @@ export class ClaimStore {
   ) {}
 
   /**
-   * Claims due servers for `replicaId`: its own (it holds their sessions) and unowned ones first;
-   * a server another replica checked last is taken over only once it is `stealAfterSeconds`
-   * overdue, which is what happens when that replica has died. Sessions then stay on one replica
-   * instead of being opened again by whichever replica claims first.
+   * Claims due servers for `replicaId`: its own (it holds their sessions) and unowned ones; a
+   * server another replica checked last changes hands only when that replica's heartbeat is
+   * older than `deadAfterSeconds`. Sessions then stay on one replica instead of being opened
+   * again by whichever replica happens to claim first.
    */
   async claim(
     replicaId: string,
     limit: number,
     leaseSeconds: number,
-    stealAfterSeconds = 0,
+    deadAfterSeconds = 0,
   ): Promise<McpServerEntity[]> {
     if (limit <= 0) return [];
     // For UPDATE ... RETURNING, TypeORM's query() answers [rows, affected count].
@@ -35,20 +35,38 @@ export class ClaimStore {
         WHERE s.id IN (
           SELECT id FROM omni2.mcp_servers
            WHERE status = 'active' AND next_check_at <= now()
-             AND (checked_by IS NULL OR checked_by = $1
-                  OR next_check_at <= now() - make_interval(secs => $4))
+             AND (checked_by IS NULL OR checked_by = $1 OR NOT EXISTS (
+                   SELECT 1 FROM omni2.coordinator_replicas r
+                    WHERE r.id = checked_by AND r.last_seen > now() - make_interval(secs => $4)))
            ORDER BY next_check_at
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
         RETURNING s.id`,
-      [replicaId, limit, leaseSeconds, stealAfterSeconds],
+      [replicaId, limit, leaseSeconds, deadAfterSeconds],
     );
     if (claimed.length === 0) return [];
     return this.repo.findBy({ id: In(claimed.map((c) => c.id)) });
   }
 
+  /** Records that `replicaId` is alive; old rows of long-gone replicas are dropped. */
+  async heartbeat(replicaId: string): Promise<void> {
+    await this.repo.query(
+      `INSERT INTO omni2.coordinator_replicas (id) VALUES ($1)
+       ON CONFLICT (id) DO UPDATE SET last_seen = now()`,
+      [replicaId],
+    );
+  }
+
+  async forgetReplicas(olderThanSeconds: number): Promise<void> {
+    await this.repo.query(
+      `DELETE FROM omni2.coordinator_replicas WHERE last_seen < now() - make_interval(secs => $1)`,
+      [olderThanSeconds],
+    );
+  }
+
   /** Hands unfinished leases back so other replicas check those servers at once. */
   async release(replicaId: string): Promise<number> {
+    await this.repo.query(`DELETE FROM omni2.coordinator_replicas WHERE id = $1`, [replicaId]);
     const result = await this.repo.query<[unknown[], number]>(
       `UPDATE omni2.mcp_servers SET claimed_by = NULL, claimed_at = NULL, next_check_at = now()
         WHERE claimed_by = $1 AND status = 'active'`,

@@ -106,11 +106,8 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
       // Lease: connect, ping and a capability refresh, each bounded by the timeout, plus slack
       // for the write. With the defaults (10 s) a dead replica's servers fall due in 32 s.
       const lease = settings.timeout_seconds * 3 + 2;
-      // Another replica's overdue servers are taken over after a few of its ticks' worth of
-      // time, so a dead replica's servers come back within the period, not a lease later.
-      const steal = Math.max(2, Math.ceil((this.env.values.OMNI2_COORDINATOR_TICK_MS * 5) / 1_000));
       const rows = await withDeadline(
-        this.claims.claim(this.replicaId, free, lease, steal),
+        this.heartbeatAndClaim(free, lease),
         CLAIM_DEADLINE_MS,
         'claim',
       );
@@ -122,6 +119,16 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
       this.ticking = false;
       this.lastTickAt = this.clock.now();
     }
+  }
+
+  /** A replica is dead for the others once silent this long: a few stall periods. */
+  private get deadAfterSeconds(): number {
+    return Math.max(5, Math.ceil((this.env.values.OMNI2_WATCHDOG_STALL_MS * 2) / 1_000));
+  }
+
+  private async heartbeatAndClaim(free: number, lease: number): Promise<McpServerEntity[]> {
+    await this.claims.heartbeat(this.replicaId);
+    return this.claims.claim(this.replicaId, free, lease, this.deadAfterSeconds);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -187,6 +194,7 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
     try {
       const { retention_days } = await this.config.get('health_log');
       const removed = await this.healthLog.prune(retention_days);
+      await this.claims.forgetReplicas(86_400);
       if (removed > 0)
         this.log.log(`pruned ${removed} health-log rows older than ${retention_days} days`);
     } catch (error) {
