@@ -132,6 +132,20 @@ export async function startUpstreamProcess(protocol = 'streamable_http'): Promis
 
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
 
+/** GET with the same keep-alive agent; resolves with the body text. */
+export function getText(url: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const req = httpRequest(url, { agent: keepAlive }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(Buffer.concat(chunks).toString()));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
 /** POST with a keep-alive node:http agent: a lean client, so figures show the server's cost. */
 export function postJson(url: string, body: unknown): Promise<{ status: number; json: any }> {
   const payload = JSON.stringify(body);

@@ -12,6 +12,8 @@ export interface ConnectionTarget {
   env: Record<string, string>;
   cwd: string | null;
   headers: Record<string, string>;
+  /** Precomputed `fingerprint(target)`, when the builder already has it. */
+  fingerprint?: string;
 }
 
 /**
@@ -19,6 +21,7 @@ export interface ConnectionTarget {
  * the row's is stale (edited through the API or directly in the database) and is replaced.
  */
 export function fingerprint(target: ConnectionTarget): string {
+  if (target.fingerprint !== undefined) return target.fingerprint;
   const material = JSON.stringify([
     target.protocol,
     target.url,

@@ -14,7 +14,7 @@ import { parseOrThrow } from '../common/zod-body';
 import { authHeaders } from '../connections/auth-headers';
 import { CapabilityCache } from '../connections/capability-cache';
 import { ConnectionManager } from '../connections/connection-manager';
-import type { ConnectionTarget } from '../connections/connection-target';
+import { type ConnectionTarget, fingerprint } from '../connections/connection-target';
 import { SecretCodec } from '../secrets/secret-codec';
 import { McpServerEntity } from './mcp-server.entity';
 import {
@@ -51,6 +51,8 @@ export class RegistryService {
   ) {}
 
   private readonly recent = new Map<string, { row: McpServerEntity; at: number }>();
+  /** Rows are mutated in place only by the write paths, which build their target afterwards. */
+  private readonly targets = new WeakMap<McpServerEntity, ConnectionTarget>();
 
   /** The list as a JSON body `{ items, total }` (McpServerList), from the in-memory snapshot. */
   listBody(rawQuery: Record<string, unknown>): Promise<JsonBody> {
@@ -127,10 +129,15 @@ export class RegistryService {
     await this.capabilities.delete(row.name);
   }
 
-  /** What the connection layer needs, with secrets opened. Never leaves the process. */
+  /**
+   * What the connection layer needs, with secrets opened. Never leaves the process. Memoized per
+   * row object, so the hot path (a row from `findRecent`) does not reopen secrets or rehash.
+   */
   target(row: McpServerEntity): ConnectionTarget {
+    const known = this.targets.get(row);
+    if (known) return known;
     const env = this.codec.open(row.env) ?? {};
-    return {
+    const target: ConnectionTarget = {
       id: row.id,
       name: row.name,
       protocol: row.protocol,
@@ -143,6 +150,9 @@ export class RegistryService {
       cwd: row.cwd,
       headers: authHeaders(row.auth_type, this.codec.open(row.auth_config)),
     };
+    target.fingerprint = fingerprint(target);
+    this.targets.set(row, target);
+    return target;
   }
 
   view(row: McpServerEntity): McpServerView {
