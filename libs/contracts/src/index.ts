@@ -7,3 +7,5 @@ export * from './capabilities';
 export * from './runtime-config';
 export * from './events';
 export * from './health-log';
+export * from './auth';
+export * from './realtime';

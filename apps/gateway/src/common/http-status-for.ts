@@ -7,11 +7,21 @@ export function httpStatusFor(code: ErrorCode): HttpStatus {
     case 'VALIDATION_FAILED':
     case 'TOOL_ARGUMENTS_INVALID':
       return HttpStatus.BAD_REQUEST;
+    case 'UNAUTHENTICATED':
+    case 'SESSION_EXPIRED':
+      return HttpStatus.UNAUTHORIZED;
+    case 'FORBIDDEN':
+      return HttpStatus.FORBIDDEN;
+    case 'RATE_LIMITED':
+      return HttpStatus.TOO_MANY_REQUESTS;
+    case 'USER_NOT_FOUND':
+    case 'API_KEY_NOT_FOUND':
     case 'SERVER_NOT_FOUND':
     case 'TOOL_NOT_FOUND':
     case 'CONFIG_KEY_UNKNOWN':
     case 'ROUTE_NOT_FOUND':
       return HttpStatus.NOT_FOUND;
+    case 'USERNAME_TAKEN':
     case 'SERVER_NAME_TAKEN':
     case 'SERVER_DISABLED':
       return HttpStatus.CONFLICT;
