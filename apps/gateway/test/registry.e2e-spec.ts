@@ -185,15 +185,16 @@ describe('registry REST (e2e)', () => {
   });
 
   it('serves the list compressed to clients that accept gzip', async () => {
+    const auth = { authorization: `Bearer ${t.adminToken}` };
     const res = await fetch(`${t.baseUrl}/api/v1/mcp/servers`, {
-      headers: { 'accept-encoding': 'gzip' },
+      headers: { 'accept-encoding': 'gzip', ...auth },
     });
     expect(res.headers.get('content-encoding')).toBe('gzip');
     expect(res.headers.get('vary')).toBe('accept-encoding');
     const body = (await res.json()) as { items: { name: string }[]; total: number };
     expect(body.items.length).toBe(body.total);
     const plain = await fetch(`${t.baseUrl}/api/v1/mcp/servers`, {
-      headers: { 'accept-encoding': 'identity' },
+      headers: { 'accept-encoding': 'identity', ...auth },
     });
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(await plain.json()).toEqual(body);

@@ -119,7 +119,7 @@ export class ServerListSnapshot {
   }
 
   private put(row: McpServerEntity): void {
-    const view = toServerView(row, Object.keys(this.codec.open(row.env) ?? {}));
+    const view = toServerView(row, this.codec.names(row.env, 'env'));
     this.entries.set(row.id, { view, json: JSON.stringify(view) });
   }
 
