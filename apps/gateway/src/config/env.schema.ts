@@ -59,7 +59,9 @@ export const envSchema = z
     /** Express `trust proxy`: set when omni2 runs behind a proxy, so client addresses are real. */
     OMNI2_TRUST_PROXY: optionalNonEmpty,
     OMNI2_ADMIN_USER: z.string().default('admin'),
-    OMNI2_ADMIN_PASSWORD: optionalNonEmpty,
+    OMNI2_ADMIN_PASSWORD: optionalNonEmpty.pipe(
+      z.string().min(12, 'must be at least 12 characters').optional(),
+    ),
     OMNI2_STDIO_ALLOWLIST: listOf,
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

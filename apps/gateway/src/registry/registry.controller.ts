@@ -24,6 +24,8 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../auth/access.decorator';
+import { callerOf } from '../auth/caller';
+import type { Audience } from './server-list.snapshot';
 import { RegistryService } from './registry.service';
 import { createServerSchema, updateServerSchema } from './server-input.schema';
 
@@ -52,7 +54,7 @@ export class RegistryController {
     @Res() res: Response,
   ): Promise<void> {
     // Pre-serialized (and pre-compressed) bytes from the list snapshot.
-    (await this.registry.listBody(query)).send(req, res);
+    (await this.registry.listBody(query, audienceOf(req))).send(req, res);
   }
 
   @Post()
@@ -67,8 +69,8 @@ export class RegistryController {
   @Get(':id')
   @RequireRole('viewer')
   @ApiOperation({ summary: 'One server, by id or name' })
-  get(@Param('id') id: string): Promise<McpServerView> {
-    return this.registry.get(id);
+  get(@Param('id') id: string, @Req() req: Request): Promise<McpServerView> {
+    return this.registry.get(id, audienceOf(req));
   }
 
   @Patch(':id')
@@ -88,4 +90,9 @@ export class RegistryController {
   remove(@Param('id') id: string): Promise<void> {
     return this.registry.remove(id);
   }
+}
+
+/** Viewers read servers without connection details (viewerServerView). */
+function audienceOf(req: Request): Audience {
+  return callerOf(req).role === 'viewer' ? 'viewer' : 'full';
 }

@@ -5,6 +5,7 @@ import {
   type McpServerView,
   type Protocol,
   type ServerStatus,
+  viewerServerView,
 } from '@omni2/contracts';
 import { QueryFailedError, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -27,7 +28,7 @@ import {
 } from './server-input.schema';
 import { toServerView } from './server-view';
 import { parseListQuery } from './list-query';
-import { ServerListSnapshot } from './server-list.snapshot';
+import { ServerListSnapshot, type Audience } from './server-list.snapshot';
 import { StdioAllowlist } from './stdio-allowlist';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -57,12 +58,13 @@ export class RegistryService {
   private readonly targets = new WeakMap<McpServerEntity, ConnectionTarget>();
 
   /** The list as a JSON body `{ items, total }` (McpServerList), from the in-memory snapshot. */
-  listBody(rawQuery: Record<string, unknown>): Promise<JsonBody> {
-    return this.snapshot.body(parseListQuery(rawQuery));
+  listBody(rawQuery: Record<string, unknown>, audience: Audience): Promise<JsonBody> {
+    return this.snapshot.body(parseListQuery(rawQuery), audience);
   }
 
-  async get(ref: string): Promise<McpServerView> {
-    return this.view(await this.find(ref));
+  async get(ref: string, audience: Audience): Promise<McpServerView> {
+    const view = this.view(await this.find(ref));
+    return audience === 'full' ? view : viewerServerView(view);
   }
 
   /**
