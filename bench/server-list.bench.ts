@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     await pg.end();
 
     const url = `${gateway.api}/mcp/servers`;
-    const probe = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
+    const probe = await fetch(url, { headers: { 'accept-encoding': 'identity', ...gateway.auth } });
     const body = (await probe.json()) as { total: number };
     const bytes = Number(probe.headers.get('content-length') ?? 0);
     if (body.total !== SERVERS) throw new Error(`expected ${SERVERS} servers, got ${body.total}`);
@@ -41,8 +41,8 @@ async function main(): Promise<void> {
     );
     console.log(`  offered ${RATE} req/s for ${DURATION} s`);
     const clients: [string, Record<string, string>][] = [
-      ['identity', {}],
-      ['gzip (browsers)', { 'accept-encoding': 'gzip' }],
+      ['identity', { ...gateway.auth }],
+      ['gzip (browsers)', { 'accept-encoding': 'gzip', ...gateway.auth }],
     ];
     for (const [label, headers] of clients) {
       await openLoopGet(url, { rate: RATE, seconds: 3, headers }); // warm-up

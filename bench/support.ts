@@ -60,8 +60,18 @@ export async function benchDatabase(): Promise<BenchDatabase> {
 export interface GatewayProcess {
   api: string;
   proc: ChildProcess;
+  /** `Authorization` header of the bootstrap admin, for every API call the bench makes. */
+  auth: Record<string, string>;
   stop(): Promise<void>;
 }
+
+/** Fixed instance settings, so every gateway process of one run shares keys and admin. */
+export const BENCH_ENV = {
+  JWT_SECRET: 'bench-jwt-secret-that-is-long-enough-0123456789',
+  OMNI2_ENCRYPTION_KEY: 'c'.repeat(64),
+  OMNI2_ADMIN_USER: 'admin',
+  OMNI2_ADMIN_PASSWORD: 'bench-admin-password',
+};
 
 /** The built gateway (dist/) as its own process, like production. */
 export async function startGateway(
@@ -75,6 +85,7 @@ export async function startGateway(
       PORT: String(port),
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'warn',
+      ...BENCH_ENV,
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -90,9 +101,29 @@ export async function startGateway(
     if (Date.now() > deadline) throw new Error('gateway did not become ready');
     await new Promise((r) => setTimeout(r, 100));
   }
+  const login = await postJson(`${base}/api/v1/auth/login`, {
+    username: BENCH_ENV.OMNI2_ADMIN_USER,
+    password: BENCH_ENV.OMNI2_ADMIN_PASSWORD,
+  });
+  if (login.status !== 200) throw new Error(`bench login failed: ${JSON.stringify(login.json)}`);
+  const auth = { authorization: `Bearer ${login.json.access_token as string}` };
+  // Benchmarks call tools far faster than the default per-caller limit allows.
+  const limits = await putJson(
+    `${base}/api/v1/config/rate_limits`,
+    {
+      login_attempts_per_minute: 1_000,
+      login_lockout_threshold: 5,
+      login_lockout_seconds: 30,
+      login_lockout_max_seconds: 900,
+      tool_executions_per_minute: 1_000_000,
+    },
+    auth,
+  );
+  if (limits.status !== 200) throw new Error(`bench limits: ${JSON.stringify(limits.json)}`);
   return {
     api: `${base}/api/v1`,
     proc,
+    auth,
     stop: () =>
       new Promise<void>((done) => {
         proc.once('exit', () => done());
@@ -147,17 +178,39 @@ export function getText(url: string): Promise<string> {
 }
 
 /** POST with a keep-alive node:http agent: a lean client, so figures show the server's cost. */
-export function postJson(url: string, body: unknown): Promise<{ status: number; json: any }> {
+export function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any }> {
+  return sendJson('POST', url, body, headers);
+}
+
+export function putJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any }> {
+  return sendJson('PUT', url, body, headers);
+}
+
+function sendJson(
+  method: string,
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; json: any }> {
   const payload = JSON.stringify(body);
   return new Promise((done, fail) => {
     const req = httpRequest(
       url,
       {
-        method: 'POST',
+        method,
         agent: keepAlive,
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(payload),
+          ...headers,
         },
       },
       (res) => {

@@ -37,11 +37,15 @@ async function main(): Promise<void> {
   const gateway = await startGateway(db.url);
   console.log(`bench pid ${process.pid}, gateway pid ${gateway.proc.pid}`);
   try {
-    const created = await postJson(`${gateway.api}/mcp/servers`, {
-      name: 'bench',
-      protocol: 'streamable_http',
-      url: upstream.url,
-    });
+    const created = await postJson(
+      `${gateway.api}/mcp/servers`,
+      {
+        name: 'bench',
+        protocol: 'streamable_http',
+        url: upstream.url,
+      },
+      gateway.auth,
+    );
     if (created.status !== 201) throw new Error(`register failed: ${JSON.stringify(created.json)}`);
 
     const client = new Client({ name: 'bench', version: '1' });
@@ -49,9 +53,13 @@ async function main(): Promise<void> {
     const direct = () =>
       client.callTool({ name: 'echo', arguments: { text: 'hi' } }).then(() => undefined);
     const viaOmni2 = async () => {
-      const res = await postJson(`${gateway.api}/mcp/servers/bench/tools/echo/execute`, {
-        arguments: { text: 'hi' },
-      });
+      const res = await postJson(
+        `${gateway.api}/mcp/servers/bench/tools/echo/execute`,
+        {
+          arguments: { text: 'hi' },
+        },
+        gateway.auth,
+      );
       if (res.status !== 200) throw new Error(`execute failed: ${JSON.stringify(res.json)}`);
     };
 

@@ -2,6 +2,7 @@ import { InitialSchema1763800000000 } from './1763800000000-InitialSchema';
 import { CoordinatorAndHealthLog1763900000000 } from './1763900000000-CoordinatorAndHealthLog';
 import { SessionAffinity1764000000000 } from './1764000000000-SessionAffinity';
 import { CoordinatorReplicas1764100000000 } from './1764100000000-CoordinatorReplicas';
+import { Security1764200000000 } from './1764200000000-Security';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CoordinatorAndHealthLog1763900000000,
   SessionAffinity1764000000000,
   CoordinatorReplicas1764100000000,
+  Security1764200000000,
 ];

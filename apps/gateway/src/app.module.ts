@@ -1,16 +1,31 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditController } from './audit/audit.controller';
+import { AuditInterceptor } from './audit/audit.interceptor';
+import { AuditService } from './audit/audit.service';
+import { ApiKeysController } from './auth/api-keys.controller';
+import { ApiKeysService } from './auth/api-keys.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { Authenticator } from './auth/authenticator';
+import { CallRateLimiter } from './auth/call-rate-limiter';
+import { LoginService } from './auth/login.service';
+import { LoginThrottle } from './auth/login-throttle';
+import { PasswordHasher } from './auth/password-hasher';
+import { RouteCatalog } from './auth/route-catalog';
+import { TokenService } from './auth/token-service';
+import { UsersController } from './auth/users.controller';
+import { UsersService } from './auth/users.service';
 import { CapabilitiesService } from './capabilities/capabilities.service';
 import { Clock } from './common/clock';
 import { ReplicaIdentity } from './common/replica-identity';
 import { DomainErrorFilter } from './common/domain-error.filter';
 import { ConfigController } from './config/config.controller';
 import { AppEnv } from './config/env.schema';
-import { RuntimeConfigEntity } from './config/runtime-config.entity';
 import { RuntimeConfigService } from './config/runtime-config.service';
 import { CapabilityCache, InProcessCapabilityCache } from './connections/capability-cache';
 import { ConnectionManager } from './connections/connection-manager';
@@ -18,7 +33,6 @@ import { ClaimStore } from './coordinator/claim-store';
 import { CoordinatorService } from './coordinator/coordinator.service';
 import { dataSourceOptions } from './database/data-source-options';
 import { EventPublisher, InProcessEventPublisher } from './events/event-publisher';
-import { HealthLogEntity } from './health-log/health-log.entity';
 import { HealthLogService } from './health-log/health-log.service';
 import { CriticalAlerts } from './health/critical-alerts';
 import { OperatorActionsService } from './health/operator-actions.service';
@@ -28,10 +42,14 @@ import { HealthController } from './health/health.controller';
 import { HealthProbe } from './health/health-probe';
 import { loggerOptions } from './logging/logger.options';
 import { ProbesController } from './probes/probes.controller';
-import { McpServerEntity } from './registry/mcp-server.entity';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryService } from './registry/registry.service';
 import { ServerListSnapshot } from './registry/server-list.snapshot';
+import { ENTITIES } from './database/entities';
+import { StdioAllowlist } from './registry/stdio-allowlist';
+import { EncryptionKeyring } from './secrets/encryption-key';
+import { InstanceSecrets } from './secrets/instance-secrets';
+import { LegacySecretsSealer } from './secrets/legacy-secrets';
 import { SecretCodec } from './secrets/secret-codec';
 import { ArgumentValidator } from './tools/argument-validator';
 import { ToolExecutionService } from './tools/tool-execution.service';
@@ -51,7 +69,8 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(loggerOptions(env.values)),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, env.values.DATABASE_POOL_SIZE)),
-        TypeOrmModule.forFeature([McpServerEntity, RuntimeConfigEntity, HealthLogEntity]),
+        TypeOrmModule.forFeature(ENTITIES),
+        DiscoveryModule,
         TerminusModule,
         ScheduleModule.forRoot(),
       ],
@@ -61,10 +80,34 @@ export class AppModule {
         ToolsController,
         ConfigController,
         ProbesController,
+        AuthController,
+        UsersController,
+        ApiKeysController,
+        AuditController,
       ],
       providers: [
         { provide: AppEnv, useValue: env },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        { provide: InstanceSecrets, useFactory: () => InstanceSecrets.resolve(env.values) },
+        {
+          provide: EncryptionKeyring,
+          useFactory: (s: InstanceSecrets) => s.keyring,
+          inject: [InstanceSecrets],
+        },
+        PasswordHasher,
+        TokenService,
+        Authenticator,
+        LoginThrottle,
+        CallRateLimiter,
+        UsersService,
+        LoginService,
+        ApiKeysService,
+        AuditService,
+        RouteCatalog,
+        StdioAllowlist,
+        LegacySecretsSealer,
         { provide: CapabilityCache, useClass: InProcessCapabilityCache },
         Clock,
         ReplicaIdentity,

@@ -20,6 +20,8 @@ export async function createHttpApp(options: AppOptions): Promise<INestApplicati
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.set('etag', false);
   app.set('x-powered-by', false);
+  const trustProxy = options.env.values.OMNI2_TRUST_PROXY;
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxySetting(trustProxy));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -32,4 +34,11 @@ export async function createHttpApp(options: AppOptions): Promise<INestApplicati
   SwaggerModule.setup('api/docs', app, document);
   registerConsoleStatic(app);
   return app;
+}
+
+/** `true`, a hop count, or Express's list of trusted addresses and subnets. */
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

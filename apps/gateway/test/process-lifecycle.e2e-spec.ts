@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareStdioMcpServer, type StdioMcpServerHandle } from '@omni2/testkit';
@@ -23,9 +23,15 @@ describe('the omni2 process in embedded mode (e2e)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function start(): Promise<string> {
-    gateway = await startGatewayProcess({ OMNI2_DATA_DIR: dataDir });
-    return gateway.api;
+  let password = '';
+
+  /** No secrets in the environment: embedded mode generates them in the data folder. */
+  async function start(): Promise<GatewayProcess> {
+    gateway = await startGatewayProcess({
+      OMNI2_DATA_DIR: dataDir,
+      OMNI2_STDIO_ALLOWLIST: stdio.command,
+    });
+    return gateway;
   }
 
   async function stop(signal: NodeJS.Signals): Promise<number | null> {
@@ -39,25 +45,26 @@ describe('the omni2 process in embedded mode (e2e)', () => {
   }
 
   it('serves with no external services, runs stdio servers, and leaves nothing behind on Ctrl-C', async () => {
-    const api = await start();
-    const created = await fetch(`${api}/mcp/servers`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'local',
-        protocol: 'stdio',
-        command: stdio.command,
-        args: stdio.args,
-        env: stdio.env,
-      }),
+    const g = await start();
+    // First start with no admin password set: one is generated and printed once.
+    password = /generated password:\s+(\S+)/.exec(g.stdout())?.[1] ?? '';
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    const secrets = join(dataDir, 'secrets.json');
+    expect(statSync(secrets).mode & 0o777).toBe(0o600);
+    expect(Object.keys(JSON.parse(readFileSync(secrets, 'utf8')))).toEqual(
+      expect.arrayContaining(['jwt_secret', 'encryption_key']),
+    );
+    const token = await g.login('admin', password);
+    const created = await g.call(token, 'POST', '/mcp/servers', {
+      name: 'local',
+      protocol: 'stdio',
+      command: stdio.command,
+      args: stdio.args,
+      env: stdio.env,
     });
     expect(created.status).toBe(201);
-    const check = (await (
-      await fetch(`${api}/mcp/servers/local/health-check`, { method: 'POST' })
-    ).json()) as {
-      ok: boolean;
-    };
-    expect(check.ok).toBe(true);
+    const check = await g.call(token, 'POST', '/mcp/servers/local/health-check');
+    expect(check.body.ok).toBe(true);
 
     const marker = stdio.env.TESTKIT_CONTROL_FILE;
     expect(processesMatching(marker)).toHaveLength(1); // the stdio child is running
@@ -77,11 +84,15 @@ describe('the omni2 process in embedded mode (e2e)', () => {
   });
 
   it('reuses the data folder on the next start', async () => {
-    const api = await start();
-    const list = (await (await fetch(`${api}/mcp/servers`)).json()) as {
-      items: { name: string }[];
-    };
-    expect(list.items.map((s) => s.name)).toEqual(['local']);
+    const g = await start();
+    expect(g.stdout()).not.toContain('generated password');
+    // Same signing secret and encryption key as the first run: the password still works and
+    // the stored (encrypted) stdio env still opens.
+    const token = await g.login('admin', password);
+    const list = await g.call(token, 'GET', '/mcp/servers');
+    expect(list.body.items.map((s: { name: string }) => s.name)).toEqual(['local']);
+    expect(Object.keys(list.body.items[0].env)).toEqual(Object.keys(stdio.env));
+    expect((await g.call(token, 'POST', '/mcp/servers/local/health-check')).body.ok).toBe(true);
     expect(await stop('SIGTERM')).toBe(0);
     expect(processesMatching(join(dataDir, 'pg'))).toEqual([]);
   });

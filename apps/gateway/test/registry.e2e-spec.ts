@@ -185,15 +185,16 @@ describe('registry REST (e2e)', () => {
   });
 
   it('serves the list compressed to clients that accept gzip', async () => {
+    const auth = { authorization: `Bearer ${t.adminToken}` };
     const res = await fetch(`${t.baseUrl}/api/v1/mcp/servers`, {
-      headers: { 'accept-encoding': 'gzip' },
+      headers: { 'accept-encoding': 'gzip', ...auth },
     });
     expect(res.headers.get('content-encoding')).toBe('gzip');
     expect(res.headers.get('vary')).toBe('accept-encoding');
     const body = (await res.json()) as { items: { name: string }[]; total: number };
     expect(body.items.length).toBe(body.total);
     const plain = await fetch(`${t.baseUrl}/api/v1/mcp/servers`, {
-      headers: { 'accept-encoding': 'identity' },
+      headers: { 'accept-encoding': 'identity', ...auth },
     });
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(await plain.json()).toEqual(body);
@@ -225,6 +226,51 @@ describe('registry REST (e2e)', () => {
       expect.arrayContaining(['interval_seconds', 'timeout_seconds']),
     );
     expect((await t.api('GET', '/api/v1/config/nope')).status).toBe(404);
+  });
+
+  it('shows viewers where a server is but not how to reach it with credentials', async () => {
+    const url = 'https://mcp.example.com/u/sk-live-abc123/mcp?key=q-secret';
+    expect(
+      (await t.api('POST', '/api/v1/mcp/servers', { name: 'zap', protocol: 'sse', url })).status,
+    ).toBe(201);
+    const stdio = {
+      name: 'tool',
+      protocol: 'stdio',
+      command: 'node',
+      args: ['--token', 'a-secret'],
+      env: { API_KEY: 'k' },
+      cwd: '/srv',
+    };
+    expect((await t.api('POST', '/api/v1/mcp/servers', stdio)).status).toBe(201);
+    const viewer = await t.tokenFor('viewer');
+    const operator = await t.tokenFor('operator');
+
+    const asViewer = await t.api('GET', '/api/v1/mcp/servers/zap', undefined, { token: viewer });
+    expect(asViewer.body.url).toBe('https://mcp.example.com');
+    const listed = await t.api('GET', '/api/v1/mcp/servers', undefined, { token: viewer });
+    expect(listed.text).not.toMatch(/sk-live|q-secret|a-secret|API_KEY|\/srv/);
+    const tool = listed.body.items.find((s: { name: string }) => s.name === 'tool');
+    expect(tool).toMatchObject({
+      command: 'node',
+      args: [],
+      env: {},
+      cwd: null,
+      health_status: expect.any(String),
+    });
+    const filtered = await t.api('GET', '/api/v1/mcp/servers?q=zap', undefined, { token: viewer });
+    expect(filtered.body.items[0].url).toBe('https://mcp.example.com');
+
+    expect(
+      (await t.api('GET', '/api/v1/mcp/servers/zap', undefined, { token: operator })).body.url,
+    ).toBe(url);
+    const full = await t.api('GET', '/api/v1/mcp/servers', undefined, { token: operator });
+    expect(full.body.items.find((s: { name: string }) => s.name === 'tool')).toMatchObject({
+      args: ['--token', 'a-secret'],
+      env: { API_KEY: '***' },
+      cwd: '/srv',
+    });
+    for (const name of ['zap', 'tool'])
+      expect((await t.api('DELETE', `/api/v1/mcp/servers/${name}`)).status).toBe(204);
   });
 
   it('serves probes outside the API prefix and OpenAPI at /api/docs', async () => {

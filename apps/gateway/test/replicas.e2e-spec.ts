@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { startGatewayProcess, type GatewayProcess } from './support/gateway-process';
 import { pollUntil } from './support/poll';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { TEST_ADMIN, testEnv } from './support/test-app';
 
 const SERVERS = 12;
 const INTERVAL_S = 2;
@@ -13,6 +14,7 @@ describe('several replicas on one database (e2e)', () => {
   let pg: Client;
   let upstream: TestMcpServer;
   const replicas: GatewayProcess[] = [];
+  let token: string;
 
   const checksSince = async (since: Date) =>
     (
@@ -39,6 +41,7 @@ describe('several replicas on one database (e2e)', () => {
     for (let i = 0; i < 3; i++) {
       replicas.push(
         await startGatewayProcess({
+          ...testEnv(),
           DATABASE_URL: db.url,
           OMNI2_COORDINATOR_TICK_MS: '100',
           // A replica silent for max(5 s, 2 x stall) is dead to the others: 5 s here.
@@ -46,15 +49,13 @@ describe('several replicas on one database (e2e)', () => {
         }),
       );
     }
+    // Any replica's token works on every replica: they share the signing secret and users.
+    token = await replicas[0].login(TEST_ADMIN.username, TEST_ADMIN.password);
     for (let i = 0; i < SERVERS; i++) {
-      const res = await fetch(`${replicas[i % 3].api}/mcp/servers`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          name: `shared-${i}`,
-          protocol: 'streamable_http',
-          url: upstream.url,
-        }),
+      const res = await replicas[i % 3].call(token, 'POST', '/mcp/servers', {
+        name: `shared-${i}`,
+        protocol: 'streamable_http',
+        url: upstream.url,
       });
       expect(res.status).toBe(201);
     }

@@ -38,12 +38,26 @@ export interface AlertSettings {
   critical_window_seconds: number;
 }
 
+/** Abuse limits (SPEC §6). Login limits are shared by all replicas; tool limits are per replica. */
+export interface RateLimitSettings {
+  /** Login attempts per client address per minute, successful or not. */
+  login_attempts_per_minute: number;
+  /** Consecutive failed logins for one user name before it is locked. */
+  login_lockout_threshold: number;
+  /** First lockout; each further failure while over the threshold doubles it. */
+  login_lockout_seconds: number;
+  login_lockout_max_seconds: number;
+  /** Tool executions per caller per minute (a token bucket that refills continuously). */
+  tool_executions_per_minute: number;
+}
+
 export interface RuntimeSettings {
   health_check: HealthCheckSettings;
   circuit_breaker: CircuitBreakerSettings;
   logging: LoggingSettings;
   health_log: HealthLogSettings;
   alerts: AlertSettings;
+  rate_limits: RateLimitSettings;
 }
 export type RuntimeConfigKey = keyof RuntimeSettings;
 export const RUNTIME_CONFIG_KEYS: readonly RuntimeConfigKey[] = [
@@ -52,6 +66,7 @@ export const RUNTIME_CONFIG_KEYS: readonly RuntimeConfigKey[] = [
   'logging',
   'health_log',
   'alerts',
+  'rate_limits',
 ];
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
@@ -75,6 +90,13 @@ export const RUNTIME_DEFAULTS: RuntimeSettings = {
   logging: { level: 'info', component_names: [] },
   health_log: { retention_days: 30 },
   alerts: { critical_failure_count: 5, critical_window_seconds: 60 },
+  rate_limits: {
+    login_attempts_per_minute: 20,
+    login_lockout_threshold: 5,
+    login_lockout_seconds: 30,
+    login_lockout_max_seconds: 900,
+    tool_executions_per_minute: 300,
+  },
 };
 
 export interface ConfigEntryView<K extends RuntimeConfigKey = RuntimeConfigKey> {

@@ -57,3 +57,26 @@ export interface McpServerList {
   items: McpServerView[];
   total: number;
 }
+
+/**
+ * What a viewer sees of a server: everything but the connection details, which can carry
+ * credentials (tokens in URL paths or queries, stdio arguments and environment names). The URL
+ * keeps its origin so a viewer still knows where the server lives.
+ */
+export function viewerServerView(view: McpServerView): McpServerView {
+  return {
+    ...view,
+    url: view.url === null ? null : originOf(view.url),
+    args: [],
+    env: {},
+    cwd: null,
+  };
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return REDACTED;
+  }
+}

@@ -30,6 +30,8 @@ export class DomainErrorFilter implements ExceptionFilter {
       return;
     }
     const body = this.toBody(exception);
+    const retryAfter = body.details?.retry_after_seconds;
+    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     response.status(body.statusCode).json(body);
   }
 

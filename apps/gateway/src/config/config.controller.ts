@@ -1,20 +1,26 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ConfigEntryView } from '@omni2/contracts';
+import { Audited } from '../audit/audited.decorator';
+import { RequireRole } from '../auth/access.decorator';
 import { RuntimeConfigService } from './runtime-config.service';
 
 @ApiTags('config')
+@ApiBearerAuth()
 @Controller('config')
 export class ConfigController {
   constructor(private readonly config: RuntimeConfigService) {}
 
   @Get(':key')
+  @RequireRole('viewer')
   @ApiOperation({ summary: 'Read a runtime setting (health_check, circuit_breaker, logging)' })
   get(@Param('key') key: string): Promise<ConfigEntryView> {
     return this.config.entry(key);
   }
 
   @Put(':key')
+  @RequireRole('admin')
+  @Audited('config.update', 'config', 'key')
   @ApiOperation({ summary: 'Replace a runtime setting; applied without restart' })
   put(@Param('key') key: string, @Body() body: unknown): Promise<ConfigEntryView> {
     return this.config.put(key, body);

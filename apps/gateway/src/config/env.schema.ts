@@ -1,10 +1,23 @@
 import { z } from 'zod';
+import { parseEncryptionKey } from '../secrets/encryption-key';
 
 const optionalNonEmpty = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
+
+const encryptionKey = z.string().refine(
+  (v) => {
+    try {
+      parseEncryptionKey(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)' },
+);
 
 const listOf = z
   .string()
@@ -35,10 +48,20 @@ export const envSchema = z
         .optional(),
     ),
     OMNI2_DATA_DIR: z.string().default('./data'),
-    OMNI2_ENCRYPTION_KEY: optionalNonEmpty,
-    JWT_SECRET: optionalNonEmpty,
+    OMNI2_ENCRYPTION_KEY: optionalNonEmpty.pipe(encryptionKey.optional()),
+    /** Older keys still accepted for reading while `npm run secrets:rotate` reseals. */
+    OMNI2_PREVIOUS_ENCRYPTION_KEYS: listOf.pipe(z.array(encryptionKey)),
+    JWT_SECRET: optionalNonEmpty.pipe(
+      z.string().min(32, 'must be at least 32 characters (openssl rand -base64 48)').optional(),
+    ),
+    /** Access token lifetime. */
+    OMNI2_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    /** Express `trust proxy`: set when omni2 runs behind a proxy, so client addresses are real. */
+    OMNI2_TRUST_PROXY: optionalNonEmpty,
     OMNI2_ADMIN_USER: z.string().default('admin'),
-    OMNI2_ADMIN_PASSWORD: optionalNonEmpty,
+    OMNI2_ADMIN_PASSWORD: optionalNonEmpty.pipe(
+      z.string().min(12, 'must be at least 12 characters').optional(),
+    ),
     OMNI2_STDIO_ALLOWLIST: listOf,
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

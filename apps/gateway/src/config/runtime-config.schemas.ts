@@ -51,12 +51,27 @@ const alerts = z
   })
   .strict();
 
+const rateLimits = z
+  .object({
+    login_attempts_per_minute: z.number().int().min(1).max(10_000),
+    login_lockout_threshold: z.number().int().min(1).max(1_000),
+    login_lockout_seconds: seconds(86_400),
+    login_lockout_max_seconds: seconds(7 * 86_400),
+    tool_executions_per_minute: z.number().int().min(1).max(1_000_000),
+  })
+  .strict()
+  .refine((v) => v.login_lockout_max_seconds >= v.login_lockout_seconds, {
+    path: ['login_lockout_max_seconds'],
+    message: 'must be at least login_lockout_seconds',
+  });
+
 export const RUNTIME_SCHEMAS: { [K in RuntimeConfigKey]: z.ZodType<RuntimeSettings[K]> } = {
   health_check: healthCheck,
   circuit_breaker: circuitBreaker,
   logging,
   health_log: healthLog,
   alerts,
+  rate_limits: rateLimits,
 };
 
 /**

@@ -8,6 +8,10 @@ import { join, resolve } from 'node:path';
  */
 export interface EmbeddedSecrets {
   postgres_password: string;
+  /** Signs access tokens when JWT_SECRET is unset. */
+  jwt_secret: string;
+  /** Seals upstream credentials when OMNI2_ENCRYPTION_KEY is unset (32 bytes, base64url). */
+  encryption_key: string;
 }
 
 export class DataFolder {
@@ -29,14 +33,24 @@ export class DataFolder {
     return existsSync(join(this.postgresDir, 'PG_VERSION'));
   }
 
+  /** Generated once; a folder from an older version gains the secrets it lacks. */
   secrets(): EmbeddedSecrets {
     const file = join(this.root, 'secrets.json');
-    if (existsSync(file)) {
-      return JSON.parse(readFileSync(file, 'utf8')) as EmbeddedSecrets;
+    const stored = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<EmbeddedSecrets>)
+      : {};
+    const complete: EmbeddedSecrets = {
+      postgres_password: stored.postgres_password ?? randomBytes(24).toString('base64url'),
+      jwt_secret: stored.jwt_secret ?? randomBytes(48).toString('base64url'),
+      encryption_key: stored.encryption_key ?? randomBytes(32).toString('base64url'),
+    };
+    const changed = (Object.keys(complete) as (keyof EmbeddedSecrets)[]).some(
+      (k) => stored[k] === undefined,
+    );
+    if (changed) {
+      writeFileSync(file, JSON.stringify(complete, null, 2), { mode: 0o600 });
+      chmodSync(file, 0o600);
     }
-    const created: EmbeddedSecrets = { postgres_password: randomBytes(24).toString('base64url') };
-    writeFileSync(file, JSON.stringify(created, null, 2), { mode: 0o600 });
-    chmodSync(file, 0o600);
-    return created;
+    return complete;
   }
 }

@@ -26,9 +26,9 @@ export class HealthProbe {
   ) {}
 
   async probe(row: McpServerEntity, timeoutMs: number, fresh = false): Promise<ProbeOutcome> {
-    const target = this.registry.target(row);
     if (fresh) await this.connections.drop(row.id);
     try {
+      const target = this.registry.target(row);
       const { value, session, opened } = await this.connections.run(
         target,
         timeoutMs,

@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type {
   BulkHealthCheckResult,
   CapabilitiesView,
@@ -8,6 +8,10 @@ import type {
   McpServerView,
   UptimeView,
 } from '@omni2/contracts';
+import type { Request } from 'express';
+import { Audited } from '../audit/audited.decorator';
+import { RequireRole } from '../auth/access.decorator';
+import { callerOf } from '../auth/caller';
 import { HealthLogService } from '../health-log/health-log.service';
 import { RegistryService } from '../registry/registry.service';
 import { OperatorActionsService } from './operator-actions.service';
@@ -15,6 +19,7 @@ import { CapabilitiesService } from '../capabilities/capabilities.service';
 import { HealthCheckService } from './health-check.service';
 
 @ApiTags('health')
+@ApiBearerAuth()
 @Controller('mcp/servers')
 export class HealthController {
   constructor(
@@ -27,6 +32,8 @@ export class HealthController {
 
   @Post('health-check')
   @HttpCode(200)
+  @RequireRole('operator')
+  @Audited('server.check_all', 'server')
   @ApiOperation({ summary: 'Check every active server now, concurrently' })
   checkAll(): Promise<BulkHealthCheckResult> {
     return this.checks.checkAll();
@@ -34,6 +41,8 @@ export class HealthController {
 
   @Post(':id/health-check')
   @HttpCode(200)
+  @RequireRole('operator')
+  @Audited('server.check', 'server')
   @ApiOperation({ summary: 'Check one server now on its live session; returns the fresh status' })
   check(@Param('id') id: string): Promise<HealthCheckResult> {
     return this.checks.check(id);
@@ -41,6 +50,8 @@ export class HealthController {
 
   @Post(':id/reload')
   @HttpCode(200)
+  @RequireRole('operator')
+  @Audited('server.reload', 'server')
   @ApiOperation({ summary: 'Reconnect, refetch capabilities and check now' })
   reload(@Param('id') id: string): Promise<HealthCheckResult> {
     return this.checks.check(id, true);
@@ -48,26 +59,33 @@ export class HealthController {
 
   @Post(':id/enable')
   @HttpCode(200)
+  @RequireRole('operator')
+  @Audited('server.enable', 'server')
   @ApiOperation({ summary: 'Enable: counters cleared, circuit closed, checked at once' })
-  enable(@Param('id') id: string): Promise<McpServerView> {
-    return this.operator.enable(id);
+  enable(@Param('id') id: string, @Req() req: Request): Promise<McpServerView> {
+    return this.operator.enable(id, callerOf(req).name);
   }
 
   @Post(':id/disable')
   @HttpCode(200)
+  @RequireRole('operator')
+  @Audited('server.disable', 'server')
   @ApiOperation({ summary: 'Disable: checks stop and the session closes' })
-  disable(@Param('id') id: string): Promise<McpServerView> {
-    return this.operator.disable(id);
+  disable(@Param('id') id: string, @Req() req: Request): Promise<McpServerView> {
+    return this.operator.disable(id, callerOf(req).name);
   }
 
   @Post(':id/circuit/reset')
   @HttpCode(200)
+  @RequireRole('operator')
+  @Audited('server.circuit_reset', 'server')
   @ApiOperation({ summary: 'Close the circuit, clear counters, check at once' })
-  reset(@Param('id') id: string): Promise<McpServerView> {
-    return this.operator.resetCircuit(id);
+  reset(@Param('id') id: string, @Req() req: Request): Promise<McpServerView> {
+    return this.operator.resetCircuit(id, callerOf(req).name);
   }
 
   @Get(':id/health-logs')
+  @RequireRole('viewer')
   @ApiOperation({ summary: 'Health log, newest first (event_type, from, to, before, limit)' })
   async healthLogs(
     @Param('id') id: string,
@@ -77,6 +95,7 @@ export class HealthController {
   }
 
   @Get(':id/uptime')
+  @RequireRole('viewer')
   @ApiOperation({ summary: 'Uptime over 24h, 7d or 30d (window=...)' })
   async uptime(
     @Param('id') id: string,
@@ -86,6 +105,7 @@ export class HealthController {
   }
 
   @Get(':id/capabilities')
+  @RequireRole('viewer')
   @ApiOperation({ summary: 'Tools, prompts and resources, with cached_at' })
   capabilitiesOf(@Param('id') id: string): Promise<CapabilitiesView> {
     return this.capabilities.view(id);

@@ -27,19 +27,20 @@ export class OperatorActionsService {
     private readonly events: EventPublisher,
   ) {}
 
-  enable(ref: string): Promise<McpServerView> {
-    return this.apply(ref, 'enable');
+  /** `actor` names who acted (user or API key), for the health log and events. */
+  enable(ref: string, actor: string): Promise<McpServerView> {
+    return this.apply(ref, 'enable', actor);
   }
 
-  disable(ref: string): Promise<McpServerView> {
-    return this.apply(ref, 'disable');
+  disable(ref: string, actor: string): Promise<McpServerView> {
+    return this.apply(ref, 'disable', actor);
   }
 
-  resetCircuit(ref: string): Promise<McpServerView> {
-    return this.apply(ref, 'reset');
+  resetCircuit(ref: string, actor: string): Promise<McpServerView> {
+    return this.apply(ref, 'reset', actor);
   }
 
-  private async apply(ref: string, action: Action): Promise<McpServerView> {
+  private async apply(ref: string, action: Action, actor: string): Promise<McpServerView> {
     const found = await this.registry.find(ref);
     const result = await this.repo.manager.transaction(async (tx) => {
       const row = await tx.findOneOrFail(McpServerEntity, {
@@ -78,11 +79,14 @@ export class OperatorActionsService {
           server_id: row.id,
           event_type: logType,
           status: row.health_status,
-          error_message: `${action} by operator`,
+          error_message: `${action} by ${actor}`,
           created_at: new Date(now),
         });
       }
-      return { row, events: this.eventsFor(row, previousStatus, previousCircuit, action) };
+      return {
+        row,
+        events: this.eventsFor(row, previousStatus, previousCircuit, `${action} by ${actor}`),
+      };
     });
     if (action === 'disable') await this.connections.drop(result.row.id);
     this.registry.noteLiveChange(result.row);
@@ -94,7 +98,7 @@ export class OperatorActionsService {
     row: McpServerEntity,
     previousStatus: McpServerEntity['health_status'],
     previousCircuit: McpServerEntity['circuit_state'],
-    action: Action,
+    reason: string,
   ): NewEvent[] {
     const base = { server_id: row.id, mcp_name: row.name };
     const events: NewEvent[] = [];
@@ -120,7 +124,7 @@ export class OperatorActionsService {
         data: {
           old_status: previousStatus,
           new_status: row.health_status,
-          reason: `${action} by operator`,
+          reason,
           recovery_eta: null,
         },
       });

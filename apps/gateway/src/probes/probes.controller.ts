@@ -6,6 +6,7 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { Public } from '../auth/access.decorator';
 import { CoordinatorService } from '../coordinator/coordinator.service';
 import type { HealthCheckResult } from '@nestjs/terminus';
 
@@ -14,6 +15,7 @@ import type { HealthCheckResult } from '@nestjs/terminus';
  * being down must never make omni2 unready.
  */
 @ApiTags('probes')
+@Public()
 @Controller('health')
 export class ProbesController {
   constructor(

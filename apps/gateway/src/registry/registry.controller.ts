@@ -11,10 +11,21 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { McpServerView } from '@omni2/contracts';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { Audited } from '../audit/audited.decorator';
+import { RequireRole } from '../auth/access.decorator';
+import { callerOf } from '../auth/caller';
+import type { Audience } from './server-list.snapshot';
 import { RegistryService } from './registry.service';
 import { createServerSchema, updateServerSchema } from './server-input.schema';
 
@@ -22,11 +33,13 @@ const asOpenApi = (schema: z.ZodType) =>
   z.toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>;
 
 @ApiTags('servers')
+@ApiBearerAuth()
 @Controller('mcp/servers')
 export class RegistryController {
   constructor(private readonly registry: RegistryService) {}
 
   @Get()
+  @RequireRole('viewer')
   @ApiOperation({ summary: 'List registered MCP servers' })
   @ApiQuery({ name: 'status', required: false, enum: ['active', 'inactive'] })
   @ApiQuery({ name: 'health_status', required: false, description: 'comma-separated' })
@@ -41,10 +54,12 @@ export class RegistryController {
     @Res() res: Response,
   ): Promise<void> {
     // Pre-serialized (and pre-compressed) bytes from the list snapshot.
-    (await this.registry.listBody(query)).send(req, res);
+    (await this.registry.listBody(query, audienceOf(req))).send(req, res);
   }
 
   @Post()
+  @RequireRole('admin')
+  @Audited('server.create', 'server')
   @ApiOperation({ summary: 'Register an MCP server' })
   @ApiBody({ schema: asOpenApi(createServerSchema) })
   create(@Body() body: unknown): Promise<McpServerView> {
@@ -52,12 +67,15 @@ export class RegistryController {
   }
 
   @Get(':id')
+  @RequireRole('viewer')
   @ApiOperation({ summary: 'One server, by id or name' })
-  get(@Param('id') id: string): Promise<McpServerView> {
-    return this.registry.get(id);
+  get(@Param('id') id: string, @Req() req: Request): Promise<McpServerView> {
+    return this.registry.get(id, audienceOf(req));
   }
 
   @Patch(':id')
+  @RequireRole('admin')
+  @Audited('server.update', 'server')
   @ApiOperation({ summary: 'Edit a server; connection changes reconnect and check at once' })
   @ApiBody({ schema: asOpenApi(updateServerSchema) })
   update(@Param('id') id: string, @Body() body: unknown): Promise<McpServerView> {
@@ -65,9 +83,16 @@ export class RegistryController {
   }
 
   @Delete(':id')
+  @RequireRole('admin')
+  @Audited('server.delete', 'server')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a server and close its session' })
   remove(@Param('id') id: string): Promise<void> {
     return this.registry.remove(id);
   }
+}
+
+/** Viewers read servers without connection details (viewerServerView). */
+function audienceOf(req: Request): Audience {
+  return callerOf(req).role === 'viewer' ? 'viewer' : 'full';
 }

@@ -5,6 +5,7 @@ import {
   type McpServerView,
   type Protocol,
   type ServerStatus,
+  viewerServerView,
 } from '@omni2/contracts';
 import { QueryFailedError, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -27,7 +28,8 @@ import {
 } from './server-input.schema';
 import { toServerView } from './server-view';
 import { parseListQuery } from './list-query';
-import { ServerListSnapshot } from './server-list.snapshot';
+import { ServerListSnapshot, type Audience } from './server-list.snapshot';
+import { StdioAllowlist } from './stdio-allowlist';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -48,6 +50,7 @@ export class RegistryService {
     private readonly capabilities: CapabilityCache,
     private readonly clock: Clock,
     private readonly snapshot: ServerListSnapshot,
+    private readonly allowlist: StdioAllowlist,
   ) {}
 
   private readonly recent = new Map<string, { row: McpServerEntity; at: number }>();
@@ -55,12 +58,13 @@ export class RegistryService {
   private readonly targets = new WeakMap<McpServerEntity, ConnectionTarget>();
 
   /** The list as a JSON body `{ items, total }` (McpServerList), from the in-memory snapshot. */
-  listBody(rawQuery: Record<string, unknown>): Promise<JsonBody> {
-    return this.snapshot.body(parseListQuery(rawQuery));
+  listBody(rawQuery: Record<string, unknown>, audience: Audience): Promise<JsonBody> {
+    return this.snapshot.body(parseListQuery(rawQuery), audience);
   }
 
-  async get(ref: string): Promise<McpServerView> {
-    return this.view(await this.find(ref));
+  async get(ref: string, audience: Audience): Promise<McpServerView> {
+    const view = this.view(await this.find(ref));
+    return audience === 'full' ? view : viewerServerView(view);
   }
 
   /**
@@ -93,6 +97,7 @@ export class RegistryService {
   async create(body: unknown): Promise<McpServerView> {
     const input = parseOrThrow(createServerSchema, body);
     const def = parseOrThrow(serverDefinitionSchema, definitionFromCreate(input));
+    if (def.protocol === 'stdio' && def.command) this.allowlist.assertAllowed(def.command);
     const row = this.repo.create({
       ...this.persistable(def),
       disabled_reason: def.status === 'inactive' ? 'manual' : null,
@@ -108,6 +113,10 @@ export class RegistryService {
     const patch = parseOrThrow(updateServerSchema, body);
     const row = await this.find(ref);
     const def = parseOrThrow(serverDefinitionSchema, this.merge(row, patch));
+    const commandChanged = def.command !== row.command || def.protocol !== row.protocol;
+    if (def.protocol === 'stdio' && def.command && commandChanged) {
+      this.allowlist.assertAllowed(def.command);
+    }
     const previousName = row.name;
     const statusChanged = def.status !== row.status;
     Object.assign(row, this.persistable(def));
@@ -136,7 +145,8 @@ export class RegistryService {
   target(row: McpServerEntity): ConnectionTarget {
     const known = this.targets.get(row);
     if (known) return known;
-    const env = this.codec.open(row.env) ?? {};
+    if (row.protocol === 'stdio' && row.command) this.allowlist.assertRunnable(row.command);
+    const env = this.codec.open(row.env, 'env') ?? {};
     const target: ConnectionTarget = {
       id: row.id,
       name: row.name,
@@ -148,7 +158,7 @@ export class RegistryService {
         Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'),
       ),
       cwd: row.cwd,
-      headers: authHeaders(row.auth_type, this.codec.open(row.auth_config)),
+      headers: authHeaders(row.auth_type, this.codec.open(row.auth_config, 'auth_config')),
     };
     target.fingerprint = fingerprint(target);
     this.targets.set(row, target);
@@ -156,8 +166,7 @@ export class RegistryService {
   }
 
   view(row: McpServerEntity): McpServerView {
-    const envNames = Object.keys(this.codec.open(row.env) ?? {});
-    return toServerView(row, envNames);
+    return toServerView(row, this.codec.names(row.env, 'env'));
   }
 
   /** A check was recorded on this row: hot reads and the list should see it. */
@@ -197,11 +206,11 @@ export class RegistryService {
       url: row.url,
       command: row.command,
       args: row.args,
-      env: (this.codec.open(row.env) ?? {}) as Record<string, string>,
+      env: (this.codec.open(row.env, 'env') ?? {}) as Record<string, string>,
       cwd: row.cwd,
       timeout_seconds: row.timeout_seconds,
       auth_type: row.auth_type,
-      auth_config: this.codec.open(row.auth_config),
+      auth_config: this.codec.open(row.auth_config, 'auth_config'),
       status: row.status,
     };
     const merged = { ...current, ...patch };
@@ -233,11 +242,12 @@ export class RegistryService {
       url: def.url,
       command: def.command,
       args: def.args,
-      env: this.codec.seal(def.env),
+      env: this.codec.seal(def.env, 'env'),
       cwd: def.cwd,
       timeout_seconds: def.timeout_seconds,
       auth_type: def.auth_type,
-      auth_config: def.auth_type === 'none' ? null : this.codec.seal(def.auth_config),
+      auth_config:
+        def.auth_type === 'none' ? null : this.codec.seal(def.auth_config, 'auth_config'),
       status: def.status,
     };
   }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { FakeClock } from '../../test/support/fake-clock';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { dataSourceOptions } from '../database/data-source-options';
-import { SecretCodec } from '../secrets/secret-codec';
+import { testCodec } from '../../test/support/secrets';
 import type { ListQuery } from './list-query';
 import { parseListQuery } from './list-query';
 import { McpServerEntity } from './mcp-server.entity';
@@ -39,7 +39,7 @@ describe('ServerListSnapshot on PostgreSQL', () => {
   beforeEach(async () => {
     await ds.query('DELETE FROM omni2.mcp_servers');
     clock = new FakeClock();
-    snapshot = new ServerListSnapshot(ds.getRepository(McpServerEntity), new SecretCodec(), clock);
+    snapshot = new ServerListSnapshot(ds.getRepository(McpServerEntity), testCodec(), clock);
   });
 
   it('lists in byte order of name, the same on every replica and locale', async () => {

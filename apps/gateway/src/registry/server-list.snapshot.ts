@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { McpServerView } from '@omni2/contracts';
+import { viewerServerView, type McpServerView } from '@omni2/contracts';
 import { MoreThan, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { JsonBody } from '../common/json-body';
@@ -16,9 +16,14 @@ const OVERLAP_MS = 10_000;
 /** Rebuild from scratch at least this often, whatever the probes say. */
 const FULL_RELOAD_MS = 30_000;
 
+/** `viewer`: connection details removed (see viewerServerView). */
+export type Audience = 'full' | 'viewer';
+
 interface Entry {
   view: McpServerView;
   json: string;
+  /** Built on the first viewer read only. */
+  viewerJson?: string;
 }
 
 interface Version {
@@ -36,7 +41,7 @@ interface Version {
 export class ServerListSnapshot {
   private readonly entries = new Map<string, Entry>();
   private order: string[] = [];
-  private fullBody: JsonBody | null = null;
+  private readonly unfilteredBody = new Map<Audience, JsonBody>();
   private version: Version | null = null;
   private probedAt = -Infinity;
   private loadedAt = -Infinity;
@@ -54,15 +59,23 @@ export class ServerListSnapshot {
   }
 
   /** The JSON body of `{ items, total }` for the query. */
-  async body(query: ListQuery): Promise<JsonBody> {
+  async body(query: ListQuery, audience: Audience = 'full'): Promise<JsonBody> {
     await this.fresh();
     const all = this.order.map((id) => this.entries.get(id)!);
     if (isUnfiltered(query)) {
-      this.fullBody ??= render(all, all.length);
-      return this.fullBody;
+      let body = this.unfilteredBody.get(audience);
+      if (!body) {
+        body = render(all, all.length, audience);
+        this.unfilteredBody.set(audience, body);
+      }
+      return body;
     }
     const matching = all.filter((e) => matches(e.view, query));
-    return render(matching.slice(query.offset, query.offset + query.limit), matching.length);
+    return render(
+      matching.slice(query.offset, query.offset + query.limit),
+      matching.length,
+      audience,
+    );
   }
 
   private async fresh(): Promise<void> {
@@ -91,7 +104,7 @@ export class ServerListSnapshot {
         }
       }
       this.version = current;
-      this.fullBody = null;
+      this.unfilteredBody.clear();
     }
     this.probedAt = startedAt;
   }
@@ -119,7 +132,7 @@ export class ServerListSnapshot {
   }
 
   private put(row: McpServerEntity): void {
-    const view = toServerView(row, Object.keys(this.codec.open(row.env) ?? {}));
+    const view = toServerView(row, this.codec.names(row.env, 'env'));
     this.entries.set(row.id, { view, json: JSON.stringify(view) });
   }
 
@@ -133,8 +146,14 @@ export class ServerListSnapshot {
   }
 }
 
-function render(items: Entry[], total: number): JsonBody {
-  return JsonBody.of(`{"items":[${items.map((e) => e.json).join(',')}],"total":${total}}`);
+function render(items: Entry[], total: number, audience: Audience): JsonBody {
+  const json = audience === 'full' ? items.map((e) => e.json) : items.map(viewerJsonOf);
+  return JsonBody.of(`{"items":[${json.join(',')}],"total":${total}}`);
+}
+
+function viewerJsonOf(entry: Entry): string {
+  entry.viewerJson ??= JSON.stringify(viewerServerView(entry.view));
+  return entry.viewerJson;
 }
 
 function isUnfiltered(q: ListQuery): boolean {

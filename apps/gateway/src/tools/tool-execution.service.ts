@@ -8,6 +8,8 @@ import { parseOrThrow } from '../common/zod-body';
 import { ConnectionManager } from '../connections/connection-manager';
 import { upstreamFailure } from '../connections/upstream-failure';
 import { RegistryService } from '../registry/registry.service';
+import { CallRateLimiter } from '../auth/call-rate-limiter';
+import { RuntimeConfigService } from '../config/runtime-config.service';
 import { ArgumentValidator } from './argument-validator';
 import { callGate } from '../breaker/breaker';
 import { breakerStateOf } from '../health/breaker-row';
@@ -24,10 +26,20 @@ export class ToolExecutionService {
     private readonly capabilities: CapabilitiesService,
     private readonly connections: ConnectionManager,
     private readonly validator: ArgumentValidator,
+    private readonly limiter: CallRateLimiter,
+    private readonly config: RuntimeConfigService,
   ) {}
 
-  async execute(ref: string, toolName: string, body: unknown): Promise<ToolExecutionResult> {
+  /** `caller` (a user or API key id) is rate limited per SPEC §6. */
+  async execute(
+    ref: string,
+    toolName: string,
+    body: unknown,
+    caller: string,
+  ): Promise<ToolExecutionResult> {
     const { arguments: args } = parseOrThrow(executeBodySchema, body ?? {});
+    const limits = await this.config.get('rate_limits');
+    this.limiter.take(caller, limits.tool_executions_per_minute, 'tool executions');
     const row = await this.registry.findRecent(ref);
     if (row.status !== 'active') {
       throw new DomainError(
