@@ -60,6 +60,12 @@ export class Session {
         return true;
       }
       if (apiError.status === 401) {
+        // A stored token the gateway no longer accepts: say why on the login page.
+        if (this.token() !== null) {
+          this.endReason.set(
+            apiError.code === 'SESSION_EXPIRED' ? 'SESSION_EXPIRED' : 'UNAUTHENTICATED',
+          );
+        }
         this.clear();
       } else {
         this.restoreError.set(apiError);
@@ -71,14 +77,20 @@ export class Session {
   /** Signs in; throws ApiError (401 UNAUTHENTICATED, 429 RATE_LIMITED, ...) for the form. */
   async login(username: string, password: string): Promise<void> {
     const answer = await this.api.post<LoginResponse>('/auth/login', { username, password });
+    this.adopt(answer);
+    this.endReason.set(null);
+    const me = await this.api.get<PrincipalView>('/auth/me');
+    this.principal.set(me);
+    if (me.expires_at) this.armExpiry(me.expires_at);
+  }
+
+  /** A fresh token for the same principal (the answer to a password change). */
+  adopt(answer: LoginResponse): void {
     const expiresAt = new Date(Date.now() + answer.expires_in * 1000).toISOString();
     this.storage.setItem(TOKEN_KEY, answer.access_token);
     this.storage.setItem(EXPIRES_KEY, expiresAt);
     this.token.set(answer.access_token);
-    this.endReason.set(null);
-    const me = await this.api.get<PrincipalView>('/auth/me');
-    this.principal.set(me);
-    this.armExpiry(me.expires_at ?? expiresAt);
+    this.armExpiry(expiresAt);
   }
 
   /** Ends the session (expired token, server said 401, or the user signed out). */

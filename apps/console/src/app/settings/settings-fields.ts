@@ -120,6 +120,45 @@ export const SECTIONS: readonly SettingSection[] = [
     ],
   },
   {
+    key: 'rate_limits',
+    title: 'Abuse limits',
+    intro: 'Sign-in throttling and lockout, and tool executions per caller.',
+    fields: [
+      {
+        key: 'login_attempts_per_minute',
+        label: 'Sign-ins per address',
+        help: 'Attempts per client address per minute',
+        type: 'int',
+      },
+      {
+        key: 'login_lockout_threshold',
+        label: 'Lockout after',
+        help: 'Consecutive failed sign-ins for one user',
+        type: 'int',
+      },
+      {
+        key: 'login_lockout_seconds',
+        label: 'First lockout',
+        help: 'Doubles with each further failure',
+        type: 'int',
+        unit: 's',
+      },
+      {
+        key: 'login_lockout_max_seconds',
+        label: 'Longest lockout',
+        help: 'The doubling stops here',
+        type: 'int',
+        unit: 's',
+      },
+      {
+        key: 'tool_executions_per_minute',
+        label: 'Tool runs per caller',
+        help: 'Per minute, refilled continuously',
+        type: 'int',
+      },
+    ],
+  },
+  {
     key: 'health_log',
     title: 'Health log',
     intro: 'How long the history behind uptime and charts is kept.',

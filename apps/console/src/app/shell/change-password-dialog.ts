@@ -1,7 +1,12 @@
 import { ChangeDetectionStrategy, Component, inject, output, signal } from '@angular/core';
-import { PASSWORD_MIN_LENGTH, type ChangePasswordRequest } from '@omni2/contracts';
+import {
+  PASSWORD_MIN_LENGTH,
+  type ChangePasswordRequest,
+  type LoginResponse,
+} from '@omni2/contracts';
 import { Api } from '../core/api';
 import { ApiError, describeError, toApiError } from '../core/api-error';
+import { Session } from '../core/session.service';
 import { Toasts } from '../core/toasts.service';
 import { Modal } from '../shared/modal';
 
@@ -52,6 +57,7 @@ import { Modal } from '../shared/modal';
 export class ChangePasswordDialog {
   private readonly api = inject(Api);
   private readonly toasts = inject(Toasts);
+  private readonly session = inject(Session);
   readonly closed = output<void>();
   protected readonly minLength = PASSWORD_MIN_LENGTH;
   protected readonly current = signal('');
@@ -77,8 +83,9 @@ export class ChangePasswordDialog {
         current_password: this.current(),
         new_password: this.next(),
       };
-      await this.api.post('/auth/password', body);
-      this.toasts.show('success', 'Password changed');
+      // Other sessions end; this one continues on the new token the gateway returns.
+      this.session.adopt(await this.api.post<LoginResponse>('/auth/password', body));
+      this.toasts.show('success', 'Password changed: your other sessions were signed out');
       this.closed.emit();
     } catch (error) {
       this.error.set(toApiError(error));

@@ -90,9 +90,22 @@ export class ConsoleHarness {
     );
   }
 
-  async open(path = '/'): Promise<WatchedPage> {
+  /**
+   * A new browser context on `path`, signed in with `token` (the admin's by default; null for
+   * none) the way the console keeps it: in localStorage, so no test but the login test types a
+   * password.
+   */
+  async open(path = '/', token: string | null = this.t.adminToken): Promise<WatchedPage> {
     const watched = await openPage(this.browser, this.baseUrl);
     this.pages.push(watched);
+    if (token !== null) {
+      await watched.context.addInitScript((value) => {
+        if (!sessionStorage.getItem('omni2.test.seeded')) {
+          localStorage.setItem('omni2.token', value);
+          sessionStorage.setItem('omni2.test.seeded', '1');
+        }
+      }, token);
+    }
     await watched.page.goto(path);
     return watched;
   }
