@@ -55,5 +55,16 @@ module.exports = {
       testMatch: ['<rootDir>/apps/gateway/test/browser/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/apps/gateway/test/browser/global-setup.js',
     },
+    // `npm run screenshots` only: rewrites docs/screenshots/*.png.
+    ...(process.env.OMNI2_SCREENSHOTS === '1'
+      ? [
+          {
+            ...shared,
+            displayName: 'screenshots',
+            testMatch: ['<rootDir>/apps/gateway/test/browser/**/*.shots.ts'],
+            globalSetup: '<rootDir>/apps/gateway/test/browser/global-setup.js',
+          },
+        ]
+      : []),
   ],
 };

@@ -3,7 +3,6 @@ import { Location } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
-  DestroyRef,
   computed,
   effect,
   inject,
@@ -75,6 +74,13 @@ export class ServersPage {
   protected readonly statuses = HEALTH_STATUSES;
   protected readonly protocols = PROTOCOLS;
   protected readonly statusLabel = STATUS_LABEL;
+  protected readonly protoLabel: Readonly<Record<Protocol, string>> = {
+    streamable_http: 'http',
+    sse: 'sse',
+    stdio: 'stdio',
+  };
+  /** Anyone may look at the tools; the tester itself says whether they may run one. */
+  protected readonly toolsAvailability = { enabled: true, reason: 'Tools and the tool tester' };
   protected readonly text = signal('');
   protected readonly statusFilter = signal<ReadonlySet<HealthStatus>>(new Set());
   protected readonly protocol = signal<Protocol | null>(null);
@@ -142,7 +148,6 @@ export class ServersPage {
     });
     void this.store.load();
     void this.config.load('circuit_breaker');
-    inject(DestroyRef).onDestroy(() => undefined);
   }
 
   protected trackById(_index: number, server: McpServerView): string {
@@ -256,9 +261,5 @@ export class ServersPage {
     const server = this.deleting();
     if (!server) return;
     if (await this.actions.remove(server)) this.deleting.set(null);
-  }
-
-  protected scrollToTop(): void {
-    this.viewport()?.scrollToIndex(0);
   }
 }

@@ -99,10 +99,13 @@ export class ConsoleHarness {
     const watched = await openPage(this.browser, this.baseUrl);
     this.pages.push(watched);
     if (token !== null) {
+      // Runs in the page (this file is type-checked without the DOM library).
       await watched.context.addInitScript((value) => {
-        if (!sessionStorage.getItem('omni2.test.seeded')) {
-          localStorage.setItem('omni2.token', value);
-          sessionStorage.setItem('omni2.test.seeded', '1');
+        type KV = { getItem(k: string): string | null; setItem(k: string, v: string): void };
+        const page = globalThis as unknown as { localStorage: KV; sessionStorage: KV };
+        if (!page.sessionStorage.getItem('omni2.test.seeded')) {
+          page.localStorage.setItem('omni2.token', value);
+          page.sessionStorage.setItem('omni2.test.seeded', '1');
         }
       }, token);
     }
