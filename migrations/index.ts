@@ -3,6 +3,7 @@ import { CoordinatorAndHealthLog1763900000000 } from './1763900000000-Coordinato
 import { SessionAffinity1764000000000 } from './1764000000000-SessionAffinity';
 import { CoordinatorReplicas1764100000000 } from './1764100000000-CoordinatorReplicas';
 import { Security1764200000000 } from './1764200000000-Security';
+import { EventSettings1764300000000 } from './1764300000000-EventSettings';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   SessionAffinity1764000000000,
   CoordinatorReplicas1764100000000,
   Security1764200000000,
+  EventSettings1764300000000,
 ];

@@ -27,12 +27,19 @@ import { DomainErrorFilter } from './common/domain-error.filter';
 import { ConfigController } from './config/config.controller';
 import { AppEnv } from './config/env.schema';
 import { RuntimeConfigService } from './config/runtime-config.service';
+import { SettingsService } from './config/settings.service';
 import { CapabilityCache, InProcessCapabilityCache } from './connections/capability-cache';
 import { ConnectionManager } from './connections/connection-manager';
 import { ClaimStore } from './coordinator/claim-store';
 import { CoordinatorService } from './coordinator/coordinator.service';
 import { dataSourceOptions } from './database/data-source-options';
-import { EventPublisher, InProcessEventPublisher } from './events/event-publisher';
+import { EventStream } from './events/event-stream';
+import { InProcessEventStream } from './events/in-process-event-stream';
+import { EventsController } from './realtime/events.controller';
+import { EventsGateway } from './realtime/events.gateway';
+import { RedisCapabilityCache } from './redis/redis-capability-cache';
+import { RedisConnections } from './redis/redis-connections';
+import { RedisEventStream } from './redis/redis-event-stream';
 import { HealthLogService } from './health-log/health-log.service';
 import { CriticalAlerts } from './health/critical-alerts';
 import { OperatorActionsService } from './health/operator-actions.service';
@@ -84,6 +91,7 @@ export class AppModule {
         UsersController,
         ApiKeysController,
         AuditController,
+        EventsController,
       ],
       providers: [
         { provide: AppEnv, useValue: env },
@@ -108,11 +116,22 @@ export class AppModule {
         RouteCatalog,
         StdioAllowlist,
         LegacySecretsSealer,
-        { provide: CapabilityCache, useClass: InProcessCapabilityCache },
+        EventsGateway,
+        ...(env.values.REDIS_URL === undefined
+          ? [
+              { provide: CapabilityCache, useClass: InProcessCapabilityCache },
+              { provide: EventStream, useClass: InProcessEventStream },
+            ]
+          : [
+              RedisConnections,
+              { provide: CapabilityCache, useClass: RedisCapabilityCache },
+              { provide: EventStream, useClass: RedisEventStream },
+            ]),
         Clock,
         ReplicaIdentity,
         SecretCodec,
         RuntimeConfigService,
+        SettingsService,
         ConnectionManager,
         ServerListSnapshot,
         RegistryService,
@@ -125,7 +144,6 @@ export class AppModule {
         CriticalAlerts,
         ClaimStore,
         CoordinatorService,
-        { provide: EventPublisher, useClass: InProcessEventPublisher },
         ArgumentValidator,
         ToolExecutionService,
       ],

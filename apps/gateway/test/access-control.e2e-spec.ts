@@ -38,6 +38,7 @@ const DECISIONS: Record<string, Access> = {
   'POST api-keys': 'admin',
   'DELETE api-keys/:id': 'admin',
   'GET audit': 'admin',
+  'GET events': 'viewer',
 };
 
 /** Routes that only people can use: an API key has no password, so it gets 403 there. */

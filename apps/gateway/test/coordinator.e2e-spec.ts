@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@omni2/contracts';
 import { ConnectionManager } from '../src/connections/connection-manager';
 import { CoordinatorService } from '../src/coordinator/coordinator.service';
-import { EventPublisher } from '../src/events/event-publisher';
+import { EventStream } from '../src/events/event-stream';
 import { pollUntil } from './support/poll';
 import { startTestApp, type TestApp } from './support/test-app';
 import { startUpstream, type Upstream } from './support/upstreams';
@@ -36,7 +36,7 @@ describe('coordinator and circuit breaker (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ OMNI2_COORDINATOR: 'on', OMNI2_COORDINATOR_TICK_MS: '100' });
-    t.app.get(EventPublisher).subscribe((e) => published.push(e));
+    t.app.get(EventStream).subscribe((e) => published.push(e));
     const put = async (key: string, value: unknown) =>
       expect((await t.api('PUT', `/api/v1/config/${key}`, value)).status).toBe(200);
     await put('health_check', {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EventEnvelope } from '@omni2/contracts';
 import { Client } from 'pg';
-import { EventPublisher } from '../src/events/event-publisher';
+import { EventStream } from '../src/events/event-stream';
 import { parseEncryptionKey } from '../src/secrets/encryption-key';
 import { startGatewayProcess } from './support/gateway-process';
 import { processesMatching } from './support/processes';
@@ -126,7 +126,7 @@ describe('upstream secrets: encrypted at rest, never shown (e2e)', () => {
 
     beforeAll(async () => {
       t = await startTestApp();
-      t.app.get(EventPublisher).subscribe((e) => events.push(e));
+      t.app.get(EventStream).subscribe((e) => events.push(e));
       pg = new Client({ connectionString: t.db.url });
       await pg.connect();
     });

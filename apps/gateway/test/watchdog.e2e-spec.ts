@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@omni2/contracts';
 import { Client } from 'pg';
 import { CoordinatorService } from '../src/coordinator/coordinator.service';
-import { EventPublisher } from '../src/events/event-publisher';
+import { EventStream } from '../src/events/event-stream';
 import { pollUntil } from './support/poll';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -20,7 +20,7 @@ describe('coordinator watchdog (e2e)', () => {
       OMNI2_COORDINATOR_TICK_MS: '100',
       OMNI2_WATCHDOG_STALL_MS: '600',
     });
-    t.app.get(EventPublisher).subscribe((e) => {
+    t.app.get(EventStream).subscribe((e) => {
       if (e.type === 'critical_alert') alerts.push(e);
     });
     locker = new Client({ connectionString: t.db.url });

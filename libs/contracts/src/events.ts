@@ -1,3 +1,5 @@
+import type { RuntimeConfigKey } from './runtime-config';
+import type { McpServerView } from './server-view';
 import type { CircuitState, ErrorKind, HealthStatus } from './statuses';
 
 /** SPEC §4 event types, each emitted under its own name. */
@@ -57,9 +59,13 @@ export interface CriticalAlertData {
   window_seconds: number;
 }
 
-export interface McpConfigChangedData {
-  key: string;
-}
+/**
+ * A registration or a runtime setting changed. For servers, `server` is the new view (null when
+ * deleted), so consoles update the row in place; viewers get it without connection details.
+ */
+export type McpConfigChangedData =
+  | { key: 'server'; action: 'created' | 'updated' | 'deleted'; server: McpServerView | null }
+  | { key: RuntimeConfigKey; action: 'updated'; server: null };
 
 export interface CapabilitiesChangedData {
   tools: number;

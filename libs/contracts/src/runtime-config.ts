@@ -51,6 +51,11 @@ export interface RateLimitSettings {
   tool_executions_per_minute: number;
 }
 
+export interface EventSettings {
+  /** Events kept in the stream for replay (approximate trimming). */
+  max_length: number;
+}
+
 export interface RuntimeSettings {
   health_check: HealthCheckSettings;
   circuit_breaker: CircuitBreakerSettings;
@@ -58,6 +63,7 @@ export interface RuntimeSettings {
   health_log: HealthLogSettings;
   alerts: AlertSettings;
   rate_limits: RateLimitSettings;
+  events: EventSettings;
 }
 export type RuntimeConfigKey = keyof RuntimeSettings;
 export const RUNTIME_CONFIG_KEYS: readonly RuntimeConfigKey[] = [
@@ -67,6 +73,7 @@ export const RUNTIME_CONFIG_KEYS: readonly RuntimeConfigKey[] = [
   'health_log',
   'alerts',
   'rate_limits',
+  'events',
 ];
 
 export const RUNTIME_DEFAULTS: RuntimeSettings = {
@@ -97,6 +104,7 @@ export const RUNTIME_DEFAULTS: RuntimeSettings = {
     login_lockout_max_seconds: 900,
     tool_executions_per_minute: 300,
   },
+  events: { max_length: 10_000 },
 };
 
 export interface ConfigEntryView<K extends RuntimeConfigKey = RuntimeConfigKey> {

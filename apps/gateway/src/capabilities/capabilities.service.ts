@@ -13,6 +13,7 @@ import type { McpSession } from '../connections/mcp-session';
 import { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 import { upstreamFailure } from '../connections/upstream-failure';
+import { EventStream } from '../events/event-stream';
 
 /** Owns the capability cache: what each server offers, and when omni2 last asked. */
 @Injectable()
@@ -26,6 +27,7 @@ export class CapabilitiesService implements OnModuleInit {
     private readonly registry: RegistryService,
     private readonly config: RuntimeConfigService,
     @InjectRepository(McpServerEntity) private readonly repo: Repository<McpServerEntity>,
+    private readonly events: EventStream,
   ) {}
 
   onModuleInit(): void {
@@ -88,15 +90,29 @@ export class CapabilitiesService implements OnModuleInit {
   ): Promise<CachedCapabilities> {
     const lists = await session.listCapabilities(timeoutMs);
     const snapshot: CachedCapabilities = { ...lists, cached_at: new Date().toISOString() };
+    const previous = await this.cache.get(row.name);
     await this.cache.set(row.name, snapshot);
     const counts: CapabilityCounts = {
       tools: lists.tools.length,
       prompts: lists.prompts.length,
       resources: lists.resources.length,
     };
-    if (!sameCounts(row.capability_counts, counts)) {
+    const countsChanged = !sameCounts(row.capability_counts, counts);
+    if (countsChanged) {
       await this.repo.update({ id: row.id }, { capability_counts: counts });
       row.capability_counts = counts;
+    }
+    // The first fetch after a start is not a change unless the counts moved.
+    if (countsChanged || (previous !== null && !sameNames(previous, snapshot))) {
+      await this.events.publish([
+        {
+          type: 'capabilities_changed',
+          server_id: row.id,
+          mcp_name: row.name,
+          severity: 'info',
+          data: counts,
+        },
+      ]);
     }
     return snapshot;
   }
@@ -115,6 +131,16 @@ function sameCounts(a: CapabilityCounts | null, b: CapabilityCounts): boolean {
   return (
     a !== null && a.tools === b.tools && a.prompts === b.prompts && a.resources === b.resources
   );
+}
+
+function sameNames(a: CachedCapabilities, b: CachedCapabilities): boolean {
+  const names = (c: CachedCapabilities) =>
+    [
+      ...c.tools.map((t) => `t:${t.name}`),
+      ...c.prompts.map((p) => `p:${p.name}`),
+      ...c.resources.map((r) => `r:${r.uri}`),
+    ].join('\n');
+  return names(a) === names(b);
 }
 
 function toView(row: McpServerEntity, cached: CachedCapabilities | null): CapabilitiesView {

@@ -4,12 +4,16 @@ import type { ConfigEntryView } from '@omni2/contracts';
 import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../auth/access.decorator';
 import { RuntimeConfigService } from './runtime-config.service';
+import { SettingsService } from './settings.service';
 
 @ApiTags('config')
 @ApiBearerAuth()
 @Controller('config')
 export class ConfigController {
-  constructor(private readonly config: RuntimeConfigService) {}
+  constructor(
+    private readonly config: RuntimeConfigService,
+    private readonly settings: SettingsService,
+  ) {}
 
   @Get(':key')
   @RequireRole('viewer')
@@ -23,6 +27,6 @@ export class ConfigController {
   @Audited('config.update', 'config', 'key')
   @ApiOperation({ summary: 'Replace a runtime setting; applied without restart' })
   put(@Param('key') key: string, @Body() body: unknown): Promise<ConfigEntryView> {
-    return this.config.put(key, body);
+    return this.settings.put(key, body);
   }
 }

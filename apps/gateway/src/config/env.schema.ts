@@ -47,6 +47,13 @@ export const envSchema = z
         .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
         .optional(),
     ),
+    /** Prefix for omni2's Redis keys when one Redis serves several installations (or tests). */
+    OMNI2_REDIS_NAMESPACE: optionalNonEmpty.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+        .optional(),
+    ),
     OMNI2_DATA_DIR: z.string().default('./data'),
     OMNI2_ENCRYPTION_KEY: optionalNonEmpty.pipe(encryptionKey.optional()),
     /** Older keys still accepted for reading while `npm run secrets:rotate` reseals. */

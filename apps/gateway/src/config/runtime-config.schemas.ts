@@ -65,6 +65,8 @@ const rateLimits = z
     message: 'must be at least login_lockout_seconds',
   });
 
+const events = z.object({ max_length: z.number().int().min(100).max(10_000_000) }).strict();
+
 export const RUNTIME_SCHEMAS: { [K in RuntimeConfigKey]: z.ZodType<RuntimeSettings[K]> } = {
   health_check: healthCheck,
   circuit_breaker: circuitBreaker,
@@ -72,6 +74,7 @@ export const RUNTIME_SCHEMAS: { [K in RuntimeConfigKey]: z.ZodType<RuntimeSettin
   health_log: healthLog,
   alerts,
   rate_limits: rateLimits,
+  events,
 };
 
 /**

@@ -10,7 +10,7 @@ import { ReplicaIdentity } from '../common/replica-identity';
 import { AppEnv } from '../config/env.schema';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { withDeadline } from '../connections/deadline';
-import { EventPublisher } from '../events/event-publisher';
+import { EventStream } from '../events/event-stream';
 import { HealthLogService } from '../health-log/health-log.service';
 import { HealthCheckService } from '../health/health-check.service';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
@@ -54,7 +54,7 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
     private readonly claims: ClaimStore,
     private readonly checks: HealthCheckService,
     private readonly config: RuntimeConfigService,
-    private readonly events: EventPublisher,
+    private readonly events: EventStream,
     private readonly healthLog: HealthLogService,
     private readonly env: AppEnv,
     private readonly clock: Clock,

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/test-d
 import { RuntimeConfigEntity } from '../config/runtime-config.entity';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { dataSourceOptions } from '../database/data-source-options';
-import { InProcessEventPublisher } from '../events/event-publisher';
+import { InProcessEventStream } from '../events/in-process-event-stream';
 import { CriticalAlerts } from '../health/critical-alerts';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { HealthLogEntity } from './health-log.entity';
@@ -130,7 +130,7 @@ describe('health log on PostgreSQL', () => {
 
   it('raises one critical_alert when enough circuits open within the window', async () => {
     const clock = new FakeClock(Date.now());
-    const events = new InProcessEventPublisher();
+    const events = new InProcessEventStream();
     const seen: EventEnvelope[] = [];
     events.subscribe((e) => seen.push(e));
     const config = new RuntimeConfigService(ds.getRepository(RuntimeConfigEntity), clock);

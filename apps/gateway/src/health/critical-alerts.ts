@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { RuntimeConfigService } from '../config/runtime-config.service';
-import { EventPublisher } from '../events/event-publisher';
+import { EventStream } from '../events/event-stream';
 import { HealthLogEntity } from '../health-log/health-log.entity';
 
 /**
@@ -19,7 +19,7 @@ export class CriticalAlerts {
   constructor(
     @InjectRepository(HealthLogEntity) private readonly repo: Repository<HealthLogEntity>,
     private readonly config: RuntimeConfigService,
-    private readonly events: EventPublisher,
+    private readonly events: EventStream,
     private readonly clock: Clock,
   ) {}
 

@@ -4,7 +4,7 @@ import { mapWithConcurrency } from '../common/concurrency';
 import { ConnectionManager } from '../connections/connection-manager';
 import { DomainError } from '../common/domain-error';
 import { RuntimeConfigService } from '../config/runtime-config.service';
-import { EventPublisher } from '../events/event-publisher';
+import { EventStream } from '../events/event-stream';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 import { CheckRecorder } from './check-recorder';
@@ -22,7 +22,7 @@ export class HealthCheckService {
     private readonly probe: HealthProbe,
     private readonly recorder: CheckRecorder,
     private readonly config: RuntimeConfigService,
-    private readonly events: EventPublisher,
+    private readonly events: EventStream,
     private readonly alerts: CriticalAlerts,
     private readonly connections: ConnectionManager,
   ) {}

@@ -9,7 +9,7 @@ import {
 import type { Repository } from 'typeorm';
 import { initialBreakerState, resetCircuit } from '../breaker/breaker';
 import { ConnectionManager } from '../connections/connection-manager';
-import { EventPublisher } from '../events/event-publisher';
+import { EventStream } from '../events/event-stream';
 import { HealthLogEntity } from '../health-log/health-log.entity';
 import { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
@@ -24,7 +24,7 @@ export class OperatorActionsService {
     @InjectRepository(McpServerEntity) private readonly repo: Repository<McpServerEntity>,
     private readonly registry: RegistryService,
     private readonly connections: ConnectionManager,
-    private readonly events: EventPublisher,
+    private readonly events: EventStream,
   ) {}
 
   /** `actor` names who acted (user or API key), for the health log and events. */

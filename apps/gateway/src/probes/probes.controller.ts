@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { Public } from '../auth/access.decorator';
 import { CoordinatorService } from '../coordinator/coordinator.service';
+import { RedisConnections } from '../redis/redis-connections';
 import type { HealthCheckResult } from '@nestjs/terminus';
 
 /**
@@ -23,6 +24,8 @@ export class ProbesController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly coordinator: CoordinatorService,
+    // A union type erases to Object in decorator metadata: the token is named explicitly.
+    @Optional() @Inject(RedisConnections) private readonly redis: RedisConnections | null,
   ) {}
 
   @Get('live')
@@ -33,12 +36,21 @@ export class ProbesController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database reachable, coordinator loop ticking' })
+  @ApiOperation({ summary: 'Readiness: database and Redis reachable, coordinator loop ticking' })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.db.pingCheck('database', { timeout: 2_000 }),
       () => this.coordinatorCheck(),
+      ...(this.redis ? [() => this.redisCheck(this.redis!)] : []),
     ]);
+  }
+
+  /** Only when REDIS_URL is set: embedded mode has no Redis to wait for. */
+  private async redisCheck(redis: RedisConnections) {
+    const indicator = this.indicators.check('redis');
+    return (await redis.ping(2_000))
+      ? indicator.up()
+      : indicator.down({ reason: 'no PONG within 2 s' });
   }
 
   private coordinatorCheck() {

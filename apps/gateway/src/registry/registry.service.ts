@@ -16,6 +16,7 @@ import { authHeaders } from '../connections/auth-headers';
 import { CapabilityCache } from '../connections/capability-cache';
 import { ConnectionManager } from '../connections/connection-manager';
 import { type ConnectionTarget, fingerprint } from '../connections/connection-target';
+import { EventStream } from '../events/event-stream';
 import { SecretCodec } from '../secrets/secret-codec';
 import { McpServerEntity } from './mcp-server.entity';
 import {
@@ -51,6 +52,7 @@ export class RegistryService {
     private readonly clock: Clock,
     private readonly snapshot: ServerListSnapshot,
     private readonly allowlist: StdioAllowlist,
+    private readonly events: EventStream,
   ) {}
 
   private readonly recent = new Map<string, { row: McpServerEntity; at: number }>();
@@ -106,7 +108,9 @@ export class RegistryService {
     });
     const saved = await this.saveUnique(row, def.name);
     this.written();
-    return this.view(await this.find(saved.id));
+    const view = this.view(await this.find(saved.id));
+    await this.announce('created', view);
+    return view;
   }
 
   async update(ref: string, body: unknown): Promise<McpServerView> {
@@ -127,7 +131,9 @@ export class RegistryService {
     this.written();
     await this.connections.drop(row.id);
     if (previousName !== row.name) await this.capabilities.delete(previousName);
-    return this.view(await this.find(row.id));
+    const view = this.view(await this.find(row.id));
+    await this.announce('updated', view);
+    return view;
   }
 
   async remove(ref: string): Promise<void> {
@@ -136,6 +142,7 @@ export class RegistryService {
     this.written();
     await this.connections.drop(row.id);
     await this.capabilities.delete(row.name);
+    await this.announce('deleted', this.view(row), null);
   }
 
   /**
@@ -174,6 +181,23 @@ export class RegistryService {
     this.recent.delete(row.id);
     this.recent.delete(row.name);
     this.snapshot.invalidate();
+  }
+
+  /** Consoles update the row in place from this (viewers get it without connection details). */
+  private announce(
+    action: 'created' | 'updated' | 'deleted',
+    view: McpServerView,
+    server: McpServerView | null = view,
+  ): Promise<void> {
+    return this.events.publish([
+      {
+        type: 'mcp_config_changed',
+        server_id: view.id,
+        mcp_name: view.name,
+        severity: 'info',
+        data: { key: 'server', action, server },
+      },
+    ]);
   }
 
   /** Every local write goes through here, so cached reads see it at once. */

@@ -92,9 +92,15 @@ export async function loginAt(baseUrl: string, username: string, password: strin
   return res.body.access_token;
 }
 
-/** The whole gateway over real HTTP on a fresh database: what e2e tests drive. */
-export async function startTestApp(envOverrides: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+/**
+ * The whole gateway over real HTTP on a fresh database: what e2e tests drive. Pass `database` to
+ * start another replica on the same one (the first app's close drops it).
+ */
+export async function startTestApp(
+  envOverrides: Record<string, string> = {},
+  { database }: { database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const db = database ?? (await createTestDatabase());
   const env = new AppEnv(
     parseEnv({
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -142,7 +148,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}): P
     tokenFor,
     close: async () => {
       await app.close();
-      await db.drop();
+      if (!database) await db.drop();
     },
   };
 }
