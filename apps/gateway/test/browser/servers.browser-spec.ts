@@ -101,14 +101,71 @@ describe('console: servers (browser)', () => {
       (s) => s === 'healthy',
       { what: 'bravo healthy in the page' },
     );
+    expect(await w.page.getByTestId('socket-indicator').getAttribute('data-state')).toBe('live');
+    // A mark in the document: still there at the end means the page never reloaded.
+    await w.page.evaluate(() => {
+      (globalThis as unknown as { o2Mark: number }).o2Mark = 1;
+    });
     h.servers.get('bravo')!.upstream.setBehaviour({ mode: 'failing' });
-    await pollUntil(
-      () => row('bravo').locator('.badge').getAttribute('data-status'),
-      (s) => s === 'circuit_open',
-      { what: 'bravo circuit open in the page, without reload', timeoutMs: 20_000 },
+    // When the gateway has decided (its API says so) and when the page shows it.
+    const [apiAt, pageAt] = await Promise.all([
+      h.waitForStatus('bravo', 'circuit_open').then(() => Date.now()),
+      pollUntil(
+        () => row('bravo').locator('.badge').getAttribute('data-status'),
+        (s) => s === 'circuit_open',
+        { what: 'bravo circuit open in the page, without reload', timeoutMs: 20_000 },
+      ).then(() => Date.now()),
+    ]);
+    console.log(
+      `status change: page badge at ${pageAt - apiAt} ms from the API's (poll every 100 ms)`,
+    );
+    expect(pageAt - apiAt).toBeLessThan(2000);
+    expect(await w.page.evaluate(() => (globalThis as unknown as { o2Mark?: number }).o2Mark)).toBe(
+      1,
     );
     const toast = w.page.getByTestId('toast').filter({ hasText: 'bravo' });
     await toast.first().waitFor({ timeout: 10_000 });
     expect(await toast.first().textContent()).toContain('circuit open');
+  });
+
+  it('falls back to polling GET /events while the socket is down, then goes live again', async () => {
+    w = await h.open('/servers');
+    const indicator = w.page.getByTestId('socket-indicator');
+    await pollUntil(
+      () => indicator.getAttribute('data-state'),
+      (s) => s === 'live',
+      {
+        what: 'live',
+      },
+    );
+    // Cut the socket (its handshake and long-polling run over /socket.io/); the API still works.
+    await w.page.route('**/socket.io/**', (route) => route.abort('connectionrefused'));
+    // A network blip drops the open WebSocket; reconnecting then fails on the route above.
+    await w.page.context().setOffline(true);
+    await w.page.context().setOffline(false);
+    await pollUntil(
+      () => indicator.getAttribute('data-state'),
+      (s) => s === 'polling',
+      {
+        what: 'polling fallback',
+        timeoutMs: 20_000,
+      },
+    );
+    h.servers.get('charlie')!.upstream.setBehaviour({ mode: 'failing' });
+    await pollUntil(
+      () => row('charlie').locator('.badge').getAttribute('data-status'),
+      (s) => s === 'circuit_open',
+      { what: 'charlie circuit open, delivered by polling', timeoutMs: 20_000 },
+    );
+    expect(await indicator.getAttribute('data-state')).toBe('polling');
+    await w.page.unroute('**/socket.io/**');
+    await pollUntil(
+      () => indicator.getAttribute('data-state'),
+      (s) => s === 'live',
+      {
+        what: 'live again after the socket came back',
+        timeoutMs: 20_000,
+      },
+    );
   });
 });

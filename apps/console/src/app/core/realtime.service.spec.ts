@@ -151,6 +151,7 @@ describe('Realtime', () => {
 
   it('asks for a snapshot on a replay gap, from the socket or from polling', async () => {
     connect();
+    socket.fire('recovery_progress', event('recovery_progress', { successes: 1, required: 3 }));
     let resyncs = 0;
     realtime.onResync(() => resyncs++);
     socket.fire('replay_gap', { since: '1-0', oldest_available: '5-0' });
@@ -162,6 +163,29 @@ describe('Realtime', () => {
       .flush({ items: [], last_id: null, gap: true });
     await vi.advanceTimersByTimeAsync(0);
     expect(resyncs).toBe(2);
+  });
+
+  it('shows the newest events as history when polling starts without an id, applying none', async () => {
+    connect();
+    const applied: EventEnvelope[] = [];
+    realtime.onEvent((e) => applied.push(e));
+    socket.fire('disconnect', 'transport close');
+    await vi.advanceTimersByTimeAsync(100);
+    const old = event('recovery_progress', { successes: 1, required: 3 });
+    http
+      .expectOne((r) => r.url === '/api/v1/events' && !r.params.has('after'))
+      .flush({ items: [old], last_id: old.id, gap: false });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(applied).toEqual([]);
+    expect(realtime.recent().map((e) => e.id)).toEqual([old.id]);
+    expect(realtime.lastId()).toBe(old.id);
+    await vi.advanceTimersByTimeAsync(200);
+    const fresh = event('recovery_progress', { successes: 2, required: 3 });
+    http
+      .expectOne((r) => r.url === '/api/v1/events' && r.params.get('after') === old.id)
+      .flush({ items: [fresh], last_id: fresh.id, gap: false });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(applied.map((e) => e.id)).toEqual([fresh.id]);
   });
 
   it('backs off while polling fails, and reports offline', async () => {

@@ -264,9 +264,15 @@ export class Realtime {
       this.polling = true;
       this.stateSignal.set('polling');
       this.pollDelay = this.timings.pollEveryMs;
-      if (page.gap) this.resync();
-      for (const event of page.items) this.accept(event);
-      if (page.last_id && !this.lastIdSignal()) this.lastIdSignal.set(page.last_id);
+      if (after === null) {
+        // No id yet: the newest events are history the snapshot already reflects. Show them,
+        // remember where the stream is, and apply only what comes after.
+        this.seedHistory(page.items);
+        this.lastIdSignal.set(page.last_id);
+      } else {
+        if (page.gap) this.resync();
+        for (const event of page.items) this.accept(event);
+      }
     } catch (error) {
       if (this.socket === null || this.stateSignal() === 'live') return;
       this.polling = false;

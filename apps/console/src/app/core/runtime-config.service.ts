@@ -2,6 +2,7 @@ import { Injectable, computed, inject, signal } from '@angular/core';
 import {
   RUNTIME_DEFAULTS,
   type ConfigEntryView,
+  type EventEnvelope,
   type RuntimeConfigKey,
   type RuntimeSettings,
 } from '@omni2/contracts';
@@ -27,10 +28,11 @@ export class RuntimeConfig {
   readonly thresholdKnown = computed(() => this.entries().circuit_breaker !== undefined);
 
   constructor() {
+    // A setting changed anywhere: reload the ones this console has loaded.
     inject(Realtime).onEvent((event) => {
-      if (event.type !== 'mcp_config_changed' || event.server_id !== null) return;
-      const key = (event as { data: { key: string } }).data.key;
-      if (key in RUNTIME_DEFAULTS) void this.load(key as RuntimeConfigKey);
+      if (event.type !== 'mcp_config_changed') return;
+      const data = (event as EventEnvelope<'mcp_config_changed'>).data;
+      if (data.key !== 'server' && this.entries()[data.key] !== undefined) void this.load(data.key);
     });
   }
 

@@ -151,6 +151,44 @@ describe('ServersStore', () => {
     expect(store.total()).toBe(3);
   });
 
+  it('adds, replaces and removes rows from mcp_config_changed without a request', async () => {
+    await load();
+    const realtime = TestBed.inject(Realtime);
+    const created = serverView({ id: 'id-new', name: 'newcomer' });
+    realtime.accept(
+      event(
+        'mcp_config_changed',
+        { key: 'server', action: 'created', server: created },
+        { server_id: 'id-new', mcp_name: 'newcomer' },
+      ),
+    );
+    expect(store.byId('id-new')).toEqual(created);
+    realtime.accept(
+      event(
+        'mcp_config_changed',
+        { key: 'server', action: 'updated', server: { ...created, description: 'edited' } },
+        { server_id: 'id-new', mcp_name: 'newcomer' },
+      ),
+    );
+    expect(store.byId('id-new')?.description).toBe('edited');
+    realtime.accept(
+      event(
+        'mcp_config_changed',
+        { key: 'server', action: 'deleted', server: null },
+        { server_id: 'id-alpha' },
+      ),
+    );
+    expect(store.servers().map((s) => s.name)).toEqual(['bravo', 'newcomer']);
+    realtime.accept(
+      event(
+        'mcp_config_changed',
+        { key: 'health_check', action: 'updated', server: null },
+        { server_id: null },
+      ),
+    );
+    expect(store.total()).toBe(2);
+  });
+
   it('keeps the last good rows when a refresh fails, and says why', async () => {
     await load();
     const refresh = store.refresh();

@@ -160,15 +160,24 @@ export class ServersStore {
   }
 
   applyEvent(event: EventEnvelope): void {
+    if (event.type === 'mcp_config_changed') {
+      // Registrations added, edited or deleted anywhere arrive with the new view: no refetch.
+      const data = (event as EventEnvelope<'mcp_config_changed'>).data;
+      if (data.key !== 'server') return;
+      if (data.action === 'deleted') {
+        if (event.server_id) this.remove(event.server_id);
+      } else if (data.server) {
+        this.upsert(data.server);
+      } else if (event.server_id) {
+        this.refetchOne(event.server_id);
+      }
+      return;
+    }
     if (!event.server_id) return;
     const current = this.rows().get(event.server_id);
     if (!current) {
-      // A server this client has not seen (added elsewhere): fetch just that row.
+      // A server this client has not seen yet: fetch just that row.
       if (this.loadedSignal()) this.refetchOne(event.server_id);
-      return;
-    }
-    if (event.type === 'mcp_config_changed') {
-      this.refetchOne(event.server_id);
       return;
     }
     const next = applyEventToServer(current, event);

@@ -50,7 +50,7 @@ export function describeEvent(event: EventEnvelope): string {
     }
     case 'mcp_config_changed': {
       const d = (event as EventEnvelope<'mcp_config_changed'>).data;
-      return `configuration changed: ${d.key}`;
+      return d.key === 'server' ? `server ${d.action}` : `setting ${d.key} updated`;
     }
     case 'capabilities_changed': {
       const d = (event as EventEnvelope<'capabilities_changed'>).data;

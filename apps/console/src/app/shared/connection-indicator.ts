@@ -28,6 +28,7 @@ const EXPLAIN: Readonly<Record<ConnectionState, string>> = {
     class="conn"
     [class]="'conn conn-' + realtime.state()"
     [attr.data-state]="realtime.state()"
+    data-testid="socket-indicator"
     [attr.title]="tooltip()"
     role="status"
     ><span class="dot" aria-hidden="true"></span>{{ label() }}</span
