@@ -101,7 +101,11 @@ describe('console: servers (browser)', () => {
       (s) => s === 'healthy',
       { what: 'bravo healthy in the page' },
     );
-    expect(await w.page.getByTestId('socket-indicator').getAttribute('data-state')).toBe('live');
+    await pollUntil(
+      () => w.page.getByTestId('socket-indicator').getAttribute('data-state'),
+      (s) => s === 'live',
+      { what: 'the live feed' },
+    );
     // A mark in the document: still there at the end means the page never reloaded.
     await w.page.evaluate(() => {
       (globalThis as unknown as { o2Mark: number }).o2Mark = 1;

@@ -1,10 +1,7 @@
-import { provideHttpClient } from '@angular/common/http';
-import { provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 import { Notifier } from './notifier.service';
 import { Realtime } from './realtime.service';
-import { event } from './testing';
+import { event, testProviders } from './testing';
 import { Toasts } from './toasts.service';
 
 describe('Notifier', () => {
@@ -14,7 +11,7 @@ describe('Notifier', () => {
   beforeEach(() => {
     vi.useFakeTimers();
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([])],
+      providers: testProviders(),
     });
     realtime = TestBed.inject(Realtime);
     toasts = TestBed.inject(Toasts);

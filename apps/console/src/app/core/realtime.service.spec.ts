@@ -1,7 +1,5 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 import type { EventEnvelope } from '@omni2/contracts';
 import {
   REALTIME_TIMINGS,
@@ -11,7 +9,7 @@ import {
   type EventSocket,
 } from './realtime.service';
 import { Session } from './session.service';
-import { event } from './testing';
+import { event, testProviders } from './testing';
 
 /** Just enough of a socket.io client socket to drive the service from a test. */
 class FakeSocket {
@@ -57,10 +55,7 @@ describe('Realtime', () => {
     vi.useFakeTimers();
     socket = new FakeSocket();
     TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        provideRouter([]),
+      providers: testProviders(
         {
           provide: SOCKET_FACTORY,
           useValue: (_ns: string, options: Record<string, unknown>) => {
@@ -78,7 +73,7 @@ describe('Realtime', () => {
             reconnectMaxMs: 400,
           },
         },
-      ],
+      ),
     });
     realtime = TestBed.inject(Realtime);
     http = TestBed.inject(HttpTestingController);

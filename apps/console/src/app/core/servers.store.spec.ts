@@ -1,10 +1,8 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 import { Realtime, SOCKET_FACTORY } from './realtime.service';
 import { ServersStore, applyEventToServer } from './servers.store';
-import { event, serverView } from './testing';
+import { event, serverView, testProviders } from './testing';
 
 describe('applyEventToServer', () => {
   const s = serverView();
@@ -89,12 +87,7 @@ describe('ServersStore', () => {
 
   beforeEach(() => {
     TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(),
-        provideHttpClientTesting(),
-        provideRouter([]),
-        { provide: SOCKET_FACTORY, useValue: () => null },
-      ],
+      providers: testProviders({ provide: SOCKET_FACTORY, useValue: () => null }),
     });
     store = TestBed.inject(ServersStore);
     http = TestBed.inject(HttpTestingController);

@@ -15,16 +15,7 @@ export function applyEventToServer(server: McpServerView, event: EventEnvelope):
   switch (event.type) {
     case 'mcp_health_check': {
       const data = (event as EventEnvelope<'mcp_health_check'>).data;
-      return {
-        ...server,
-        health_status: data.health_status,
-        consecutive_failures: data.consecutive_failures,
-        last_health_check: event.timestamp,
-        last_response_time_ms: data.ok ? data.response_time_ms : server.last_response_time_ms,
-        last_success_at: data.ok ? event.timestamp : server.last_success_at,
-        last_error: data.ok ? server.last_error : data.error,
-        last_error_kind: data.ok ? server.last_error_kind : data.error_kind,
-      };
+      return withCheck(server, { ...data, checked_at: event.timestamp });
     }
     case 'mcp_status_change': {
       const data = (event as EventEnvelope<'mcp_status_change'>).data;
@@ -69,21 +60,38 @@ export function applyEventToServer(server: McpServerView, event: EventEnvelope):
   }
 }
 
+/** What a check says, whether it came as an event or as the answer to "check now". */
+type CheckOutcome = Pick<
+  HealthCheckResult,
+  | 'ok'
+  | 'response_time_ms'
+  | 'error'
+  | 'error_kind'
+  | 'consecutive_failures'
+  | 'health_status'
+  | 'checked_at'
+>;
+
+/** A check written onto its row; a failure keeps the last good response time. */
+function withCheck(server: McpServerView, check: CheckOutcome): McpServerView {
+  return {
+    ...server,
+    health_status: check.health_status,
+    consecutive_failures: check.consecutive_failures,
+    last_health_check: check.checked_at,
+    last_response_time_ms: check.ok ? check.response_time_ms : server.last_response_time_ms,
+    last_success_at: check.ok ? check.checked_at : server.last_success_at,
+    last_error: check.ok ? server.last_error : check.error,
+    last_error_kind: check.ok ? server.last_error_kind : check.error_kind,
+  };
+}
+
 /** A check's answer, written onto the row it belongs to. */
 export function applyCheckToServer(
   server: McpServerView,
   result: HealthCheckResult,
 ): McpServerView {
-  return {
-    ...server,
-    health_status: result.health_status,
-    consecutive_failures: result.consecutive_failures,
-    last_health_check: result.checked_at,
-    last_response_time_ms: result.ok ? result.response_time_ms : server.last_response_time_ms,
-    last_success_at: result.ok ? result.checked_at : server.last_success_at,
-    last_error: result.ok ? server.last_error : result.error,
-    last_error_kind: result.ok ? server.last_error_kind : result.error_kind,
-  };
+  return withCheck(server, result);
 }
 
 /**

@@ -1,4 +1,11 @@
-import type { EventEnvelope, EventType, McpServerView } from '@omni2/contracts';
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { provideHttpClientTesting } from '@angular/common/http/testing';
+import type { EnvironmentProviders, Provider } from '@angular/core';
+import { provideRouter } from '@angular/router';
+import { TestBed } from '@angular/core/testing';
+import type { EventEnvelope, EventType, McpServerView, Role } from '@omni2/contracts';
+import { authInterceptor, sessionInterceptor } from './interceptors';
+import { Session } from './session.service';
 import type { EventDataMap } from '@omni2/contracts';
 
 /** A complete server view for tests; override what the test is about. */
@@ -63,4 +70,25 @@ export function event<T extends EventType>(
 export async function settle(fixture: { whenStable(): Promise<unknown> }): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 0));
   await fixture.whenStable();
+}
+
+/** What a console unit test needs: HttpClient (with the app's interceptors) on a test backend. */
+export function testProviders(...extra: (Provider | EnvironmentProviders)[]) {
+  return [
+    provideHttpClient(withInterceptors([authInterceptor, sessionInterceptor])),
+    provideHttpClientTesting(),
+    provideRouter([]),
+    ...extra,
+  ];
+}
+
+/** Signs the test in as a user of `role` (no HTTP). */
+export function signInAs(role: Role): void {
+  TestBed.inject(Session).principal.set({
+    id: `${role}-id`,
+    name: role,
+    role,
+    kind: 'user',
+    expires_at: null,
+  });
 }

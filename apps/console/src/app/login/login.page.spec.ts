@@ -1,10 +1,8 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { Router, provideRouter } from '@angular/router';
-import { authInterceptor, sessionInterceptor } from '../core/interceptors';
+import { Router } from '@angular/router';
 import { TOKEN_STORAGE } from '../core/session.service';
-import { settle } from '../core/testing';
+import { settle, testProviders } from '../core/testing';
 import { LoginPage } from './login.page';
 
 class MemoryStorage implements Storage {
@@ -36,12 +34,7 @@ describe('LoginPage', () => {
   beforeEach(() => {
     storage = new MemoryStorage();
     TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(withInterceptors([authInterceptor, sessionInterceptor])),
-        provideHttpClientTesting(),
-        provideRouter([]),
-        { provide: TOKEN_STORAGE, useValue: storage },
-      ],
+      providers: testProviders({ provide: TOKEN_STORAGE, useValue: storage }),
     });
     http = TestBed.inject(HttpTestingController);
   });

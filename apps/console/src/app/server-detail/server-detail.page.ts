@@ -15,17 +15,14 @@ import { describeError, toApiError, type ApiError } from '../core/api-error';
 import { CapabilitiesService } from '../core/capabilities.service';
 import { Clock } from '../core/clock.service';
 import { HealthLogs } from '../core/health-logs.service';
-import { availability, type ServerAction } from '../core/permissions';
 import { RuntimeConfig } from '../core/runtime-config.service';
 import { ServerActions } from '../core/server-actions.service';
 import { ServersStore } from '../core/servers.store';
-import { Session } from '../core/session.service';
 import { UptimeService } from '../core/uptime.service';
-import { ActionButton } from '../shared/action-button';
-import { ConfirmDialog } from '../shared/confirm-dialog';
 import { DASH, formatDateTime, formatDuration, formatMs, formatPercent } from '../shared/format';
 import { RelativeTime } from '../shared/relative-time';
 import { StatusBadge } from '../shared/status-badge';
+import { ServerActionsBar } from '../servers/server-actions-bar';
 import { ServerDialog } from '../servers/server-dialog';
 import { ToolTester } from '../tools/tool-tester';
 import { HealthChart } from './health-chart';
@@ -37,8 +34,7 @@ import { HealthChart } from './health-chart';
     RouterLink,
     StatusBadge,
     RelativeTime,
-    ActionButton,
-    ConfirmDialog,
+    ServerActionsBar,
     ServerDialog,
     ToolTester,
     HealthChart,
@@ -47,7 +43,6 @@ import { HealthChart } from './health-chart';
 })
 export class ServerDetailPage {
   private readonly store = inject(ServersStore);
-  private readonly session = inject(Session);
   private readonly clock = inject(Clock);
   private readonly router = inject(Router);
   protected readonly actions = inject(ServerActions);
@@ -64,7 +59,6 @@ export class ServerDetailPage {
   protected readonly loadError = signal<ApiError | null>(null);
   /** The server as it was when Edit was pressed: live updates never reset the form. */
   protected readonly editing = signal<McpServerView | null>(null);
-  protected readonly deleting = signal(false);
 
   protected readonly server = computed<McpServerView | null>(
     () => this.store.byId(this.id()) ?? null,
@@ -112,10 +106,6 @@ export class ServerDetailPage {
     for (const w of UPTIME_WINDOWS) void this.uptime.load(server.id, w);
   }
 
-  protected can(action: ServerAction, server: McpServerView) {
-    return availability(action, server, this.session.role());
-  }
-
   protected uptimeOf(server: McpServerView, window: UptimeWindow) {
     return this.uptime.entry(server.id, window);
   }
@@ -145,11 +135,8 @@ export class ServerDetailPage {
     return names.length > 0 ? names.join(', ') : DASH;
   }
 
-  protected async confirmDelete(server: McpServerView): Promise<void> {
-    if (await this.actions.remove(server)) {
-      this.deleting.set(false);
-      await this.router.navigate(['/servers']);
-    }
+  protected gone(): void {
+    void this.router.navigate(['/servers']);
   }
 
   protected onIncludeChecks(event: Event): void {

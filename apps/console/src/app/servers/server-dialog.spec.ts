@@ -1,9 +1,6 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
-import { Session } from '../core/session.service';
-import { serverView, settle } from '../core/testing';
+import { serverView, settle, testProviders, signInAs } from '../core/testing';
 import { ServerDialog } from './server-dialog';
 
 describe('ServerDialog', () => {
@@ -11,16 +8,10 @@ describe('ServerDialog', () => {
 
   beforeEach(() => {
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([])],
+      providers: testProviders(),
     });
     http = TestBed.inject(HttpTestingController);
-    TestBed.inject(Session).principal.set({
-      id: 'a',
-      name: 'admin',
-      role: 'admin',
-      kind: 'user',
-      expires_at: null,
-    });
+    signInAs('admin');
   });
 
   it('shows the gateway’s field errors under the fields they name', async () => {
@@ -74,13 +65,7 @@ describe('ServerDialog', () => {
   });
 
   it('is read-only for a non-admin', async () => {
-    TestBed.inject(Session).principal.set({
-      id: 'o',
-      name: 'op',
-      role: 'operator',
-      kind: 'user',
-      expires_at: null,
-    });
+    signInAs('operator');
     const fixture = TestBed.createComponent(ServerDialog);
     fixture.componentRef.setInput('original', serverView());
     await fixture.whenStable();

@@ -21,20 +21,43 @@ import {
 } from '@omni2/contracts';
 import { describeError } from '../core/api-error';
 import { STATUS_LABEL } from '../core/notifier.service';
-import { availability, type ServerAction } from '../core/permissions';
 import { RuntimeConfig } from '../core/runtime-config.service';
 import { ServerActions } from '../core/server-actions.service';
 import { ServersStore } from '../core/servers.store';
 import { Session } from '../core/session.service';
 import { UptimeService } from '../core/uptime.service';
-import { ActionButton } from '../shared/action-button';
-import { ConfirmDialog } from '../shared/confirm-dialog';
 import { formatMs, formatPercent, relativeTime, truncateMiddle } from '../shared/format';
 import { Icon } from '../shared/icon';
 import { RelativeTime } from '../shared/relative-time';
 import { StatusBadge } from '../shared/status-badge';
+import { ServerActionsBar } from './server-actions-bar';
 import { ServerDialog, type DialogTab } from './server-dialog';
 import { countByStatus, tableRows, type SortKey } from './server-table';
+
+interface Column {
+  label: string;
+  sort?: SortKey;
+  num?: boolean;
+  title?: string;
+}
+
+/** The table's header, in column order (the grid in styles.css has the widths). */
+const COLUMNS: readonly Column[] = [
+  { label: 'Name', sort: 'name' },
+  { label: 'URL / command' },
+  { label: 'Status', sort: 'status' },
+  {
+    label: 'Failures',
+    sort: 'failures',
+    num: true,
+    title: "Consecutive failures / the breaker's failure threshold",
+  },
+  { label: 'T · P · R', sort: 'tools', num: true, title: 'Tools · prompts · resources' },
+  { label: 'Last check', sort: 'last_check' },
+  { label: 'Response', sort: 'response_time', num: true },
+  { label: 'Up 24 h', num: true, title: 'Successful checks in the last 24 h' },
+  { label: 'Actions' },
+];
 
 interface DialogState {
   server: McpServerView | null;
@@ -51,9 +74,8 @@ const ROW_HEIGHT = 44;
     RouterLink,
     StatusBadge,
     RelativeTime,
-    ActionButton,
+    ServerActionsBar,
     ServerDialog,
-    ConfirmDialog,
     Icon,
   ],
   templateUrl: './servers.page.html',
@@ -71,6 +93,7 @@ export class ServersPage {
   readonly status = input<string | undefined>();
 
   protected readonly rowHeight = ROW_HEIGHT;
+  protected readonly columns = COLUMNS;
   protected readonly statuses = HEALTH_STATUSES;
   protected readonly protocols = PROTOCOLS;
   protected readonly statusLabel = STATUS_LABEL;
@@ -79,15 +102,12 @@ export class ServersPage {
     sse: 'sse',
     stdio: 'stdio',
   };
-  /** Anyone may look at the tools; the tester itself says whether they may run one. */
-  protected readonly toolsAvailability = { enabled: true, reason: 'Tools and the tool tester' };
   protected readonly text = signal('');
   protected readonly statusFilter = signal<ReadonlySet<HealthStatus>>(new Set());
   protected readonly protocol = signal<Protocol | null>(null);
   protected readonly sort = signal<SortKey>('status');
   protected readonly dir = signal<'asc' | 'desc'>('asc');
   protected readonly dialog = signal<DialogState | null>(null);
-  protected readonly deleting = signal<McpServerView | null>(null);
   private readonly range = signal({ start: 0, end: 30 });
   private readonly viewport = viewChild(CdkVirtualScrollViewport);
 
@@ -101,7 +121,6 @@ export class ServersPage {
     }),
   );
   protected readonly counts = computed(() => countByStatus(this.store.servers()));
-  protected readonly role = this.session.role;
   protected readonly canAdd = computed(() => this.session.hasRole('admin'));
   protected readonly canCheckAll = computed(() => this.session.hasRole('operator'));
   protected readonly staleFor = computed(() => {
@@ -187,10 +206,6 @@ export class ServersPage {
     return this.dir() === 'asc' ? 'ascending' : 'descending';
   }
 
-  protected can(action: ServerAction, server: McpServerView) {
-    return availability(action, server, this.role());
-  }
-
   protected target(server: McpServerView): string {
     if (server.url) return server.url;
     return [server.command ?? '', ...(server.args ?? [])].join(' ').trim() || '—';
@@ -255,11 +270,5 @@ export class ServersPage {
 
   protected onSaved(): void {
     this.dialog.set(null);
-  }
-
-  protected async confirmDelete(): Promise<void> {
-    const server = this.deleting();
-    if (!server) return;
-    if (await this.actions.remove(server)) this.deleting.set(null);
   }
 }

@@ -1,3 +1,4 @@
+import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
 import type { JsonSchema } from '@omni2/contracts';
 import {
@@ -18,8 +19,8 @@ import {
 @Component({
   selector: 'o2-schema-field',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [NgTemplateOutlet],
   template: `
-    @let s = schema();
     @let k = kind();
     @switch (k) {
       @case ('object') {
@@ -122,26 +123,10 @@ import {
               </select>
             }
             @case ('number') {
-              <input
-                type="number"
-                step="any"
-                [attr.data-field]="path()"
-                [value]="numberText()"
-                [attr.min]="s['minimum'] ?? null"
-                [attr.max]="s['maximum'] ?? null"
-                (input)="emitNumber(text($event))"
-              />
+              <ng-container *ngTemplateOutlet="numberInput; context: { step: 'any' }" />
             }
             @case ('integer') {
-              <input
-                type="number"
-                step="1"
-                [attr.data-field]="path()"
-                [value]="numberText()"
-                [attr.min]="s['minimum'] ?? null"
-                [attr.max]="s['maximum'] ?? null"
-                (input)="emitNumber(text($event))"
-              />
+              <ng-container *ngTemplateOutlet="numberInput; context: { step: '1' }" />
             }
             @case ('string') {
               @if (multiline()) {
@@ -187,6 +172,17 @@ import {
         </label>
       }
     }
+    <ng-template #numberInput let-step="step">
+      <input
+        type="number"
+        [attr.step]="step"
+        [attr.data-field]="path()"
+        [value]="numberText()"
+        [attr.min]="bound('minimum')"
+        [attr.max]="bound('maximum')"
+        (input)="emitNumber(text($event))"
+      />
+    </ng-template>
   `,
 })
 export class SchemaField {
@@ -258,6 +254,11 @@ export class SchemaField {
     if (d !== null && (!parses(d) || sameJson(d, v))) return d;
     return v === undefined ? '' : JSON.stringify(v, null, 2);
   });
+
+  protected bound(key: 'minimum' | 'maximum'): number | null {
+    const value = this.resolved()[key];
+    return typeof value === 'number' ? value : null;
+  }
 
   protected childPath(name: string): string {
     return join(this.path(), name);

@@ -1,10 +1,7 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 import type { CapabilitiesView } from '@omni2/contracts';
-import { Session } from '../core/session.service';
-import { serverView, settle } from '../core/testing';
+import { serverView, settle, testProviders, signInAs } from '../core/testing';
 import { ToolTester } from './tool-tester';
 
 const caps: CapabilitiesView = {
@@ -33,16 +30,10 @@ describe('ToolTester', () => {
 
   beforeEach(() => {
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([])],
+      providers: testProviders(),
     });
     http = TestBed.inject(HttpTestingController);
-    TestBed.inject(Session).principal.set({
-      id: 'u',
-      name: 'op',
-      role: 'operator',
-      kind: 'user',
-      expires_at: null,
-    });
+    signInAs('operator');
   });
 
   async function render() {
@@ -119,13 +110,7 @@ describe('ToolTester', () => {
   });
 
   it('disables Run for a viewer, saying why', async () => {
-    TestBed.inject(Session).principal.set({
-      id: 'v',
-      name: 'v',
-      role: 'viewer',
-      kind: 'user',
-      expires_at: null,
-    });
+    signInAs('viewer');
     const { fixture, el } = await render();
     el.querySelector<HTMLButtonElement>('[data-tool="add"]')!.click();
     await fixture.whenStable();
