@@ -132,6 +132,29 @@ describe('console: servers (browser)', () => {
     expect(await toast.first().textContent()).toContain('circuit open');
   });
 
+  it('live updates never close an open dialog or lose what is typed in it', async () => {
+    const echo = await h.addServer('echo-dialog');
+    await h.waitForStatus('echo-dialog', 'healthy');
+    w = await h.open('/servers');
+    await pollUntil(
+      () => row('echo-dialog').locator('.badge').getAttribute('data-status'),
+      (s) => s === 'healthy',
+      { what: 'echo-dialog healthy in the page' },
+    );
+    await row('echo-dialog').locator('[data-action="edit"]').click();
+    const description = w.page.locator('o2-server-dialog [data-field="description"]');
+    await description.fill('typed while the server fails');
+    echo.upstream.setBehaviour({ mode: 'failing' });
+    await pollUntil(
+      () => row('echo-dialog').locator('.badge').getAttribute('data-status'),
+      (s) => s === 'circuit_open',
+      { what: 'the row behind the dialog to change', timeoutMs: 20_000 },
+    );
+    expect(await w.page.locator('o2-server-dialog').count()).toBe(1);
+    expect(await description.inputValue()).toBe('typed while the server fails');
+    await w.page.keyboard.press('Escape');
+  });
+
   it('falls back to polling GET /events while the socket is down, then goes live again', async () => {
     w = await h.open('/servers');
     const indicator = w.page.getByTestId('socket-indicator');
