@@ -182,6 +182,10 @@ export class Realtime {
     this.socket = null;
     this.stateSignal.set('stopped');
     this.downSinceSignal.set(null);
+    // The next session starts from its own snapshot, not from where this one stopped.
+    this.lastIdSignal.set(null);
+    this.recentSignal.set([]);
+    this.seen.clear();
   }
 
   /** Feeds one event through dedupe, ordering and the listeners (socket and polling share it). */

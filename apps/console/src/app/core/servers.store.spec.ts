@@ -182,6 +182,21 @@ describe('ServersStore', () => {
     expect(store.total()).toBe(2);
   });
 
+  it('replays events that arrive while the list is loading onto the snapshot', async () => {
+    const done = store.load();
+    TestBed.inject(Realtime).accept(
+      event('mcp_status_change', {
+        old_status: 'healthy',
+        new_status: 'circuit_open',
+        reason: 'x',
+        recovery_eta: null,
+      }),
+    );
+    http.expectOne('/api/v1/mcp/servers').flush({ items: [serverView()], total: 1 });
+    await done;
+    expect(store.byId('id-alpha')?.health_status).toBe('circuit_open');
+  });
+
   it('keeps the last good rows when a refresh fails, and says why', async () => {
     await load();
     const refresh = store.refresh();

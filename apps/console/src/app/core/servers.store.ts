@@ -108,6 +108,8 @@ export class ServersStore {
   private readonly errorSignal = signal<ApiError | null>(null);
   private readonly refreshedAt = signal<number | null>(null);
   private inflight: Promise<void> | null = null;
+  /** Events that arrived while a snapshot was on its way: replayed onto it, in order. */
+  private arrivedDuringFetch: EventEnvelope[] | null = null;
 
   readonly servers = computed(() => [...this.rows().values()]);
   readonly loaded = this.loadedSignal.asReadonly();
@@ -168,6 +170,7 @@ export class ServersStore {
   }
 
   applyEvent(event: EventEnvelope): void {
+    this.arrivedDuringFetch?.push(event);
     if (event.type === 'mcp_config_changed') {
       // Registrations added, edited or deleted anywhere arrive with the new view: no refetch.
       const data = (event as EventEnvelope<'mcp_config_changed'>).data;
@@ -211,13 +214,19 @@ export class ServersStore {
   }
 
   private async fetch(): Promise<void> {
+    this.arrivedDuringFetch = [];
     try {
       const list = await this.api.get<McpServerList>('/mcp/servers');
+      const arrived = this.arrivedDuringFetch;
+      this.arrivedDuringFetch = null;
       this.rows.set(new Map(list.items.map((s) => [s.id, s])));
       this.errorSignal.set(null);
       this.loadedSignal.set(true);
       this.refreshedAt.set(Date.now());
+      // The snapshot may predate some of them; replaying the stream's order converges.
+      for (const event of arrived) this.applyEvent(event);
     } catch (error) {
+      this.arrivedDuringFetch = null;
       this.errorSignal.set(toApiError(error));
     }
   }
