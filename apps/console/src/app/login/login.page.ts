@@ -72,6 +72,11 @@ export class LoginPage {
     }
   });
 
+  constructor() {
+    // Already signed in (a bookmark, the back button): straight to the console.
+    if (this.session.authenticated()) void this.router.navigateByUrl('/');
+  }
+
   protected value(event: Event): string {
     return (event.target as HTMLInputElement).value;
   }
