@@ -3,16 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      'node_modules/',
-      'dist/',
-      'data/',
-      'coverage/',
-      '**/*.js',
-      '**/*.mjs',
-      '**/*.cjs',
-      'apps/console/',
-    ],
+    ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', '**/*.js', '**/*.mjs', '**/*.cjs'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -27,6 +27,8 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/'],
+  // The console's own unit tests run on Vitest (ng test), not here.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/console/'],
 };
 
 /** @type {import('jest').Config} */
@@ -46,5 +48,23 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/apps/**/*.e2e-spec.ts'],
     },
+    {
+      // The console in headless Chromium against the real gateway (builds the console if stale).
+      ...shared,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/apps/gateway/test/browser/**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/apps/gateway/test/browser/global-setup.js',
+    },
+    // `npm run screenshots` only: rewrites docs/screenshots/*.png.
+    ...(process.env.OMNI2_SCREENSHOTS === '1'
+      ? [
+          {
+            ...shared,
+            displayName: 'screenshots',
+            testMatch: ['<rootDir>/apps/gateway/test/browser/**/*.shots.ts'],
+            globalSetup: '<rootDir>/apps/gateway/test/browser/global-setup.js',
+          },
+        ]
+      : []),
   ],
 };

@@ -37,7 +37,10 @@ const options = (file) => ({
   module: { type: 'commonjs' },
 });
 
-await rm(outDir, { recursive: true, force: true });
+// Only what this script writes: dist/console (the Angular build) survives a gateway rebuild.
+for (const dir of ['apps', 'libs', 'migrations', 'bench']) {
+  await rm(join(outDir, dir), { recursive: true, force: true });
+}
 let count = 0;
 for (const dir of sources.filter((d) => existsSync(join(root, d)))) {
   for await (const file of walk(join(root, dir))) {

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
+import { registerConsoleStatic } from './console-static/console-static';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
@@ -31,6 +32,7 @@ export async function createHttpApp(options: AppOptions): Promise<INestApplicati
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document);
+  registerConsoleStatic(app);
   return app;
 }
 

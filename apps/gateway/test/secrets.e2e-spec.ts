@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { EventStream } from '../src/events/event-stream';
 import { parseEncryptionKey } from '../src/secrets/encryption-key';
 import { startGatewayProcess } from './support/gateway-process';
+import { pollUntil } from './support/poll';
 import { processesMatching } from './support/processes';
 import { TEST_ENCRYPTION_KEY } from './support/secrets';
 import {
@@ -217,7 +218,12 @@ describe('upstream secrets: encrypted at rest, never shown (e2e)', () => {
       await exercise((m, p, b) => g.call(token, m, p.replace('/api/v1', ''), b), upstream, stdio);
       // Bad logins log too: the password tried must not be among them.
       await g.call('', 'POST', '/auth/login', { username: 'admin', password: ENV_SECRET });
-      const [child] = processesMatching(stdio.stdio!.env.TESTKIT_CONTROL_FILE);
+      // The env PATCH above replaced the stdio session; its new child starts on the next check.
+      const [child] = await pollUntil(
+        () => processesMatching(stdio.stdio!.env.TESTKIT_CONTROL_FILE),
+        (found) => found.length > 0,
+        { what: 'the stdio child after its restart' },
+      );
       const environ = readFileSync(`/proc/${child}/environ`, 'utf8').split('\0');
       const names = environ.map((kv) => kv.split('=')[0]);
       expect(names).toContain('API_TOKEN'); // its own env, as registered

@@ -1,0 +1,66 @@
+import { availability } from './permissions';
+import { serverView } from './testing';
+
+describe('availability', () => {
+  const active = serverView();
+  const disabled = serverView({
+    status: 'inactive',
+    disabled_reason: 'auto',
+    health_status: 'disabled',
+  });
+  const open = serverView({ circuit_state: 'open', health_status: 'circuit_open' });
+
+  it('denies every action to a viewer, saying which role is needed', () => {
+    for (const action of [
+      'check',
+      'reload',
+      'enable',
+      'disable',
+      'reset',
+      'execute',
+      'edit',
+      'delete',
+    ] as const) {
+      const a = availability(action, active, 'viewer');
+      expect(a.enabled).toBe(false);
+      expect(a.reason).toMatch(/Needs the (operator|admin) role \(you are viewer\)/);
+    }
+  });
+
+  it('lets an operator check and toggle but not edit or delete', () => {
+    expect(availability('check', active, 'operator').enabled).toBe(true);
+    expect(availability('disable', active, 'operator').enabled).toBe(true);
+    expect(availability('edit', active, 'operator')).toEqual({
+      enabled: false,
+      reason: 'Needs the admin role (you are operator)',
+    });
+    expect(availability('delete', active, 'admin').enabled).toBe(true);
+  });
+
+  it('disables by status with the reason in the tooltip', () => {
+    expect(availability('check', disabled, 'admin')).toEqual({
+      enabled: false,
+      reason: 'Server is disabled (automatically, after repeated failures): enable it first',
+    });
+    expect(availability('enable', disabled, 'admin').enabled).toBe(true);
+    expect(availability('enable', active, 'admin')).toEqual({
+      enabled: false,
+      reason: 'Already enabled',
+    });
+    expect(availability('disable', disabled, 'admin').reason).toBe('Already disabled');
+    expect(availability('reset', active, 'admin').reason).toBe(
+      'Circuit is closed: nothing to reset',
+    );
+    expect(availability('reset', open, 'operator').enabled).toBe(true);
+    expect(availability('execute', open, 'admin')).toEqual({
+      enabled: false,
+      reason: 'Circuit is open: tool calls fail fast until it closes',
+    });
+  });
+
+  it('treats a signed-out user as having no role', () => {
+    expect(availability('check', active, null).reason).toBe(
+      'Needs the operator role (you are signed out)',
+    );
+  });
+});

@@ -1,0 +1,83 @@
+import type { McpServerView, Role } from '@omni2/contracts';
+import { roleAtLeast } from '@omni2/contracts';
+
+/** What an operator can do to a server from the console. */
+export type ServerAction =
+  'check' | 'reload' | 'enable' | 'disable' | 'reset' | 'execute' | 'edit' | 'delete';
+
+/** SPEC §6: operators check, reload, enable/disable, reset and run tools; admins also edit. */
+export const REQUIRED_ROLE: Readonly<Record<ServerAction, Role>> = {
+  check: 'operator',
+  reload: 'operator',
+  enable: 'operator',
+  disable: 'operator',
+  reset: 'operator',
+  execute: 'operator',
+  edit: 'admin',
+  delete: 'admin',
+};
+
+const WHAT: Readonly<Record<ServerAction, string>> = {
+  check: 'Run a health check now',
+  reload: 'Reconnect, refetch capabilities and check',
+  enable: 'Enable: counters cleared, checked at once',
+  disable: 'Disable: checks stop and the session closes',
+  reset: 'Close the circuit and check at once',
+  execute: 'Run a tool on this server',
+  edit: 'Edit the configuration',
+  delete: 'Delete this server',
+};
+
+export interface Availability {
+  enabled: boolean;
+  /** Tooltip: what the action does, or why it is unavailable. */
+  reason: string;
+}
+
+type ServerState = Pick<McpServerView, 'status' | 'circuit_state' | 'disabled_reason'>;
+
+/** Whether `action` is available on `server` for `role`, and the tooltip saying why. */
+export function availability(
+  action: ServerAction,
+  server: ServerState,
+  role: Role | null,
+): Availability {
+  const required = REQUIRED_ROLE[action];
+  if (role === null || !roleAtLeast(role, required)) {
+    return {
+      enabled: false,
+      reason: `Needs the ${required} role (you are ${role ?? 'signed out'})`,
+    };
+  }
+  const disabled = server.status === 'inactive';
+  const why = disabled
+    ? `Server is disabled (${server.disabled_reason === 'auto' ? 'automatically, after repeated failures' : 'manually'}): enable it first`
+    : '';
+  switch (action) {
+    case 'check':
+    case 'reload':
+      return disabled ? { enabled: false, reason: why } : { enabled: true, reason: WHAT[action] };
+    case 'execute':
+      if (disabled) return { enabled: false, reason: why };
+      if (server.circuit_state === 'open') {
+        return { enabled: false, reason: 'Circuit is open: tool calls fail fast until it closes' };
+      }
+      return { enabled: true, reason: WHAT[action] };
+    case 'enable':
+      return disabled
+        ? { enabled: true, reason: WHAT[action] }
+        : { enabled: false, reason: 'Already enabled' };
+    case 'disable':
+      return disabled
+        ? { enabled: false, reason: 'Already disabled' }
+        : { enabled: true, reason: WHAT[action] };
+    case 'reset':
+      if (disabled) return { enabled: false, reason: why };
+      return server.circuit_state === 'closed'
+        ? { enabled: false, reason: 'Circuit is closed: nothing to reset' }
+        : { enabled: true, reason: WHAT[action] };
+    case 'edit':
+    case 'delete':
+      return { enabled: true, reason: WHAT[action] };
+  }
+}

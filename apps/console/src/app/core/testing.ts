@@ -1,0 +1,94 @@
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { provideHttpClientTesting } from '@angular/common/http/testing';
+import type { EnvironmentProviders, Provider } from '@angular/core';
+import { provideRouter } from '@angular/router';
+import { TestBed } from '@angular/core/testing';
+import type { EventEnvelope, EventType, McpServerView, Role } from '@omni2/contracts';
+import { authInterceptor, sessionInterceptor } from './interceptors';
+import { Session } from './session.service';
+import type { EventDataMap } from '@omni2/contracts';
+
+/** A complete server view for tests; override what the test is about. */
+export function serverView(patch: Partial<McpServerView> = {}): McpServerView {
+  return {
+    id: 'id-alpha',
+    name: 'alpha',
+    description: null,
+    protocol: 'streamable_http',
+    url: 'http://127.0.0.1:9/mcp',
+    command: null,
+    args: [],
+    env: {},
+    cwd: null,
+    timeout_seconds: 30,
+    auth_type: 'none',
+    auth_config: null,
+    status: 'active',
+    disabled_reason: null,
+    health_status: 'healthy',
+    circuit_state: 'closed',
+    consecutive_failures: 0,
+    failure_cycles: 0,
+    last_health_check: '2026-01-01T00:00:00.000Z',
+    last_success_at: '2026-01-01T00:00:00.000Z',
+    last_response_time_ms: 4,
+    last_error: null,
+    last_error_kind: null,
+    last_recovery_attempt: null,
+    next_check_at: null,
+    total_downtime_seconds: 0,
+    error_count: 0,
+    capabilities: { tools: 4, prompts: 1, resources: 1 },
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+    ...patch,
+  };
+}
+
+let seq = 0;
+
+/** An event envelope with a fresh stream-style id. */
+export function event<T extends EventType>(
+  type: T,
+  data: EventDataMap[T],
+  patch: Partial<EventEnvelope<T>> = {},
+): EventEnvelope<T> {
+  seq++;
+  return {
+    id: `${1_700_000_000_000 + seq}-0`,
+    type,
+    timestamp: new Date().toISOString(),
+    server_id: 'id-alpha',
+    mcp_name: 'alpha',
+    severity: 'info',
+    data,
+    ...patch,
+  };
+}
+
+/** Lets promise chains finish (an HTTP answer through `await`s), then renders. */
+export async function settle(fixture: { whenStable(): Promise<unknown> }): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await fixture.whenStable();
+}
+
+/** What a console unit test needs: HttpClient (with the app's interceptors) on a test backend. */
+export function testProviders(...extra: (Provider | EnvironmentProviders)[]) {
+  return [
+    provideHttpClient(withInterceptors([authInterceptor, sessionInterceptor])),
+    provideHttpClientTesting(),
+    provideRouter([]),
+    ...extra,
+  ];
+}
+
+/** Signs the test in as a user of `role` (no HTTP). */
+export function signInAs(role: Role): void {
+  TestBed.inject(Session).principal.set({
+    id: `${role}-id`,
+    name: role,
+    role,
+    kind: 'user',
+    expires_at: null,
+  });
+}

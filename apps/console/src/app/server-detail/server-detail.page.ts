@@ -1,0 +1,145 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
+import { UPTIME_WINDOWS, type McpServerView, type UptimeWindow } from '@omni2/contracts';
+import { describeError, toApiError, type ApiError } from '../core/api-error';
+import { CapabilitiesService } from '../core/capabilities.service';
+import { Clock } from '../core/clock.service';
+import { HealthLogs } from '../core/health-logs.service';
+import { RuntimeConfig } from '../core/runtime-config.service';
+import { ServerActions } from '../core/server-actions.service';
+import { ServersStore } from '../core/servers.store';
+import { UptimeService } from '../core/uptime.service';
+import { DASH, formatDateTime, formatDuration, formatMs, formatPercent } from '../shared/format';
+import { RelativeTime } from '../shared/relative-time';
+import { StatusBadge } from '../shared/status-badge';
+import { ServerActionsBar } from '../servers/server-actions-bar';
+import { ServerDialog } from '../servers/server-dialog';
+import { ToolTester } from '../tools/tool-tester';
+import { HealthChart } from './health-chart';
+
+@Component({
+  selector: 'o2-server-detail-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    RouterLink,
+    StatusBadge,
+    RelativeTime,
+    ServerActionsBar,
+    ServerDialog,
+    ToolTester,
+    HealthChart,
+  ],
+  templateUrl: './server-detail.page.html',
+})
+export class ServerDetailPage {
+  private readonly store = inject(ServersStore);
+  private readonly clock = inject(Clock);
+  private readonly router = inject(Router);
+  protected readonly actions = inject(ServerActions);
+  protected readonly config = inject(RuntimeConfig);
+  protected readonly uptime = inject(UptimeService);
+  protected readonly capabilities = inject(CapabilitiesService);
+  protected readonly logs = inject(HealthLogs);
+
+  /** Route parameter: server id or name. */
+  readonly id = input.required<string>();
+
+  protected readonly windows = UPTIME_WINDOWS;
+  protected readonly notFound = signal(false);
+  protected readonly loadError = signal<ApiError | null>(null);
+  /** The server as it was when Edit was pressed: live updates never reset the form. */
+  protected readonly editing = signal<McpServerView | null>(null);
+
+  protected readonly server = computed<McpServerView | null>(
+    () => this.store.byId(this.id()) ?? null,
+  );
+  protected readonly caps = computed(() => {
+    const s = this.server();
+    return s ? this.capabilities.entry(s.id) : undefined;
+  });
+  /** "in 42 s" until the next attempt while the circuit is open. */
+  protected readonly countdown = computed(() => {
+    const s = this.server();
+    if (!s?.next_check_at) return null;
+    const ms = Date.parse(s.next_check_at) - this.clock.now();
+    if (Number.isNaN(ms)) return null;
+    return ms <= 0 ? 'due now' : `in ${formatDuration(ms / 1000)}`;
+  });
+
+  constructor() {
+    effect(() => {
+      const id = this.id();
+      untracked(() => void this.open(id));
+    });
+    inject(DestroyRef).onDestroy(() => this.logs.close());
+  }
+
+  private async open(ref: string): Promise<void> {
+    this.notFound.set(false);
+    this.loadError.set(null);
+    let server = this.store.byId(ref) ?? null;
+    if (!server) {
+      try {
+        server = await this.store.fetchOne(ref);
+      } catch (error) {
+        this.loadError.set(toApiError(error));
+        return;
+      }
+      if (!server) {
+        this.notFound.set(true);
+        return;
+      }
+    }
+    void this.logs.open(server.id);
+    void this.capabilities.load(server.id);
+    void this.config.load('circuit_breaker');
+    for (const w of UPTIME_WINDOWS) void this.uptime.load(server.id, w);
+  }
+
+  protected uptimeOf(server: McpServerView, window: UptimeWindow) {
+    return this.uptime.entry(server.id, window);
+  }
+
+  protected pct(value: number | null | undefined): string {
+    return formatPercent(value ?? null, 2);
+  }
+
+  protected ms(value: number | null | undefined): string {
+    return formatMs(value ?? null);
+  }
+
+  protected duration(seconds: number | null | undefined): string {
+    return seconds === null || seconds === undefined ? DASH : formatDuration(seconds);
+  }
+
+  protected when(iso: string | null | undefined): string {
+    return formatDateTime(iso);
+  }
+
+  protected explain(error: ApiError | null | undefined): string {
+    return error ? describeError(error) : '';
+  }
+
+  protected envNames(server: McpServerView): string {
+    const names = Object.keys(server.env ?? {});
+    return names.length > 0 ? names.join(', ') : DASH;
+  }
+
+  protected gone(): void {
+    void this.router.navigate(['/servers']);
+  }
+
+  protected onIncludeChecks(event: Event): void {
+    this.logs.setIncludeChecks((event.target as HTMLInputElement).checked);
+  }
+}

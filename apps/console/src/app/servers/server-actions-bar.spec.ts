@@ -1,0 +1,78 @@
+import { HttpTestingController } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { serverView, settle, signInAs, testProviders } from '../core/testing';
+import { ServerActionsBar } from './server-actions-bar';
+
+describe('ServerActionsBar', () => {
+  let http: HttpTestingController;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: testProviders() });
+    http = TestBed.inject(HttpTestingController);
+  });
+
+  async function render(patch = {}) {
+    const fixture = TestBed.createComponent(ServerActionsBar);
+    fixture.componentRef.setInput('server', serverView(patch));
+    let deleted = 0;
+    fixture.componentInstance.deleted.subscribe(() => deleted++);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const button = (action: string) =>
+      el.querySelector<HTMLButtonElement>(`[data-action="${action}"]`)!;
+    return { fixture, el, button, deleted: () => deleted };
+  }
+
+  it('offers enable or disable by status, and reset only with the circuit not closed', async () => {
+    signInAs('operator');
+    const active = await render();
+    expect(active.button('disable')).not.toBeNull();
+    expect(active.button('enable')).toBeNull();
+    expect(active.button('reset').disabled).toBe(true);
+    const open = await render({ circuit_state: 'open', health_status: 'circuit_open' });
+    expect(open.button('reset').disabled).toBe(false);
+    const disabled = await render({ status: 'inactive', health_status: 'disabled' });
+    expect(disabled.button('enable').disabled).toBe(false);
+    expect(disabled.button('check').disabled).toBe(true);
+  });
+
+  it('deletes only after the confirmation, then says so', async () => {
+    signInAs('admin');
+    const { fixture, el, button, deleted } = await render();
+    button('delete').click();
+    await fixture.whenStable();
+    http.expectNone('/api/v1/mcp/servers/id-alpha');
+    const confirm = [...el.querySelectorAll<HTMLButtonElement>('o2-confirm button')].find(
+      (b) => b.textContent?.trim() === 'Delete',
+    )!;
+    confirm.click();
+    const req = http.expectOne('/api/v1/mcp/servers/id-alpha');
+    expect(req.request.method).toBe('DELETE');
+    req.flush(null, { status: 204, statusText: 'No Content' });
+    await settle(fixture);
+    expect(deleted()).toBe(1);
+    expect(el.querySelector('o2-confirm')).toBeNull();
+  });
+
+  it('shows check now busy, then the answer leaves it idle', async () => {
+    signInAs('operator');
+    const { fixture, button } = await render();
+    button('check').click();
+    await fixture.whenStable();
+    expect(button('check').getAttribute('aria-busy')).toBe('true');
+    http.expectOne('/api/v1/mcp/servers/id-alpha/health-check').flush({
+      server_id: 'id-alpha',
+      name: 'alpha',
+      ok: true,
+      response_time_ms: 3,
+      error: null,
+      error_kind: null,
+      probe: 'ping',
+      checked_at: new Date().toISOString(),
+      health_status: 'healthy',
+      consecutive_failures: 0,
+    });
+    await settle(fixture);
+    expect(button('check').getAttribute('aria-busy')).toBeNull();
+  });
+});

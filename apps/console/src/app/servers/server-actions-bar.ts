@@ -1,0 +1,134 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  input,
+  output,
+  signal,
+} from '@angular/core';
+import type { McpServerView } from '@omni2/contracts';
+import { availability, type Availability } from '../core/permissions';
+import { ServerActions } from '../core/server-actions.service';
+import { Session } from '../core/session.service';
+import { ActionButton } from '../shared/action-button';
+import { ConfirmDialog } from '../shared/confirm-dialog';
+import type { IconName } from '../shared/icon';
+
+/** Anyone may look at the tools; the tester itself says whether they may run one. */
+const TOOLS: Availability = { enabled: true, reason: 'Tools and the tool tester' };
+
+interface Item {
+  action: string;
+  label: string;
+  icon: IconName;
+  availability: Availability;
+  busy: boolean;
+  danger: boolean;
+  run: () => void;
+}
+
+/**
+ * A server's actions, enabled by role and status with the reason in each tooltip. Check now,
+ * reload, enable/disable, reset and delete (after a confirmation) run here; tools and edit are
+ * the page's to open. `deleted` fires once the server is gone.
+ */
+@Component({
+  selector: 'o2-server-actions',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ActionButton, ConfirmDialog],
+  host: { class: 'server-actions' },
+  template: `
+    @for (item of items(); track item.action) {
+      <o2-action
+        [action]="item.action"
+        [label]="item.label"
+        [icon]="item.icon"
+        [showLabel]="labels()"
+        [danger]="item.danger"
+        [availability]="item.availability"
+        [busy]="item.busy"
+        (pressed)="item.run()"
+      />
+    }
+    @if (confirming()) {
+      <o2-confirm
+        heading="Delete server"
+        [message]="
+          'Delete ' +
+          server().name +
+          '? Its session closes and its health history is removed. This cannot be undone.'
+        "
+        confirmLabel="Delete"
+        [danger]="true"
+        [busy]="actions.busyWith(server().id) === 'delete'"
+        (confirmed)="remove()"
+        (cancelled)="confirming.set(false)"
+      />
+    }
+  `,
+})
+export class ServerActionsBar {
+  protected readonly actions = inject(ServerActions);
+  private readonly session = inject(Session);
+  readonly server = input.required<McpServerView>();
+  /** Text labels next to the icons (the detail page's header). */
+  readonly labels = input(false);
+  readonly withTools = input(true);
+  readonly tools = output<void>();
+  readonly edit = output<void>();
+  readonly deleted = output<void>();
+  protected readonly confirming = signal(false);
+
+  protected readonly items = computed<Item[]>(() => {
+    const s = this.server();
+    const role = this.session.role();
+    const busy = this.actions.busyWith(s.id);
+    const item = (
+      action: 'check' | 'reload' | 'enable' | 'disable' | 'reset' | 'edit' | 'delete',
+      label: string,
+      icon: IconName,
+      run: () => void,
+    ): Item => ({
+      action,
+      label,
+      icon,
+      availability: availability(action, s, role),
+      busy: busy === action,
+      danger: action === 'delete',
+      run,
+    });
+    const toggle =
+      s.status === 'active'
+        ? item('disable', 'Disable', 'disable', () => void this.actions.setEnabled(s, false))
+        : item('enable', 'Enable', 'enable', () => void this.actions.setEnabled(s, true));
+    return [
+      item('check', 'Check now', 'check', () => void this.actions.check(s)),
+      item('reload', 'Reload', 'reload', () => void this.actions.check(s, true)),
+      toggle,
+      item('reset', 'Reset circuit', 'reset', () => void this.actions.resetCircuit(s)),
+      ...(this.withTools()
+        ? [
+            {
+              action: 'tools',
+              label: 'Test tools',
+              icon: 'tools' as const,
+              availability: TOOLS,
+              busy: false,
+              danger: false,
+              run: () => this.tools.emit(),
+            },
+          ]
+        : []),
+      item('edit', 'Edit', 'edit', () => this.edit.emit()),
+      item('delete', 'Delete', 'delete', () => this.confirming.set(true)),
+    ];
+  });
+
+  protected async remove(): Promise<void> {
+    if (await this.actions.remove(this.server())) {
+      this.confirming.set(false);
+      this.deleted.emit();
+    }
+  }
+}

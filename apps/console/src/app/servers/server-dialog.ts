@@ -1,0 +1,582 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  input,
+  linkedSignal,
+  output,
+  signal,
+} from '@angular/core';
+import {
+  AUTH_TYPES,
+  PROTOCOLS,
+  type AuthType,
+  type McpServerView,
+  type Protocol,
+} from '@omni2/contracts';
+import { Api } from '../core/api';
+import { ApiError, describeError, toApiError } from '../core/api-error';
+import { ServersStore } from '../core/servers.store';
+import { Session } from '../core/session.service';
+import { Toasts } from '../core/toasts.service';
+import { Modal } from '../shared/modal';
+import { ToolTester } from '../tools/tool-tester';
+import {
+  createBody,
+  emptyForm,
+  formFromServer,
+  patchBody,
+  storedSecrets,
+  type Pair,
+  type ServerForm,
+} from './server-form';
+
+export type DialogTab = 'config' | 'tools';
+
+const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
+  none: 'None',
+  bearer: 'Bearer token',
+  api_key: 'API key header',
+  basic: 'Basic (username, password)',
+  headers: 'Custom headers',
+};
+
+/**
+ * Add or edit a server: every field, protocol-dependent; write-only secrets; the gateway's 400
+ * `errors[]` shown under the fields they name. Editing also offers the tools and the tester.
+ */
+@Component({
+  selector: 'o2-server-dialog',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [Modal, ToolTester],
+  template: `
+    <o2-modal [heading]="heading()" [wide]="true" (closed)="closed.emit()">
+      @if (original(); as orig) {
+        <div class="tabs" role="tablist">
+          <button
+            type="button"
+            role="tab"
+            [class.on]="tab() === 'config'"
+            [attr.aria-selected]="tab() === 'config'"
+            (click)="tab.set('config')"
+          >
+            Configuration
+          </button>
+          <button
+            type="button"
+            role="tab"
+            data-tab="tools"
+            [class.on]="tab() === 'tools'"
+            [attr.aria-selected]="tab() === 'tools'"
+            (click)="tab.set('tools')"
+          >
+            Tools{{ orig.capabilities ? ' (' + orig.capabilities.tools + ')' : '' }}
+          </button>
+        </div>
+      }
+      @if (tab() === 'tools' && live(); as srv) {
+        <o2-tool-tester [server]="srv" [initialTool]="initialTool()" />
+      } @else {
+        <form class="form grid2" (submit)="$event.preventDefault(); save()" novalidate>
+          @if (!canEdit()) {
+            <p class="banner warn span2">Read only: editing needs the admin role.</p>
+          }
+          <label class="field">
+            <span class="label">Name <span class="req">*</span></span>
+            <input
+              data-field="name"
+              [value]="form().name"
+              (input)="set('name', text($event))"
+              [disabled]="!canEdit()"
+              placeholder="lowercase, digits, - or _"
+            />
+            @for (m of err('name'); track m) {
+              <span class="field-error">{{ m }}</span>
+            }
+          </label>
+          <label class="field">
+            <span class="label">Protocol</span>
+            <select
+              data-field="protocol"
+              (change)="setProtocol(text($event))"
+              [disabled]="!canEdit()"
+            >
+              @for (p of protocols; track p) {
+                <option [value]="p" [selected]="form().protocol === p">{{ p }}</option>
+              }
+            </select>
+            @if (form().protocol === 'stdio') {
+              <span class="help"
+                >Runs a command on the gateway host: admin only, limited to the gateway's
+                allowlist.</span
+              >
+            }
+            @for (m of err('protocol'); track m) {
+              <span class="field-error">{{ m }}</span>
+            }
+          </label>
+          <label class="field span2">
+            <span class="label">Description</span>
+            <input
+              data-field="description"
+              [value]="form().description"
+              (input)="set('description', text($event))"
+              [disabled]="!canEdit()"
+            />
+            @for (m of err('description'); track m) {
+              <span class="field-error">{{ m }}</span>
+            }
+          </label>
+
+          @if (form().protocol !== 'stdio') {
+            <label class="field span2">
+              <span class="label">URL <span class="req">*</span></span>
+              <input
+                data-field="url"
+                type="url"
+                [value]="form().url"
+                (input)="set('url', text($event))"
+                [disabled]="!canEdit()"
+                placeholder="https://mcp.example.com/mcp"
+              />
+              @for (m of err('url'); track m) {
+                <span class="field-error">{{ m }}</span>
+              }
+            </label>
+            <label class="field">
+              <span class="label">Authentication</span>
+              <select
+                data-field="auth_type"
+                (change)="setAuthType(text($event))"
+                [disabled]="!canEdit()"
+              >
+                @for (a of authTypes; track a) {
+                  <option [value]="a" [selected]="form().authType === a">{{ authLabel[a] }}</option>
+                }
+              </select>
+              @for (m of err('auth_type'); track m) {
+                <span class="field-error">{{ m }}</span>
+              }
+            </label>
+            <div class="field">
+              @if (form().authType !== 'none') {
+                @if (keepsStoredAuth()) {
+                  <span class="label">Credentials</span>
+                  <p class="stored" data-testid="auth-stored">
+                    Stored (never shown).
+                    <button
+                      type="button"
+                      class="btn small"
+                      [disabled]="!canEdit()"
+                      (click)="set('replaceAuth', true)"
+                    >
+                      Replace
+                    </button>
+                  </p>
+                }
+              }
+            </div>
+            @if (form().authType !== 'none' && !keepsStoredAuth()) {
+              @switch (form().authType) {
+                @case ('bearer') {
+                  <label class="field span2">
+                    <span class="label">Token <span class="req">*</span></span>
+                    <input
+                      type="password"
+                      autocomplete="off"
+                      data-field="auth_config.token"
+                      [value]="form().token"
+                      (input)="set('token', text($event))"
+                    />
+                    @for (m of err('auth_config.token'); track m) {
+                      <span class="field-error">{{ m }}</span>
+                    }
+                  </label>
+                }
+                @case ('api_key') {
+                  <label class="field">
+                    <span class="label">Key <span class="req">*</span></span>
+                    <input
+                      type="password"
+                      autocomplete="off"
+                      data-field="auth_config.key"
+                      [value]="form().apiKey"
+                      (input)="set('apiKey', text($event))"
+                    />
+                    @for (m of err('auth_config.key'); track m) {
+                      <span class="field-error">{{ m }}</span>
+                    }
+                  </label>
+                  <label class="field">
+                    <span class="label">Header name</span>
+                    <input
+                      data-field="auth_config.header_name"
+                      placeholder="X-API-Key"
+                      [value]="form().apiKeyHeader"
+                      (input)="set('apiKeyHeader', text($event))"
+                    />
+                    @for (m of err('auth_config.header_name'); track m) {
+                      <span class="field-error">{{ m }}</span>
+                    }
+                  </label>
+                }
+                @case ('basic') {
+                  <label class="field">
+                    <span class="label">Username <span class="req">*</span></span>
+                    <input
+                      autocomplete="off"
+                      data-field="auth_config.username"
+                      [value]="form().username"
+                      (input)="set('username', text($event))"
+                    />
+                    @for (m of err('auth_config.username'); track m) {
+                      <span class="field-error">{{ m }}</span>
+                    }
+                  </label>
+                  <label class="field">
+                    <span class="label">Password</span>
+                    <input
+                      type="password"
+                      autocomplete="off"
+                      data-field="auth_config.password"
+                      [value]="form().password"
+                      (input)="set('password', text($event))"
+                    />
+                    @for (m of err('auth_config.password'); track m) {
+                      <span class="field-error">{{ m }}</span>
+                    }
+                  </label>
+                }
+                @case ('headers') {
+                  <div class="field span2">
+                    <span class="label">Headers <span class="req">*</span></span>
+                    @for (h of form().headers; track $index) {
+                      <div class="pair">
+                        <input
+                          placeholder="Header-Name"
+                          [value]="h.name"
+                          (input)="setPair('headers', $index, 'name', text($event))"
+                        />
+                        <input
+                          type="password"
+                          autocomplete="off"
+                          placeholder="value"
+                          [value]="h.value"
+                          (input)="setPair('headers', $index, 'value', text($event))"
+                        />
+                        <button
+                          type="button"
+                          class="icon-btn"
+                          aria-label="Remove header"
+                          (click)="removePair('headers', $index)"
+                        >
+                          ✕
+                        </button>
+                      </div>
+                    }
+                    <button type="button" class="btn small" (click)="addPair('headers')">
+                      + Header
+                    </button>
+                    @for (m of errUnder('auth_config.headers'); track m) {
+                      <span class="field-error">{{ m }}</span>
+                    }
+                  </div>
+                }
+              }
+              @if (stored().auth && !typeChanged()) {
+                <p class="help span2">
+                  Replacing: the stored credentials are overwritten on save.
+                  <button type="button" class="btn small" (click)="set('replaceAuth', false)">
+                    Keep stored
+                  </button>
+                </p>
+              }
+            }
+            @for (m of err('auth_config'); track m) {
+              <span class="field-error span2">{{ m }}</span>
+            }
+          } @else {
+            <label class="field span2">
+              <span class="label">Command <span class="req">*</span></span>
+              <input
+                data-field="command"
+                class="mono"
+                [value]="form().command"
+                (input)="set('command', text($event))"
+                [disabled]="!canEdit()"
+                placeholder="npx"
+              />
+              @for (m of err('command'); track m) {
+                <span class="field-error">{{ m }}</span>
+              }
+            </label>
+            <label class="field">
+              <span class="label">Arguments (one per line)</span>
+              <textarea
+                rows="3"
+                class="mono"
+                data-field="args"
+                [value]="form().args"
+                (input)="set('args', text($event))"
+                [disabled]="!canEdit()"
+              ></textarea>
+              @for (m of errUnder('args'); track m) {
+                <span class="field-error">{{ m }}</span>
+              }
+            </label>
+            <label class="field">
+              <span class="label">Working directory</span>
+              <input
+                class="mono"
+                data-field="cwd"
+                [value]="form().cwd"
+                (input)="set('cwd', text($event))"
+                [disabled]="!canEdit()"
+              />
+              @for (m of err('cwd'); track m) {
+                <span class="field-error">{{ m }}</span>
+              }
+            </label>
+            <div class="field span2">
+              <span class="label">Environment</span>
+              @if (!form().replaceEnv) {
+                <p class="stored" data-testid="env-stored">
+                  {{ stored().envNames.length }} variables stored:
+                  <code>{{ stored().envNames.join(', ') }}</code> (values never shown).
+                  <button
+                    type="button"
+                    class="btn small"
+                    [disabled]="!canEdit()"
+                    (click)="set('replaceEnv', true)"
+                  >
+                    Replace all
+                  </button>
+                </p>
+              } @else {
+                @if (stored().envNames.length > 0) {
+                  <span class="help">Saving replaces every variable: enter each value again.</span>
+                }
+                @for (p of form().env; track $index) {
+                  <div class="pair">
+                    <input
+                      class="mono"
+                      placeholder="NAME"
+                      [value]="p.name"
+                      (input)="setPair('env', $index, 'name', text($event))"
+                    />
+                    <input
+                      type="password"
+                      autocomplete="off"
+                      placeholder="value"
+                      [value]="p.value"
+                      (input)="setPair('env', $index, 'value', text($event))"
+                    />
+                    <button
+                      type="button"
+                      class="icon-btn"
+                      aria-label="Remove variable"
+                      (click)="removePair('env', $index)"
+                    >
+                      ✕
+                    </button>
+                  </div>
+                }
+                <button type="button" class="btn small" (click)="addPair('env')">+ Variable</button>
+              }
+              @for (m of errUnder('env'); track m) {
+                <span class="field-error">{{ m }}</span>
+              }
+            </div>
+          }
+
+          <label class="field">
+            <span class="label">Timeout (seconds)</span>
+            <input
+              type="number"
+              min="1"
+              max="3600"
+              data-field="timeout_seconds"
+              [value]="form().timeoutSeconds"
+              (input)="set('timeoutSeconds', text($event))"
+              [disabled]="!canEdit()"
+            />
+            @for (m of err('timeout_seconds'); track m) {
+              <span class="field-error">{{ m }}</span>
+            }
+          </label>
+          <label class="field">
+            <span class="label">Status</span>
+            <select
+              data-field="status"
+              (change)="set('status', text($event) === 'inactive' ? 'inactive' : 'active')"
+              [disabled]="!canEdit()"
+            >
+              <option value="active" [selected]="form().status === 'active'">active</option>
+              <option value="inactive" [selected]="form().status === 'inactive'">
+                inactive (disabled)
+              </option>
+            </select>
+            @for (m of err('status'); track m) {
+              <span class="field-error">{{ m }}</span>
+            }
+          </label>
+
+          @if (generalError(); as g) {
+            <p class="form-error span2" role="alert" data-testid="dialog-error">{{ g }}</p>
+          }
+          <div class="actions-row span2">
+            <button type="button" class="btn" (click)="closed.emit()">Cancel</button>
+            <button
+              type="submit"
+              class="btn primary"
+              data-testid="save-server"
+              [disabled]="saving() || !canEdit()"
+            >
+              {{ saving() ? 'Saving…' : original() ? 'Save changes' : 'Add server' }}
+            </button>
+          </div>
+        </form>
+      }
+    </o2-modal>
+  `,
+})
+export class ServerDialog {
+  private readonly api = inject(Api);
+  private readonly store = inject(ServersStore);
+  private readonly toasts = inject(Toasts);
+  private readonly session = inject(Session);
+
+  /** The server as it was when the dialog opened; null adds a new one. */
+  readonly original = input<McpServerView | null>(null);
+  readonly initialTab = input<DialogTab>('config');
+  readonly initialTool = input<string | null>(null);
+  readonly closed = output<void>();
+  readonly saved = output<McpServerView>();
+
+  protected readonly protocols = PROTOCOLS;
+  protected readonly authTypes = AUTH_TYPES;
+  protected readonly authLabel = AUTH_LABEL;
+  protected readonly tab = linkedSignal(() => this.initialTab());
+  /** A snapshot: live updates of the row never reset what the operator is typing. */
+  protected readonly form = linkedSignal<ServerForm>(() => {
+    const server = this.original();
+    return server ? formFromServer(server) : emptyForm();
+  });
+  protected readonly saving = signal(false);
+  protected readonly error = signal<ApiError | null>(null);
+  protected readonly stored = computed(() => storedSecrets(this.original()));
+  protected readonly heading = computed(() => {
+    const server = this.original();
+    return server ? `Edit ${server.name}` : 'Add an MCP server';
+  });
+  /** The live row (for the tester's availability); the snapshot if it is gone. */
+  protected readonly live = computed(() => {
+    const server = this.original();
+    return server ? (this.store.byId(server.id) ?? server) : null;
+  });
+  protected readonly canEdit = computed(() => this.session.hasRole('admin'));
+  protected readonly typeChanged = computed(
+    () => this.form().authType !== (this.original()?.auth_type ?? 'none'),
+  );
+  protected readonly keepsStoredAuth = computed(
+    () => this.stored().auth && !this.typeChanged() && !this.form().replaceAuth,
+  );
+  protected readonly generalError = computed(() => {
+    const error = this.error();
+    if (!error) return null;
+    if (error.fieldErrors.length > 0) {
+      const shown = new Set(SHOWN_FIELDS);
+      const unshown = error.fieldErrors.filter(
+        (f) => !shown.has(f.field) && !/^(auth_config|env|args)(\.|$)/.test(f.field),
+      );
+      return unshown.length > 0
+        ? unshown.map((f) => `${f.field}: ${f.message}`).join('; ')
+        : 'Please fix the marked fields.';
+    }
+    return error.code === 'FORBIDDEN' ? `Not allowed: ${error.message}` : describeError(error);
+  });
+
+  protected text(event: Event): string {
+    return (event.target as HTMLInputElement).value;
+  }
+
+  protected set<K extends keyof ServerForm>(key: K, value: ServerForm[K]): void {
+    this.form.update((f) => ({ ...f, [key]: value }));
+  }
+
+  protected setProtocol(value: string): void {
+    this.set('protocol', value as Protocol);
+  }
+
+  protected setAuthType(value: string): void {
+    this.set('authType', value as AuthType);
+    if (value === 'headers' && this.form().headers.length === 0) this.addPair('headers');
+  }
+
+  protected setPair(key: 'env' | 'headers', index: number, part: keyof Pair, value: string): void {
+    this.form.update((f) => ({
+      ...f,
+      [key]: f[key].map((p, i) => (i === index ? { ...p, [part]: value } : p)),
+    }));
+  }
+
+  protected addPair(key: 'env' | 'headers'): void {
+    this.form.update((f) => ({ ...f, [key]: [...f[key], { name: '', value: '' }] }));
+  }
+
+  protected removePair(key: 'env' | 'headers', index: number): void {
+    this.form.update((f) => ({ ...f, [key]: f[key].filter((_, i) => i !== index) }));
+  }
+
+  /** Messages for exactly this gateway field. */
+  protected err(field: string): string[] {
+    return (this.error()?.fieldErrors ?? []).filter((e) => e.field === field).map((e) => e.message);
+  }
+
+  /** Messages for this field and everything under it, each naming its sub-field. */
+  protected errUnder(prefix: string): string[] {
+    return (this.error()?.fieldErrors ?? [])
+      .filter((e) => e.field === prefix || e.field.startsWith(`${prefix}.`))
+      .map((e) =>
+        e.field === prefix ? e.message : `${e.field.slice(prefix.length + 1)}: ${e.message}`,
+      );
+  }
+
+  protected async save(): Promise<void> {
+    this.saving.set(true);
+    this.error.set(null);
+    const original = this.original();
+    try {
+      let view: McpServerView;
+      if (original) {
+        const body = patchBody(this.form(), original);
+        view =
+          Object.keys(body).length === 0
+            ? original
+            : await this.api.patch<McpServerView>(`/mcp/servers/${original.id}`, body);
+      } else {
+        view = await this.api.post<McpServerView>('/mcp/servers', createBody(this.form()));
+      }
+      this.store.upsert(view);
+      this.toasts.show('success', original ? `${view.name} saved` : `${view.name} added`);
+      this.saved.emit(view);
+    } catch (error) {
+      this.error.set(toApiError(error));
+    } finally {
+      this.saving.set(false);
+    }
+  }
+}
+
+const SHOWN_FIELDS = [
+  'name',
+  'protocol',
+  'description',
+  'url',
+  'auth_type',
+  'command',
+  'cwd',
+  'timeout_seconds',
+  'status',
+];

@@ -1,0 +1,88 @@
+import { serverView } from '../core/testing';
+import { createBody, emptyForm, formFromServer, patchBody } from './server-form';
+
+describe('server form', () => {
+  it('creates a network server with its auth config', () => {
+    const body = createBody({
+      ...emptyForm(),
+      name: ' github ',
+      url: 'https://gh.example/mcp',
+      authType: 'api_key',
+      apiKey: 'k',
+      apiKeyHeader: 'X-Key',
+      timeoutSeconds: '15',
+    });
+    expect(body).toEqual({
+      name: 'github',
+      description: null,
+      protocol: 'streamable_http',
+      url: 'https://gh.example/mcp',
+      auth_type: 'api_key',
+      auth_config: { key: 'k', header_name: 'X-Key' },
+      timeout_seconds: 15,
+      status: 'active',
+    });
+  });
+
+  it('creates a stdio server with args per line and env', () => {
+    const body = createBody({
+      ...emptyForm(),
+      name: 'files',
+      protocol: 'stdio',
+      command: 'npx',
+      args: '-y\n @mcp/files \n\n',
+      env: [
+        { name: 'TOKEN', value: 's' },
+        { name: ' ', value: 'ignored' },
+      ],
+    });
+    expect(body).toMatchObject({
+      command: 'npx',
+      args: ['-y', '@mcp/files'],
+      env: { TOKEN: 's' },
+      cwd: null,
+    });
+    expect(body).not.toHaveProperty('url');
+  });
+
+  it('never sends stored credentials back unless replaced', () => {
+    const stored = serverView({ auth_type: 'bearer', auth_config: '***' });
+    const form = formFromServer(stored);
+    expect(form.replaceAuth).toBe(false);
+    expect(patchBody({ ...form, description: 'new' }, stored)).toEqual({ description: 'new' });
+    expect(patchBody({ ...form, replaceAuth: true, token: 't2' }, stored)).toEqual({
+      auth_type: 'bearer',
+      auth_config: { token: 't2' },
+    });
+  });
+
+  it('sends a new auth type with its config, and none as null', () => {
+    const stored = serverView({ auth_type: 'bearer', auth_config: '***' });
+    expect(patchBody({ ...formFromServer(stored), authType: 'none' }, stored)).toEqual({
+      auth_type: 'none',
+      auth_config: null,
+    });
+  });
+
+  it('keeps stored env values unless the operator replaces them all', () => {
+    const stored = serverView({
+      protocol: 'stdio',
+      url: null,
+      command: 'node',
+      env: { TOKEN: '***', REGION: '***' },
+    });
+    const form = formFromServer(stored);
+    expect(form.replaceEnv).toBe(false);
+    expect(form.env.map((p) => p.name)).toEqual(['TOKEN', 'REGION']);
+    expect(patchBody({ ...form, timeoutSeconds: '5' }, stored)).toEqual({ timeout_seconds: 5 });
+    const replaced = patchBody(
+      { ...form, replaceEnv: true, env: [{ name: 'TOKEN', value: 'x' }] },
+      stored,
+    );
+    expect(replaced).toEqual({ env: { TOKEN: 'x' } });
+  });
+
+  it('sends a bad timeout as typed so the gateway names the field', () => {
+    expect(createBody({ ...emptyForm(), timeoutSeconds: 'soon' })['timeout_seconds']).toBe('soon');
+  });
+});

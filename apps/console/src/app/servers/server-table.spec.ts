@@ -1,0 +1,85 @@
+import { serverView } from '../core/testing';
+import { countByStatus, tableRows, type TableQuery } from './server-table';
+
+describe('tableRows', () => {
+  const servers = [
+    serverView({
+      id: '1',
+      name: 'github',
+      url: 'https://gh.example/mcp',
+      health_status: 'healthy',
+    }),
+    serverView({
+      id: '2',
+      name: 'jira',
+      description: 'tickets',
+      health_status: 'circuit_open',
+      consecutive_failures: 5,
+    }),
+    serverView({
+      id: '3',
+      name: 'files',
+      protocol: 'stdio',
+      url: null,
+      command: 'npx',
+      health_status: 'unhealthy',
+    }),
+    serverView({
+      id: '4',
+      name: 'slack',
+      health_status: 'disabled',
+      status: 'inactive',
+      last_response_time_ms: null,
+    }),
+  ];
+  const query = (patch: Partial<TableQuery> = {}): TableQuery => ({
+    text: '',
+    statuses: new Set(),
+    protocol: null,
+    sort: 'name',
+    dir: 'asc',
+    ...patch,
+  });
+  const names = (q: TableQuery) => tableRows(servers, q).map((s) => s.name);
+
+  it('searches name, description, URL and command, every word', () => {
+    expect(names(query({ text: 'tick' }))).toEqual(['jira']);
+    expect(names(query({ text: 'gh.example' }))).toEqual(['github']);
+    expect(names(query({ text: 'npx files' }))).toEqual(['files']);
+    expect(names(query({ text: 'npx jira' }))).toEqual([]);
+  });
+
+  it('filters by status and protocol', () => {
+    expect(names(query({ statuses: new Set(['circuit_open', 'unhealthy'] as const) }))).toEqual([
+      'files',
+      'jira',
+    ]);
+    expect(names(query({ protocol: 'stdio' }))).toEqual(['files']);
+  });
+
+  it('sorts worst first by status, and by response time with unknown last', () => {
+    expect(names(query({ sort: 'status' }))).toEqual(['jira', 'files', 'slack', 'github']);
+    expect(names(query({ sort: 'response_time' })).at(-1)).toBe('slack');
+    expect(names(query({ sort: 'name', dir: 'desc' }))).toEqual([
+      'slack',
+      'jira',
+      'github',
+      'files',
+    ]);
+  });
+
+  it('does not reorder the input array', () => {
+    tableRows(servers, query({ sort: 'status' }));
+    expect(servers.map((s) => s.id)).toEqual(['1', '2', '3', '4']);
+  });
+
+  it('counts by status', () => {
+    expect(countByStatus(servers)).toEqual({
+      healthy: 1,
+      unhealthy: 1,
+      circuit_open: 1,
+      unknown: 0,
+      disabled: 1,
+    });
+  });
+});

@@ -1,0 +1,77 @@
+import type { HealthStatus, McpServerView, Protocol } from '@omni2/contracts';
+
+export type SortKey = 'name' | 'status' | 'failures' | 'last_check' | 'response_time' | 'tools';
+export type SortDir = 'asc' | 'desc';
+
+export interface TableQuery {
+  text: string;
+  statuses: ReadonlySet<HealthStatus>;
+  protocol: Protocol | null;
+  sort: SortKey;
+  dir: SortDir;
+}
+
+/** Worst first: what needs attention sorts to the top by status. */
+export const STATUS_RANK: Readonly<Record<HealthStatus, number>> = {
+  circuit_open: 0,
+  unhealthy: 1,
+  unknown: 2,
+  disabled: 3,
+  healthy: 4,
+};
+
+function matches(server: McpServerView, text: string): boolean {
+  if (!text) return true;
+  const haystack = [server.name, server.description, server.url, server.command]
+    .filter((v): v is string => typeof v === 'string')
+    .join(' ')
+    .toLowerCase();
+  return text
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => haystack.includes(word));
+}
+
+function time(iso: string | null): number {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(t) ? -Infinity : t;
+}
+
+const COMPARE: Readonly<Record<SortKey, (a: McpServerView, b: McpServerView) => number>> = {
+  name: (a, b) => a.name.localeCompare(b.name),
+  status: (a, b) =>
+    (STATUS_RANK[a.health_status] ?? 9) - (STATUS_RANK[b.health_status] ?? 9) ||
+    b.consecutive_failures - a.consecutive_failures,
+  failures: (a, b) => a.consecutive_failures - b.consecutive_failures,
+  last_check: (a, b) => time(a.last_health_check) - time(b.last_health_check),
+  response_time: (a, b) =>
+    (a.last_response_time_ms ?? Infinity) - (b.last_response_time_ms ?? Infinity),
+  tools: (a, b) => (a.capabilities?.tools ?? -1) - (b.capabilities?.tools ?? -1),
+};
+
+/** Search (every word must match name, description, URL or command), filters, then a stable sort. */
+export function tableRows(servers: readonly McpServerView[], query: TableQuery): McpServerView[] {
+  const text = query.text.trim();
+  const rows = servers.filter(
+    (s) =>
+      (query.statuses.size === 0 || query.statuses.has(s.health_status)) &&
+      (query.protocol === null || s.protocol === query.protocol) &&
+      matches(s, text),
+  );
+  const compare = COMPARE[query.sort];
+  const sign = query.dir === 'asc' ? 1 : -1;
+  return rows.sort((a, b) => sign * compare(a, b) || a.name.localeCompare(b.name));
+}
+
+export function countByStatus(servers: readonly McpServerView[]): Record<HealthStatus, number> {
+  const counts: Record<HealthStatus, number> = {
+    healthy: 0,
+    unhealthy: 0,
+    circuit_open: 0,
+    unknown: 0,
+    disabled: 0,
+  };
+  for (const s of servers) counts[s.health_status] = (counts[s.health_status] ?? 0) + 1;
+  return counts;
+}

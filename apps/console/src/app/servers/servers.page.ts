@@ -1,0 +1,274 @@
+import { CdkVirtualScrollViewport, ScrollingModule } from '@angular/cdk/scrolling';
+import { Location } from '@angular/common';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import { RouterLink } from '@angular/router';
+import {
+  HEALTH_STATUSES,
+  PROTOCOLS,
+  type HealthStatus,
+  type McpServerView,
+  type Protocol,
+} from '@omni2/contracts';
+import { describeError } from '../core/api-error';
+import { STATUS_LABEL } from '../core/notifier.service';
+import { RuntimeConfig } from '../core/runtime-config.service';
+import { ServerActions } from '../core/server-actions.service';
+import { ServersStore } from '../core/servers.store';
+import { Session } from '../core/session.service';
+import { UptimeService } from '../core/uptime.service';
+import { formatMs, formatPercent, relativeTime, truncateMiddle } from '../shared/format';
+import { Icon } from '../shared/icon';
+import { RelativeTime } from '../shared/relative-time';
+import { StatusBadge } from '../shared/status-badge';
+import { ServerActionsBar } from './server-actions-bar';
+import { ServerDialog, type DialogTab } from './server-dialog';
+import { countByStatus, tableRows, type SortKey } from './server-table';
+
+interface Column {
+  label: string;
+  sort?: SortKey;
+  num?: boolean;
+  title?: string;
+}
+
+/** The table's header, in column order (the grid in styles.css has the widths). */
+const COLUMNS: readonly Column[] = [
+  { label: 'Name', sort: 'name' },
+  { label: 'URL / command' },
+  { label: 'Status', sort: 'status' },
+  {
+    label: 'Failures',
+    sort: 'failures',
+    num: true,
+    title: "Consecutive failures / the breaker's failure threshold",
+  },
+  { label: 'T · P · R', sort: 'tools', num: true, title: 'Tools · prompts · resources' },
+  { label: 'Last check', sort: 'last_check' },
+  { label: 'Response', sort: 'response_time', num: true },
+  { label: 'Up 24 h', num: true, title: 'Successful checks in the last 24 h' },
+  { label: 'Actions' },
+];
+
+interface DialogState {
+  server: McpServerView | null;
+  tab: DialogTab;
+}
+
+const ROW_HEIGHT = 44;
+
+@Component({
+  selector: 'o2-servers-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    ScrollingModule,
+    RouterLink,
+    StatusBadge,
+    RelativeTime,
+    ServerActionsBar,
+    ServerDialog,
+    Icon,
+  ],
+  templateUrl: './servers.page.html',
+})
+export class ServersPage {
+  protected readonly store = inject(ServersStore);
+  protected readonly actions = inject(ServerActions);
+  protected readonly config = inject(RuntimeConfig);
+  protected readonly uptime = inject(UptimeService);
+  private readonly session = inject(Session);
+  private readonly location = inject(Location);
+
+  /** Query parameters: `q` (search) and `status` (comma-separated health statuses). */
+  readonly q = input<string | undefined>();
+  readonly status = input<string | undefined>();
+
+  protected readonly rowHeight = ROW_HEIGHT;
+  protected readonly columns = COLUMNS;
+  protected readonly statuses = HEALTH_STATUSES;
+  protected readonly protocols = PROTOCOLS;
+  protected readonly statusLabel = STATUS_LABEL;
+  protected readonly protoLabel: Readonly<Record<Protocol, string>> = {
+    streamable_http: 'http',
+    sse: 'sse',
+    stdio: 'stdio',
+  };
+  protected readonly text = signal('');
+  protected readonly statusFilter = signal<ReadonlySet<HealthStatus>>(new Set());
+  protected readonly protocol = signal<Protocol | null>(null);
+  protected readonly sort = signal<SortKey>('status');
+  protected readonly dir = signal<'asc' | 'desc'>('asc');
+  protected readonly dialog = signal<DialogState | null>(null);
+  private readonly range = signal({ start: 0, end: 30 });
+  private readonly viewport = viewChild(CdkVirtualScrollViewport);
+
+  protected readonly rows = computed(() =>
+    tableRows(this.store.servers(), {
+      text: this.text(),
+      statuses: this.statusFilter(),
+      protocol: this.protocol(),
+      sort: this.sort(),
+      dir: this.dir(),
+    }),
+  );
+  protected readonly counts = computed(() => countByStatus(this.store.servers()));
+  protected readonly canAdd = computed(() => this.session.hasRole('admin'));
+  protected readonly canCheckAll = computed(() => this.session.hasRole('operator'));
+  protected readonly staleFor = computed(() => {
+    const at = this.store.lastRefreshedAt();
+    return at ? relativeTime(new Date(at).toISOString(), Date.now()) : null;
+  });
+
+  constructor() {
+    // Initial filters from the URL (the dashboard links here filtered).
+    effect(() => {
+      const q = this.q();
+      const status = this.status();
+      untracked(() => {
+        if (q !== undefined) this.text.set(q);
+        if (status !== undefined) {
+          const wanted = status
+            .split(',')
+            .filter((s): s is HealthStatus => (HEALTH_STATUSES as readonly string[]).includes(s));
+          this.statusFilter.set(new Set(wanted));
+        }
+      });
+    });
+    // Keep the URL in step without navigating (no re-render, no scroll reset).
+    effect(() => {
+      const params = new URLSearchParams();
+      if (this.text()) params.set('q', this.text());
+      if (this.statusFilter().size > 0) params.set('status', [...this.statusFilter()].join(','));
+      const query = params.toString();
+      untracked(() => this.location.replaceState('/servers', query));
+    });
+    // Uptime for the rows on screen only.
+    effect(() => {
+      const { start, end } = this.range();
+      const ids = this.rows()
+        .slice(Math.max(0, start - 5), end + 5)
+        .map((s) => s.id);
+      untracked(() => this.uptime.want(ids));
+    });
+    effect((onCleanup) => {
+      const viewport = this.viewport();
+      if (!viewport) return;
+      const sub = viewport.renderedRangeStream.subscribe((r) => this.range.set(r));
+      onCleanup(() => sub.unsubscribe());
+    });
+    void this.store.load();
+    void this.config.load('circuit_breaker');
+  }
+
+  protected trackById(_index: number, server: McpServerView): string {
+    return server.id;
+  }
+
+  protected setText(event: Event): void {
+    this.text.set((event.target as HTMLInputElement).value);
+  }
+
+  protected toggleStatus(status: HealthStatus): void {
+    const next = new Set(this.statusFilter());
+    if (next.has(status)) next.delete(status);
+    else next.add(status);
+    this.statusFilter.set(next);
+  }
+
+  protected clearStatuses(): void {
+    this.statusFilter.set(new Set());
+  }
+
+  protected setProtocol(event: Event): void {
+    const value = (event.target as HTMLSelectElement).value;
+    this.protocol.set(value === '' ? null : (value as Protocol));
+  }
+
+  protected sortBy(key: SortKey): void {
+    if (this.sort() === key) this.dir.set(this.dir() === 'asc' ? 'desc' : 'asc');
+    else {
+      this.sort.set(key);
+      this.dir.set(key === 'last_check' || key === 'tools' ? 'desc' : 'asc');
+    }
+  }
+
+  protected ariaSort(key: SortKey): 'ascending' | 'descending' | 'none' {
+    if (this.sort() !== key) return 'none';
+    return this.dir() === 'asc' ? 'ascending' : 'descending';
+  }
+
+  protected target(server: McpServerView): string {
+    if (server.url) return server.url;
+    return [server.command ?? '', ...(server.args ?? [])].join(' ').trim() || '—';
+  }
+
+  protected short(text: string): string {
+    return truncateMiddle(text, 48);
+  }
+
+  protected ms(value: number | null): string {
+    return formatMs(value);
+  }
+
+  protected capsTitle(server: McpServerView): string {
+    const c = server.capabilities;
+    if (!c) return 'Capabilities not fetched yet (the server has not answered a check)';
+    return `${c.tools} tools, ${c.prompts} prompts, ${c.resources} resources`;
+  }
+
+  protected uptimeText(server: McpServerView): string {
+    const entry = this.uptime.entry(server.id);
+    if (!entry) return '…';
+    if (entry.error) return 'n/a';
+    return formatPercent(entry.view?.uptime_percent ?? null);
+  }
+
+  protected uptimeTitle(server: McpServerView): string {
+    const entry = this.uptime.entry(server.id);
+    if (!entry) return 'Loading';
+    if (entry.error) return `Uptime unavailable: ${describeError(entry.error)}`;
+    const v = entry.view;
+    if (!v || v.uptime_percent === null) return 'No checks in the last 24 h';
+    return `${v.successful_checks}/${v.checks} checks succeeded in the last 24 h`;
+  }
+
+  protected statusTitle(server: McpServerView): string {
+    const parts: string[] = [];
+    if (server.status === 'inactive') {
+      parts.push(
+        server.disabled_reason === 'auto'
+          ? 'Disabled automatically after repeated failures'
+          : 'Disabled manually',
+      );
+    }
+    if (server.last_error) {
+      parts.push(
+        `Last error${server.last_error_kind ? ` (${server.last_error_kind})` : ''}: ${server.last_error}`,
+      );
+    }
+    if (server.circuit_state !== 'closed')
+      parts.push(`Circuit ${server.circuit_state.replace('_', '-')}`);
+    return parts.join('\n');
+  }
+
+  protected openAdd(): void {
+    this.dialog.set({ server: null, tab: 'config' });
+  }
+
+  protected openEdit(server: McpServerView, tab: DialogTab = 'config'): void {
+    this.dialog.set({ server, tab });
+  }
+
+  protected onSaved(): void {
+    this.dialog.set(null);
+  }
+}

@@ -1,0 +1,92 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
+import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { Notifier } from '../core/notifier.service';
+import { Realtime } from '../core/realtime.service';
+import { RuntimeConfig } from '../core/runtime-config.service';
+import { ServersStore } from '../core/servers.store';
+import { Session } from '../core/session.service';
+import { ConnectionIndicator } from '../shared/connection-indicator';
+import { ChangePasswordDialog } from './change-password-dialog';
+
+/** The signed-in frame: navigation, connection state, who you are. Starts the live feed. */
+@Component({
+  selector: 'o2-shell',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, ConnectionIndicator, ChangePasswordDialog],
+  template: `
+    <div class="layout">
+      <nav class="sidebar" aria-label="Main">
+        <a class="brand" routerLink="/">omni2</a>
+        <a routerLink="/" routerLinkActive="active" [routerLinkActiveOptions]="{ exact: true }"
+          >Dashboard</a
+        >
+        <a routerLink="/servers" routerLinkActive="active">MCP servers</a>
+        @if (isAdmin()) {
+          <a routerLink="/iam" routerLinkActive="active">IAM</a>
+          <a routerLink="/settings" routerLinkActive="active">Settings</a>
+        }
+        <span class="spacer"></span>
+        <a class="muted small" href="/api/docs" target="_blank" rel="noopener">API docs ↗</a>
+      </nav>
+      <div class="main">
+        <header class="topbar">
+          @if (session.open()) {
+            <span class="banner-inline warn" data-testid="open-mode"
+              >This gateway has no authentication: everyone has full access</span
+            >
+          }
+          <span class="spacer"></span>
+          <o2-connection-indicator />
+          @if (session.principal(); as me) {
+            <span class="whoami" data-testid="whoami"
+              >{{ me.name }} <span class="role">{{ me.role }}</span></span
+            >
+            @if (!session.open()) {
+              @if (me.kind === 'user') {
+                <button type="button" class="btn small" (click)="changingPassword.set(true)">
+                  Password
+                </button>
+              }
+              <button type="button" class="btn small" (click)="signOut()">Sign out</button>
+            }
+          }
+        </header>
+        <main class="content">
+          <router-outlet />
+        </main>
+      </div>
+    </div>
+    @if (changingPassword()) {
+      <o2-change-password (closed)="changingPassword.set(false)" />
+    }
+  `,
+})
+export class Shell {
+  protected readonly session = inject(Session);
+  private readonly realtime = inject(Realtime);
+  private readonly store = inject(ServersStore);
+  protected readonly changingPassword = signal(false);
+  protected readonly isAdmin = computed(() => this.session.hasRole('admin'));
+
+  constructor() {
+    inject(Notifier).start();
+    this.realtime.start();
+    void this.store.load();
+    void inject(RuntimeConfig).load('circuit_breaker');
+    inject(DestroyRef).onDestroy(() => {
+      this.realtime.stop();
+      this.store.reset();
+    });
+  }
+
+  protected signOut(): void {
+    this.session.end('signed_out');
+  }
+}
