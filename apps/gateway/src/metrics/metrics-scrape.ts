@@ -9,17 +9,16 @@ import { CoordinatorService } from '../coordinator/coordinator.service';
 import { EventStream } from '../events/event-stream';
 import { EventsGateway } from '../realtime/events.gateway';
 import { ServerListSnapshot } from '../registry/server-list.snapshot';
-import { FleetGauges } from './fleet-gauges';
+import { renderFleet } from './fleet-gauges';
 import { Metrics } from './metrics';
 
 /**
  * What `GET /metrics` returns. Fleet gauges come from the server list snapshot the API already
- * keeps, replica gauges from the coordinator and the socket gateway, and breaker transitions and
+ * keeps (rendered by hand: see exposition.ts), replica gauges from the coordinator and the socket gateway, and breaker transitions and
  * stream lag from the event stream every replica tails: no metric calls in those services.
  */
 @Injectable()
 export class MetricsScrape implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly fleet: FleetGauges;
   private readonly sockets: Gauge;
   private readonly inFlight: Gauge;
   private readonly stalled: Gauge;
@@ -34,7 +33,6 @@ export class MetricsScrape implements OnApplicationBootstrap, OnApplicationShutd
     private readonly stream: EventStream,
   ) {
     const registers = [metrics.registry];
-    this.fleet = new FleetGauges(metrics.registry);
     this.sockets = new Gauge({
       name: 'omni2_socket_connections',
       help: 'Socket.IO clients connected to this replica',
@@ -72,7 +70,6 @@ export class MetricsScrape implements OnApplicationBootstrap, OnApplicationShutd
   /** The exposition text, with every scrape-time value refreshed first. */
   async render(): Promise<string> {
     const views = await this.snapshot.views();
-    this.fleet.update(views);
     this.metrics.forgetAllBut(new Set(views.map((v) => v.name)));
     const coordinator = this.coordinator.status();
     this.sockets.set(this.gateway.connected);
@@ -80,7 +77,7 @@ export class MetricsScrape implements OnApplicationBootstrap, OnApplicationShutd
     this.stalled.set(coordinator.stalled ? 1 : 0);
     this.restarts.reset();
     this.restarts.inc(coordinator.restarts);
-    return this.metrics.registry.metrics();
+    return (await this.metrics.render()) + renderFleet(views);
   }
 
   private observe(event: EventEnvelope): void {

@@ -1,6 +1,6 @@
 import { parsePrometheusText } from '../../test/support/prometheus-text';
 import { DomainError } from '../common/domain-error';
-import { FleetGauges, type FleetRow } from './fleet-gauges';
+import { renderFleet, type FleetRow } from './fleet-gauges';
 import { Metrics, toolOutcomeOf } from './metrics';
 import { MetricsAccess } from './metrics-access';
 
@@ -16,7 +16,7 @@ const row = (name: string, patch: Partial<FleetRow> = {}): FleetRow => ({
 });
 
 async function scrape(metrics: Metrics) {
-  return parsePrometheusText(await metrics.registry.metrics());
+  return parsePrometheusText(await metrics.render());
 }
 
 describe('Metrics', () => {
@@ -64,15 +64,15 @@ describe('Metrics', () => {
   });
 });
 
-describe('FleetGauges', () => {
-  it('reports each server once with its current status, and forgets removed servers', async () => {
-    const metrics = new Metrics();
-    const fleet = new FleetGauges(metrics.registry);
-    fleet.update([
-      row('a'),
-      row('b', { health_status: 'circuit_open', circuit_state: 'open', consecutive_failures: 5 }),
-    ]);
-    let parsed = await scrape(metrics);
+describe('renderFleet', () => {
+  it('reports each server once with its current status', () => {
+    const parsed = parsePrometheusText(
+      renderFleet([
+        row('a'),
+        row('b', { health_status: 'circuit_open', circuit_state: 'open', consecutive_failures: 5 }),
+        row('c', { last_health_check: null, last_response_time_ms: null }),
+      ]),
+    );
     expect(parsed.find('omni2_server_health_status', { server: 'b' })).toEqual([
       {
         name: 'omni2_server_health_status',
@@ -83,17 +83,38 @@ describe('FleetGauges', () => {
     expect(parsed.value('omni2_server_circuit_state', { server: 'b', state: 'open' })).toBe(1);
     expect(parsed.value('omni2_server_consecutive_failures', { server: 'b' })).toBe(5);
     expect(parsed.value('omni2_server_response_time_seconds', { server: 'a' })).toBe(0.012);
+    expect(parsed.value('omni2_server_last_check_timestamp_seconds', { server: 'a' })).toBe(
+      1795478400,
+    );
+    expect(parsed.value('omni2_server_last_check_timestamp_seconds', { server: 'c' })).toBe(
+      undefined,
+    );
+    expect(parsed.value('omni2_servers', { status: 'healthy' })).toBe(2);
     expect(parsed.value('omni2_servers', { status: 'circuit_open' })).toBe(1);
     expect(parsed.value('omni2_servers', { status: 'disabled' })).toBe(0);
+    expect(parsed.types.get('omni2_server_health_status')).toBe('gauge');
+  });
+});
 
-    fleet.update([row('b', { last_health_check: null, last_response_time_ms: null })]);
-    parsed = await scrape(metrics);
-    expect(parsed.samples.filter((s) => s.labels.server === 'a')).toEqual([]);
-    expect(parsed.find('omni2_server_health_status', { server: 'b' })).toHaveLength(1);
-    expect(
-      parsed.value('omni2_server_last_check_timestamp_seconds', { server: 'b' }),
-    ).toBeUndefined();
-    expect(parsed.value('omni2_servers', { status: 'healthy' })).toBe(1);
+describe('per-server histograms', () => {
+  it('are cumulative, with sum and count, and re-rendered only when they change', async () => {
+    const metrics = new Metrics();
+    metrics.checkDuration.observe('a', {}, 0.003);
+    metrics.checkDuration.observe('a', {}, 0.2);
+    metrics.checkDuration.observe('a', {}, 99);
+    let parsed = parsePrometheusText(metrics.checkDuration.render());
+    const bucket = (le: string) =>
+      parsed.value('omni2_health_check_duration_seconds_bucket', { server: 'a', le });
+    expect([bucket('0.005'), bucket('0.1'), bucket('0.25'), bucket('10'), bucket('+Inf')]).toEqual([
+      1, 1, 2, 2, 3,
+    ]);
+    expect(parsed.value('omni2_health_check_duration_seconds_sum', { server: 'a' })).toBeCloseTo(
+      99.203,
+    );
+    metrics.checkDuration.observe('a', {}, 0.003);
+    parsed = parsePrometheusText(await metrics.render());
+    expect(bucket('0.005')).toBe(2);
+    expect(parsed.types.get('omni2_health_check_duration_seconds')).toBe('histogram');
   });
 });
 

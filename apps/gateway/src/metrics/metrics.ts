@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { CIRCUIT_STATES, type ErrorCode } from '@omni2/contracts';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ErrorCode } from '@omni2/contracts';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DomainError } from '../common/domain-error';
+import { ServerCounter, ServerHistogram } from './server-series';
 
-/** Seconds: from a cached-session ping (ms) up to the longest check timeout worth telling apart. */
-const CHECK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/**
+ * Seconds: a ping on a live session (ms), a new session (~100 ms), slow, and the timeout region.
+ * Few buckets on purpose: this family has a series per server, and each bucket is a line per
+ * server in every scrape.
+ */
+const CHECK_BUCKETS = [0.005, 0.025, 0.1, 0.25, 1, 2.5, 10];
 const TOOL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const LAG_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const TICK_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -21,44 +26,44 @@ export const TOOL_OUTCOMES = [
 export type ToolOutcome = (typeof TOOL_OUTCOMES)[number];
 
 /**
- * The metrics this replica records as things happen, on a registry of its own (several apps may
- * share a test process). Every per-server series is labelled with the server name only: never a
- * URL, an argument or a user, so cardinality is bounded by the fleet. Gauges that describe the
- * fleet are filled at scrape time by MetricsScrape from data the app already holds.
+ * The metrics this replica records as things happen. Per-server series are labelled with the
+ * server name only (never a URL, an argument or a user), so cardinality is bounded by the fleet,
+ * and are kept in ServerCounter/ServerHistogram, which render fast at 1,000s of servers;
+ * replica-wide ones and the process defaults live in a prom-client registry of the app's own
+ * (several apps may share a test process). Fleet gauges are computed at scrape (MetricsScrape).
  */
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly checkDuration = new Histogram({
-    name: 'omni2_health_check_duration_seconds',
-    help: 'Health checks run by this replica: wall time of the probe (connect when needed, ping, capability refresh)',
-    labelNames: ['server'],
-    buckets: CHECK_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly checkDuration = new ServerHistogram(
+    'omni2_health_check_duration_seconds',
+    'Health checks run by this replica: wall time of the probe (connect when needed, ping, capability refresh)',
+    CHECK_BUCKETS,
+  );
 
-  readonly toolExecutions = new Counter({
-    name: 'omni2_tool_executions_total',
-    help: 'Tool executions handled by this replica, by outcome',
-    labelNames: ['server', 'outcome'],
-    registers: [this.registry],
-  });
+  readonly toolExecutions = new ServerCounter(
+    'omni2_tool_executions_total',
+    'Tool executions handled by this replica, by outcome',
+  );
 
-  readonly toolDuration = new Histogram({
-    name: 'omni2_tool_execution_duration_seconds',
-    help: 'Tool executions handled by this replica: time from the server lookup to the answer',
-    labelNames: ['server', 'outcome'],
-    buckets: TOOL_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly toolDuration = new ServerHistogram(
+    'omni2_tool_execution_duration_seconds',
+    'Tool executions handled by this replica, by outcome: time from the server lookup to the answer',
+    TOOL_BUCKETS,
+  );
 
-  readonly breakerTransitions = new Counter({
-    name: 'omni2_breaker_transitions_total',
-    help: 'Circuit breaker transitions seen on the event stream (every replica sees the whole fleet)',
-    labelNames: ['server', 'from', 'to'],
-    registers: [this.registry],
-  });
+  readonly breakerTransitions = new ServerCounter(
+    'omni2_breaker_transitions_total',
+    'Circuit breaker transitions seen on the event stream (every replica sees the whole fleet)',
+  );
+
+  private readonly perServer = [
+    this.checkDuration,
+    this.toolExecutions,
+    this.toolDuration,
+    this.breakerTransitions,
+  ];
 
   readonly streamLag = new Histogram({
     name: 'omni2_event_stream_lag_seconds',
@@ -81,21 +86,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  /** Names with per-server series, so a removed server's series can be dropped. */
-  private readonly labelled = new Set<string>();
-
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Times a health check; `ok` in the result is not needed: status is a gauge of its own. */
+  /** Times a health check (its outcome shows in the status gauges). */
   async timeCheck<T>(server: string, check: () => Promise<T>): Promise<T> {
-    const stop = this.checkDuration.startTimer({ server });
+    const started = performance.now();
     try {
       return await check();
     } finally {
-      stop();
-      this.labelled.add(server);
+      this.checkDuration.observe(server, {}, (performance.now() - started) / 1_000);
     }
   }
 
@@ -111,10 +112,8 @@ export class Metrics {
       outcome = toolOutcomeOf(error);
       throw error;
     } finally {
-      const labels = { server, outcome };
-      this.toolExecutions.inc(labels);
-      this.toolDuration.observe(labels, (performance.now() - started) / 1_000);
-      this.labelled.add(server);
+      this.toolExecutions.inc(server, { outcome });
+      this.toolDuration.observe(server, { outcome }, (performance.now() - started) / 1_000);
     }
   }
 
@@ -124,24 +123,19 @@ export class Metrics {
   }
 
   breakerTransition(server: string, from: string, to: string): void {
-    this.breakerTransitions.inc({ server, from, to });
-    this.labelled.add(server);
+    this.breakerTransitions.inc(server, { from, to });
   }
 
   /** Drops every series of servers that no longer exist (deleted or renamed). */
   forgetAllBut(existing: ReadonlySet<string>): void {
-    for (const server of [...this.labelled]) {
-      if (existing.has(server)) continue;
-      this.labelled.delete(server);
-      this.checkDuration.remove({ server });
-      for (const outcome of TOOL_OUTCOMES) {
-        this.toolExecutions.remove({ server, outcome });
-        this.toolDuration.remove({ server, outcome });
-      }
-      for (const from of CIRCUIT_STATES) {
-        for (const to of CIRCUIT_STATES) this.breakerTransitions.remove({ server, from, to });
-      }
+    for (const family of this.perServer) {
+      for (const server of family.servers()) if (!existing.has(server)) family.forget(server);
     }
+  }
+
+  /** Replica-wide families and process defaults, then the per-server families. */
+  async render(): Promise<string> {
+    return (await this.registry.metrics()) + this.perServer.map((f) => f.render()).join('');
   }
 }
 
