@@ -21,7 +21,7 @@ const SCRAPES = Number(process.env.SCRAPES ?? 50);
 
 /** CPU seconds (user + system) the process has used: less sensitive to a busy machine than wall time. */
 function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(stat[11]) + Number(stat[12])) / 100;
 }
 
@@ -31,8 +31,8 @@ async function waitAllChecked(pg: Client, timeoutMs: number): Promise<void> {
     const { rows } = await pg.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM omni2.mcp_servers WHERE last_health_check IS NOT NULL`,
     );
-    if (rows[0]!.n >= SERVERS) return;
-    if (Date.now() > deadline) throw new Error(`only ${rows[0]!.n}/${SERVERS} checked`);
+    if (rows[0].n >= SERVERS) return;
+    if (Date.now() > deadline) throw new Error(`only ${rows[0].n}/${SERVERS} checked`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

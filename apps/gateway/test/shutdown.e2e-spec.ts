@@ -75,7 +75,7 @@ describe('graceful shutdown of a gateway process (e2e)', () => {
     expect((await g.call(token, 'POST', '/mcp/servers', http.registration('slowish'))).status).toBe(
       201,
     );
-    const marker = stdio.stdio!.env.TESTKIT_CONTROL_FILE!;
+    const marker = stdio.stdio!.env.TESTKIT_CONTROL_FILE;
     await pollUntil(
       () => processesMatching(marker),
       (pids) => pids.length === 1,
@@ -127,7 +127,7 @@ describe('graceful shutdown of a gateway process (e2e)', () => {
       const checks = entries
         .map(
           ([, fields]) =>
-            JSON.parse(fields[1]!) as { type: string; mcp_name: string; timestamp: string },
+            JSON.parse(fields[1]) as { type: string; mcp_name: string; timestamp: string },
         )
         .filter((e) => e.type === 'mcp_health_check' && e.mcp_name === 'local');
       expect(checks.some((e) => Date.parse(e.timestamp) >= signalledAt)).toBe(true);

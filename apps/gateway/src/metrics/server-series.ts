@@ -96,7 +96,7 @@ export class ServerHistogram extends ServerFamily<HistogramSeries> {
       count: 0,
     }));
     const index = this.buckets.findIndex((b) => value <= b);
-    if (index >= 0) s.counts[index]!++;
+    if (index >= 0) s.counts[index]++;
     s.sum += value;
     s.count++;
   }
@@ -110,7 +110,7 @@ export class ServerHistogram extends ServerFamily<HistogramSeries> {
     let cumulative = 0;
     const prefix = `${this.name}_bucket{${s.labels},le="`;
     for (let i = 0; i < this.les.length; i++) {
-      cumulative += s.counts[i]!;
+      cumulative += s.counts[i];
       out += `${prefix}${this.les[i]}"} ${cumulative}\n`;
     }
     out += `${prefix}+Inf"} ${s.count}\n`;
