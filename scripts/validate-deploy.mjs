@@ -68,7 +68,10 @@ function checkSelectors() {
   }
   for (const o of seen.filter((x) => x.kind === 'Service' || x.kind === 'PodDisruptionBudget')) {
     const selector = o.kind === 'Service' ? o.spec?.selector : o.spec?.selector?.matchLabels;
-    if (!pods.some((p) => matches(selector, p.labels)) || Object.keys(selector ?? {}).length === 0) {
+    if (
+      !pods.some((p) => matches(selector, p.labels)) ||
+      Object.keys(selector ?? {}).length === 0
+    ) {
       problems.push(`${o.kind} ${o.metadata.name}: selector matches no Deployment's pods`);
     }
   }
