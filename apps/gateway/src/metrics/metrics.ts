@@ -74,7 +74,7 @@ export class Metrics {
 
   readonly tickDuration = new Histogram({
     name: 'omni2_coordinator_tick_duration_seconds',
-    help: 'Coordinator ticks on this replica: heartbeat and claim of due servers',
+    help: 'Completed coordinator ticks on this replica: heartbeat and claim of due servers (failed ticks are logged)',
     buckets: TICK_BUCKETS,
     registers: [this.registry],
   });
