@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import pino from 'pino';
-import { AppEnv, EnvValidationError, parseEnv } from './config/env.schema';
+import { loadEnvOrExit } from './config/env.schema';
 import { DataFolder } from './database/data-folder';
 import { EmbeddedDatabase } from './database/embedded-postgres';
 import { runMigrations } from './database/run-migrations';
@@ -10,16 +10,7 @@ import { GracefulShutdown } from './shutdown/graceful-shutdown';
 import { ShutdownState } from './shutdown/shutdown-state';
 
 async function main(): Promise<void> {
-  let env: AppEnv;
-  try {
-    env = new AppEnv(parseEnv(process.env));
-  } catch (error) {
-    if (error instanceof EnvValidationError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const env = loadEnvOrExit();
   const log = pino({ level: env.values.LOG_LEVEL }).child({ component: 'bootstrap' });
   process.on('warning', (warning) =>
     log.warn({ warning: warning.name, detail: warning.message }, 'process warning'),

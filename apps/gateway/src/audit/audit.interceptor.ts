@@ -12,8 +12,7 @@ import { DomainError } from '../common/domain-error';
 import { AUDIT_METADATA, type AuditSpec } from './audited.decorator';
 import { AuditService } from './audit.service';
 import { redactBody } from './redact';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../common/uuid';
 
 /** Writes an audit entry for each `@Audited` route call, after it succeeds or fails. */
 @Injectable()

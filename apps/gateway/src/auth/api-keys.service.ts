@@ -11,8 +11,8 @@ import { createApiKeySchema } from './auth-input.schema';
 import { Authenticator } from './authenticator';
 import type { Principal } from './principal';
 import { toApiKeyView } from './user-view';
+import { UUID } from '../common/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_MS = 86_400_000;
 
 /** Keys for machines: shown once, stored as a digest, revoked rather than deleted (audit). */

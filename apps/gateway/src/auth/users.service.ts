@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import type { Role, UserView } from '@omni2/contracts';
-import { QueryFailedError, type EntityManager, type Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { parseOrThrow } from '../common/zod-body';
@@ -12,8 +12,9 @@ import { createUserSchema, updateUserSchema } from './auth-input.schema';
 import { PasswordHasher } from './password-hasher';
 import { UserEntity } from './user.entity';
 import { toUserView } from './user-view';
+import { UUID } from '../common/uuid';
+import { isUniqueViolation } from '../common/database-errors';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BOOTSTRAP_LOCK = 0x6f6d6e69; // "omni"
 
 /** People who log in: CRUD, the bootstrap admin, and the rule that one admin always remains. */
@@ -147,10 +148,7 @@ export class UsersService implements OnApplicationBootstrap {
     try {
       return await this.repo.save(row);
     } catch (error) {
-      if (
-        error instanceof QueryFailedError &&
-        (error.driverError as { code?: string }).code === '23505'
-      ) {
+      if (isUniqueViolation(error)) {
         throw new DomainError('USERNAME_TAKEN', `username: "${row.username}" is already taken`, [
           { field: 'username', message: 'is already taken' },
         ]);

@@ -134,3 +134,16 @@ export class AppEnv {
     return this.values.DATABASE_URL === undefined;
   }
 }
+
+/** For entry points: the validated environment, or every problem on stderr and exit code 2. */
+export function loadEnvOrExit(source: NodeJS.ProcessEnv = process.env): AppEnv {
+  try {
+    return new AppEnv(parseEnv(source));
+  } catch (error) {
+    if (error instanceof EnvValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

@@ -7,7 +7,7 @@ import {
   type ServerStatus,
   viewerServerView,
 } from '@omni2/contracts';
-import { QueryFailedError, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { JsonBody } from '../common/json-body';
@@ -31,8 +31,8 @@ import { toServerView } from './server-view';
 import { parseListQuery } from './list-query';
 import { ServerListSnapshot, type Audience } from './server-list.snapshot';
 import { StdioAllowlist } from './stdio-allowlist';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '../common/uuid';
+import { isUniqueViolation } from '../common/database-errors';
 
 /**
  * How stale a row may be on read-hot paths (tool execution, capability reads). Local writes
@@ -280,10 +280,7 @@ export class RegistryService {
     try {
       return await this.repo.save(row);
     } catch (error) {
-      if (
-        error instanceof QueryFailedError &&
-        (error.driverError as { code?: string }).code === '23505'
-      ) {
+      if (isUniqueViolation(error)) {
         throw new DomainError(
           'SERVER_NAME_TAKEN',
           `name: a server named "${name}" already exists`,

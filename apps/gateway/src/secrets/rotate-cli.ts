@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { AppEnv, EnvValidationError, parseEnv } from '../config/env.schema';
+import { loadEnvOrExit } from '../config/env.schema';
 import { DataFolder } from '../database/data-folder';
 import { dataSourceOptions } from '../database/data-source-options';
 import { EmbeddedDatabase } from '../database/embedded-postgres';
@@ -16,16 +16,7 @@ import { SecretCodec } from './secret-codec';
  * starts the embedded database itself).
  */
 async function main(): Promise<number> {
-  let env: AppEnv;
-  try {
-    env = new AppEnv(parseEnv(process.env));
-  } catch (error) {
-    if (error instanceof EnvValidationError) {
-      process.stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const env = loadEnvOrExit();
   const log = pino({ level: env.values.LOG_LEVEL }).child({ component: 'secrets' });
   const secrets = InstanceSecrets.resolve(env.values);
   let embedded: EmbeddedDatabase | null = null;
