@@ -5,9 +5,9 @@
  *
  *   npm run bench:operations          (SERVERS=1000 SCRAPES=50)
  */
-import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import {
+  cpuSeconds,
   benchDatabase,
   getText,
   startGateway,
@@ -18,12 +18,6 @@ import {
 
 const SERVERS = Number(process.env.SERVERS ?? 1_000);
 const SCRAPES = Number(process.env.SCRAPES ?? 50);
-
-/** CPU seconds (user + system) the process has used: less sensitive to a busy machine than wall time. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(stat[11]) + Number(stat[12])) / 100;
-}
 
 async function waitAllChecked(pg: Client, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -33,21 +33,16 @@ export class MetricsScrape implements OnApplicationBootstrap, OnApplicationShutd
     private readonly stream: EventStream,
   ) {
     const registers = [metrics.registry];
-    this.sockets = new Gauge({
-      name: 'omni2_socket_connections',
-      help: 'Socket.IO clients connected to this replica',
-      registers,
-    });
-    this.inFlight = new Gauge({
-      name: 'omni2_coordinator_in_flight_checks',
-      help: 'Scheduled checks running on this replica',
-      registers,
-    });
-    this.stalled = new Gauge({
-      name: 'omni2_coordinator_stalled',
-      help: '1 while the watchdog sees this replica’s coordinator loop stalled',
-      registers,
-    });
+    const gauge = (name: string, help: string) => new Gauge({ name, help, registers });
+    this.sockets = gauge('omni2_socket_connections', 'Socket.IO clients connected to this replica');
+    this.inFlight = gauge(
+      'omni2_coordinator_in_flight_checks',
+      'Scheduled checks running on this replica',
+    );
+    this.stalled = gauge(
+      'omni2_coordinator_stalled',
+      '1 while the watchdog sees this replica’s coordinator loop stalled',
+    );
     this.restarts = new Counter({
       name: 'omni2_coordinator_restarts_total',
       help: 'Coordinator loops restarted by the watchdog on this replica',
