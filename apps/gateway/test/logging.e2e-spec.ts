@@ -75,22 +75,50 @@ describe('logs of a gateway process: request ids and live settings (e2e)', () =>
     ]);
   });
 
+  /**
+   * Settings apply within moments of the PUT, not within the PUT itself: repeat `request` under
+   * fresh ids (`<prefix>-1`, `-2`, ...) until the lines one of them caused satisfy `done`.
+   */
+  async function untilLogged(
+    prefix: string,
+    request: (id: string) => Promise<void>,
+    marker: (id: string) => (l: Line) => boolean,
+    done: (id: string) => boolean,
+  ): Promise<string> {
+    let n = 0;
+    return pollUntil(
+      async () => {
+        const id = `${prefix}-${++n}`;
+        await request(id);
+        await waitForLine(`lines of ${id}`, marker(id));
+        return id;
+      },
+      done,
+      { what: `${prefix}: logs as expected`, timeoutMs: 20_000, intervalMs: 0 },
+    );
+  }
+  const check = async (id: string) =>
+    expectOk(await call('POST', '/mcp/servers/traced/health-check', id));
+  const tool = async (id: string) =>
+    expectOk(
+      await call('POST', '/mcp/servers/traced/tools/echo/execute', id, {
+        arguments: { text: 'hi' },
+      }),
+    );
+
   it('switches to debug live, and the check and tool lines a request causes carry its id', async () => {
-    expectOk(await call('POST', '/mcp/servers/traced/health-check', 'check-at-info'));
+    await check('check-at-info');
     await waitForLine('completion at info', completed('check-at-info'));
     expect(of('check-at-info').filter((l) => l.level === DEBUG)).toEqual([]);
 
     await setLogging({ level: 'debug', component_names: [] });
-    expectOk(await call('POST', '/mcp/servers/traced/health-check', 'check-at-debug'));
-    await waitForLine('completion at debug', completed('check-at-debug'));
-    expect(of('check-at-debug')).toContainEqual(
+    const checked = await untilLogged('check-at-debug', check, completed, (id) =>
+      of(id).some((l) => l.level === DEBUG),
+    );
+    expect(of(checked)).toContainEqual(
       expect.objectContaining({ level: DEBUG, component: 'health', msg: 'checked traced: ok' }),
     );
-    expectOk(
-      await call('POST', '/mcp/servers/traced/tools/echo/execute', 'tool-at-debug', {
-        arguments: { text: 'hi' },
-      }),
-    );
+    await tool('tool-at-debug');
     await waitForLine('tool completion', completed('tool-at-debug'));
     expect(of('tool-at-debug')).toContainEqual(
       expect.objectContaining({ level: DEBUG, component: 'tools', msg: 'running echo on traced' }),
@@ -99,22 +127,24 @@ describe('logs of a gateway process: request ids and live settings (e2e)', () =>
 
   it('keeps only the components asked for', async () => {
     await setLogging({ level: 'debug', component_names: ['tools'] });
-    expectOk(await call('POST', '/mcp/servers/traced/health-check', 'check-filtered'));
-    expectOk(
-      await call('POST', '/mcp/servers/traced/tools/echo/execute', 'tool-filtered', {
-        arguments: { text: 'hi' },
-      }),
+    // A check, then a tool call: once the tool's line is there, the check's would be too.
+    const id = await untilLogged(
+      'filtered',
+      async (i) => {
+        await check(`${i}-check`);
+        await tool(`${i}-tool`);
+      },
+      (i) => (l) => l.req_id === `${i}-tool` && l.component === 'tools',
+      (i) => of(`${i}-check`).length === 0,
     );
-    await waitForLine('tool line', (l) => l.req_id === 'tool-filtered' && l.component === 'tools');
-    // Logged before the tool line, so already there if it was going to be.
-    expect(of('check-filtered')).toEqual([]);
-    expect(of('tool-filtered').map((l) => l.component)).toEqual(['tools']);
+    expect(of(`${id}-tool`).map((l) => l.component)).toEqual(['tools']);
   });
 
   it('goes back to the quieter level live', async () => {
     await setLogging({ level: 'info', component_names: [] });
-    expectOk(await call('POST', '/mcp/servers/traced/health-check', 'check-back-at-info'));
-    await waitForLine('completion back at info', completed('check-back-at-info'));
-    expect(of('check-back-at-info').map((l) => l.level)).toEqual([30]);
+    const id = await untilLogged('back-at-info', check, completed, (i) =>
+      of(i).every((l) => l.level >= 30),
+    );
+    expect(of(id).map((l) => l.level)).toEqual([30]);
   });
 });
