@@ -7,10 +7,10 @@
  *
  *   npm run bench:realtime                (CLIENTS=500 USERS=100 EVENTS=1000 RATE=9)
  */
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import {
+  cpuSeconds,
   benchDatabase,
   fmt,
   postJson,
@@ -26,11 +26,6 @@ const EVENTS = Number(process.env.EVENTS ?? 1_000);
 const RATE = Number(process.env.RATE ?? 9);
 const SERVERS = 5;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(stat[11]) + Number(stat[12])) / 100;
-}
 
 async function main(): Promise<void> {
   const upstream = await startUpstreamProcess('streamable_http');

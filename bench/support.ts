@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
@@ -274,4 +275,10 @@ export async function openLoopGet(
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   return { latencies, errors, achievedRate: latencies.length / elapsed };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc: steadier than wall time. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(stat[11]) + Number(stat[12])) / 100;
 }

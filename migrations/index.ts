@@ -4,6 +4,7 @@ import { SessionAffinity1764000000000 } from './1764000000000-SessionAffinity';
 import { CoordinatorReplicas1764100000000 } from './1764100000000-CoordinatorReplicas';
 import { Security1764200000000 } from './1764200000000-Security';
 import { EventSettings1764300000000 } from './1764300000000-EventSettings';
+import { LoggingFollowsEnv1764400000000 } from './1764400000000-LoggingFollowsEnv';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CoordinatorReplicas1764100000000,
   Security1764200000000,
   EventSettings1764300000000,
+  LoggingFollowsEnv1764400000000,
 ];

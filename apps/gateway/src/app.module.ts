@@ -47,11 +47,16 @@ import { CheckRecorder } from './health/check-recorder';
 import { HealthCheckService } from './health/health-check.service';
 import { HealthController } from './health/health.controller';
 import { HealthProbe } from './health/health-probe';
+import { LogSettingsApplier } from './logging/log-settings.applier';
 import { loggerOptions } from './logging/logger.options';
+import { Metrics } from './metrics/metrics';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsScrape } from './metrics/metrics-scrape';
 import { ProbesController } from './probes/probes.controller';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryService } from './registry/registry.service';
 import { ServerListSnapshot } from './registry/server-list.snapshot';
+import { ShutdownState } from './shutdown/shutdown-state';
 import { ENTITIES } from './database/entities';
 import { StdioAllowlist } from './registry/stdio-allowlist';
 import { EncryptionKeyring } from './secrets/encryption-key';
@@ -92,6 +97,7 @@ export class AppModule {
         ApiKeysController,
         AuditController,
         EventsController,
+        MetricsController,
       ],
       providers: [
         { provide: AppEnv, useValue: env },
@@ -146,6 +152,10 @@ export class AppModule {
         CoordinatorService,
         ArgumentValidator,
         ToolExecutionService,
+        Metrics,
+        MetricsScrape,
+        LogSettingsApplier,
+        ShutdownState,
       ],
     };
   }

@@ -13,6 +13,8 @@ const DECISIONS: Record<string, Access> = {
   'POST auth/password': 'viewer',
   'GET health/live': 'public',
   'GET health/ready': 'public',
+  // Public for Prometheus unless OMNI2_METRICS_TOKEN is set (metrics.e2e-spec.ts covers that).
+  'GET metrics': 'public',
   'GET mcp/servers': 'viewer',
   'POST mcp/servers': 'admin',
   'GET mcp/servers/:id': 'viewer',
@@ -43,7 +45,7 @@ const DECISIONS: Record<string, Access> = {
 
 /** Routes that only people can use: an API key has no password, so it gets 403 there. */
 const USERS_ONLY = new Set(['POST auth/password']);
-const UNPREFIXED = new Set(['health/live', 'health/ready']);
+const UNPREFIXED = new Set(['health/live', 'health/ready', 'metrics']);
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 const RANK: Record<Access, number> = { public: -1, viewer: 0, operator: 1, admin: 2 };
 

@@ -27,6 +27,17 @@ export interface SessionExpiredMessage {
   reason: string;
 }
 
+/**
+ * The replica is shutting down (a rolling update, a scale-down). The connection is closed right
+ * after as a transport close, so Socket.IO clients reconnect on their own with their backoff and
+ * land on another replica; pass the last id seen as `since` to miss nothing.
+ */
+export interface ServerShutdownMessage {
+  reason: string;
+  /** Always true: the service goes on elsewhere. */
+  reconnect: true;
+}
+
 /** Every event type is emitted under its own name with the envelope as payload. */
 export type ServerToClientEvents = {
   [K in EventType]: (event: EventEnvelope<K>) => void;
@@ -34,6 +45,7 @@ export type ServerToClientEvents = {
   subscribed: (message: SubscribedMessage) => void;
   replay_gap: (message: ReplayGapMessage) => void;
   session_expired: (message: SessionExpiredMessage) => void;
+  server_shutdown: (message: ServerShutdownMessage) => void;
 };
 
 /** `GET /api/v1/events?after=ID&limit=N`: the polling fallback. */

@@ -35,3 +35,21 @@ describe('parseEnv', () => {
     );
   });
 });
+
+describe('operations settings', () => {
+  it('takes a metrics token only if it is long and has no spaces', () => {
+    expect(parseEnv({}).OMNI2_METRICS_TOKEN).toBeUndefined();
+    expect(parseEnv({ OMNI2_METRICS_TOKEN: 'a'.repeat(16) }).OMNI2_METRICS_TOKEN).toBe(
+      'a'.repeat(16),
+    );
+    expect(() => parseEnv({ OMNI2_METRICS_TOKEN: 'short' })).toThrow(/OMNI2_METRICS_TOKEN/);
+    expect(() => parseEnv({ OMNI2_METRICS_TOKEN: 'with a space in it' })).toThrow(/spaces/);
+  });
+
+  it('keeps the drain inside the shutdown bound', () => {
+    expect(parseEnv({}).OMNI2_SHUTDOWN_TIMEOUT_MS).toBe(20_000);
+    expect(() =>
+      parseEnv({ OMNI2_SHUTDOWN_DRAIN_MS: '5000', OMNI2_SHUTDOWN_TIMEOUT_MS: '5000' }),
+    ).toThrow(/OMNI2_SHUTDOWN_DRAIN_MS: must be less than OMNI2_SHUTDOWN_TIMEOUT_MS/);
+  });
+});

@@ -77,8 +77,27 @@ export const envSchema = z
     OMNI2_COORDINATOR: z.enum(['on', 'off']).default('on'),
     OMNI2_COORDINATOR_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
     OMNI2_WATCHDOG_STALL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
+    /** Set: `/metrics` needs `Authorization: Bearer <token>`. Unset: public (cluster network). */
+    OMNI2_METRICS_TOKEN: optionalNonEmpty.pipe(
+      z
+        .string()
+        .min(16, 'must be at least 16 characters (openssl rand -hex 24)')
+        .regex(/^\S+$/, 'must not contain spaces')
+        .optional(),
+    ),
+    /** On SIGTERM: readiness fails, then the replica keeps serving this long before closing. */
+    OMNI2_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+    /** On SIGTERM: the whole shutdown is bounded by this; past it the process exits anyway. */
+    OMNI2_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(20_000),
   })
   .superRefine((env, ctx) => {
+    if (env.OMNI2_SHUTDOWN_DRAIN_MS >= env.OMNI2_SHUTDOWN_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OMNI2_SHUTDOWN_DRAIN_MS'],
+        message: 'must be less than OMNI2_SHUTDOWN_TIMEOUT_MS (the drain is part of the shutdown)',
+      });
+    }
     if (env.NODE_ENV !== 'production') return;
     for (const key of ['DATABASE_URL', 'JWT_SECRET', 'OMNI2_ENCRYPTION_KEY'] as const) {
       if (env[key] === undefined) {

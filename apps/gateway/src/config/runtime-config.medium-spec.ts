@@ -70,7 +70,8 @@ describe('RuntimeConfigService on PostgreSQL', () => {
 
   it('falls back to defaults for a stored value that is invalid', async () => {
     await ds.query(
-      `UPDATE omni2.omni2_config SET value = '{"level":"loud","component_names":[]}' WHERE key = 'logging'`,
+      `INSERT INTO omni2.omni2_config (key, value) VALUES ('logging', '{"level":"loud","component_names":[]}')
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
     );
     service.invalidate();
     await expect(service.get('logging')).resolves.toEqual(RUNTIME_DEFAULTS.logging);

@@ -13,6 +13,7 @@ import { withDeadline } from '../connections/deadline';
 import { EventStream } from '../events/event-stream';
 import { HealthLogService } from '../health-log/health-log.service';
 import { HealthCheckService } from '../health/health-check.service';
+import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { ClaimStore } from './claim-store';
 
@@ -59,6 +60,7 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
     private readonly env: AppEnv,
     private readonly clock: Clock,
     private readonly replica: ReplicaIdentity,
+    private readonly metrics: Metrics,
   ) {}
 
   get replicaId(): string {
@@ -113,6 +115,7 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
       );
       this.backlog = free > 0 && rows.length === free;
       for (const row of rows) this.launch(row, settings.timeout_seconds * 1_000);
+      this.metrics.tickCompleted((this.clock.now() - this.tickStartedAt) / 1_000, rows.length);
     } catch (error) {
       this.log.error(`tick failed: ${String(error)}`);
     } finally {
@@ -131,7 +134,16 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
     return this.claims.claim(this.replicaId, free, lease, this.deadAfterSeconds);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  /**
+   * Stops claiming, gives checks in flight up to 5 s, then hands back the leases of those still
+   * running so other replicas check them at once. Called early in a graceful shutdown (while the
+   * replica drains) and again, as a no-op, when the app closes.
+   */
+  async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     for (const name of [TICK, WATCHDOG, PRUNE]) this.removeInterval(name);

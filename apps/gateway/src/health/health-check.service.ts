@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { BulkHealthCheckResult, HealthCheckResult } from '@omni2/contracts';
 import { mapWithConcurrency } from '../common/concurrency';
 import { ConnectionManager } from '../connections/connection-manager';
 import { DomainError } from '../common/domain-error';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { EventStream } from '../events/event-stream';
+import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 import { CheckRecorder } from './check-recorder';
@@ -17,6 +18,8 @@ import { HealthProbe } from './health-probe';
  */
 @Injectable()
 export class HealthCheckService {
+  private readonly log = new Logger('health');
+
   constructor(
     private readonly registry: RegistryService,
     private readonly probe: HealthProbe,
@@ -25,6 +28,7 @@ export class HealthCheckService {
     private readonly events: EventStream,
     private readonly alerts: CriticalAlerts,
     private readonly connections: ConnectionManager,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Checks one server now. `reload` closes the session first and refetches capabilities. */
@@ -51,7 +55,12 @@ export class HealthCheckService {
   }
 
   async run(row: McpServerEntity, timeoutMs: number, reload: boolean): Promise<HealthCheckResult> {
-    const outcome = await this.probe.probe(row, timeoutMs, reload);
+    const outcome = await this.metrics.timeCheck(row.name, () =>
+      this.probe.probe(row, timeoutMs, reload),
+    );
+    this.log.debug(
+      `checked ${row.name}: ${outcome.ok ? 'ok' : `${outcome.errorKind}: ${outcome.error}`}`,
+    );
     const at = new Date();
     const recorded = await this.recorder.record(row.id, outcome, at);
     if (recorded) {

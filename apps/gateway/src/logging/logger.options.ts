@@ -1,5 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { Env } from '../config/env.schema';
+import { logControls } from './log-controls';
+import { requestIdFor } from './request-id';
 
 /** Header and body fields that may carry secrets; pino replaces them before anything is written. */
 export const REDACT_PATHS = [
@@ -13,19 +16,31 @@ export const REDACT_PATHS = [
   '*.env',
 ];
 
+/** Probes and scrapes come every few seconds: logging each would drown everything else. */
+const QUIET_PATHS = ['/health/', '/metrics'];
+
+/**
+ * JSON lines through nestjs-pino. Every line names its `component` (the Nest logger context, or
+ * `http` for request lines); a request's `req_id` is bound to the logger nestjs-pino keeps in
+ * AsyncLocalStorage for the request, so the lines of the checks and tool calls it causes carry
+ * it too. Level and component filter change live (LogSettingsApplier).
+ */
 export function loggerOptions(env: Env): Params {
   return {
     pinoHttp: {
       level: env.LOG_LEVEL,
       redact: { paths: REDACT_PATHS, censor: '***' },
+      hooks: logControls.hooks,
+      genReqId: requestIdFor,
+      customAttributeKeys: { reqId: 'req_id' },
+      // Loggers used inside a request bind only its id, not the whole request.
+      quietReqLogger: true,
       customProps: () => ({ component: 'http' }),
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health/') },
+      autoLogging: {
+        ignore: (req: IncomingMessage) => QUIET_PATHS.some((p) => (req.url ?? '').startsWith(p)),
+      },
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-        }),
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
       },
     },
     renameContext: 'component',

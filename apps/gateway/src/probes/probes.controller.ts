@@ -9,6 +9,7 @@ import {
 import { Public } from '../auth/access.decorator';
 import { CoordinatorService } from '../coordinator/coordinator.service';
 import { RedisConnections } from '../redis/redis-connections';
+import { ShutdownState } from '../shutdown/shutdown-state';
 import type { HealthCheckResult } from '@nestjs/terminus';
 
 /**
@@ -24,6 +25,7 @@ export class ProbesController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly coordinator: CoordinatorService,
+    private readonly shutdown: ShutdownState,
     // A union type erases to Object in decorator metadata: the token is named explicitly.
     @Optional() @Inject(RedisConnections) private readonly redis: RedisConnections | null,
   ) {}
@@ -39,6 +41,7 @@ export class ProbesController {
   @ApiOperation({ summary: 'Readiness: database and Redis reachable, coordinator loop ticking' })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
+      () => this.shutdownCheck(),
       () => this.db.pingCheck('database', { timeout: 2_000 }),
       () => this.coordinatorCheck(),
       ...(this.redis ? [() => this.redisCheck(this.redis!)] : []),
@@ -51,6 +54,14 @@ export class ProbesController {
     return (await redis.ping(2_000))
       ? indicator.up()
       : indicator.down({ reason: 'no PONG within 2 s' });
+  }
+
+  /** First to fail on SIGTERM, so traffic moves away while the replica still serves. */
+  private shutdownCheck() {
+    const indicator = this.indicators.check('lifecycle');
+    return this.shutdown.draining
+      ? indicator.down({ reason: 'shutting down' })
+      : indicator.up({ state: 'serving' });
   }
 
   private coordinatorCheck() {

@@ -1,4 +1,4 @@
-import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -64,6 +64,7 @@ export class EventsGateway
     OnGatewayInit<Namespace>,
     OnGatewayConnection,
     OnGatewayDisconnect,
+    BeforeApplicationShutdown,
     OnApplicationShutdown
 {
   private readonly log = new Logger('broadcaster');
@@ -163,6 +164,20 @@ export class EventsGateway
     }
     connection.floor = replayed > 0 || after !== since ? after : since;
     return this.subscribed(connection, replayed, connection.floor);
+  }
+
+  /**
+   * Before the server closes: every client is told why and its transport is closed, which a
+   * Socket.IO client treats as a lost connection and retries, reaching another replica.
+   */
+  beforeApplicationShutdown(): void {
+    for (const { socket } of this.connections.values()) {
+      socket.emit('server_shutdown', {
+        reason: 'this omni2 replica is shutting down',
+        reconnect: true,
+      });
+      socket.conn.close();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -78,6 +78,12 @@ export class ServerListSnapshot {
     );
   }
 
+  /** Every server's current view, as fresh as a list read: what metrics are computed from. */
+  async views(): Promise<McpServerView[]> {
+    await this.fresh();
+    return this.order.map((id) => this.entries.get(id)!.view);
+  }
+
   private async fresh(): Promise<void> {
     if (this.clock.now() - this.probedAt < LIST_PROBE_REUSE_MS) return;
     // Concurrent requests share one probe and one refresh.

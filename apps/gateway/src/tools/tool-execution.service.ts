@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolExecutionResult } from '@omni2/contracts';
 import { z } from 'zod';
@@ -13,6 +13,8 @@ import { RuntimeConfigService } from '../config/runtime-config.service';
 import { ArgumentValidator } from './argument-validator';
 import { callGate } from '../breaker/breaker';
 import { breakerStateOf } from '../health/breaker-row';
+import { Metrics } from '../metrics/metrics';
+import type { McpServerEntity } from '../registry/mcp-server.entity';
 
 const executeBodySchema = z
   .object({ arguments: z.record(z.string(), z.unknown()).default({}) })
@@ -21,6 +23,8 @@ const executeBodySchema = z
 /** Runs one tool on one server for an operator, through the server's live session. */
 @Injectable()
 export class ToolExecutionService {
+  private readonly log = new Logger('tools');
+
   constructor(
     private readonly registry: RegistryService,
     private readonly capabilities: CapabilitiesService,
@@ -28,6 +32,7 @@ export class ToolExecutionService {
     private readonly validator: ArgumentValidator,
     private readonly limiter: CallRateLimiter,
     private readonly config: RuntimeConfigService,
+    private readonly metrics: Metrics,
   ) {}
 
   /** `caller` (a user or API key id) is rate limited per SPEC §6. */
@@ -47,6 +52,15 @@ export class ToolExecutionService {
         `status: server "${row.name}" is disabled; enable it to run tools`,
       );
     }
+    this.log.debug(`running ${toolName} on ${row.name}`);
+    return this.metrics.timeTool(row.name, () => this.run(row, toolName, args));
+  }
+
+  private async run(
+    row: McpServerEntity,
+    toolName: string,
+    args: Record<string, unknown>,
+  ): Promise<ToolExecutionResult> {
     const gate = callGate(breakerStateOf(row), Date.now());
     if (!gate.allowed && gate.reason === 'circuit_open') {
       const retryAt = new Date(gate.retryAt ?? Date.now()).toISOString();
