@@ -74,13 +74,26 @@ export const BENCH_ENV = {
   OMNI2_ADMIN_PASSWORD: 'bench-admin-password',
 };
 
+/** The node flags of `npm run start:prod` (heap sizing), so the bench runs what production runs. */
+function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  return pkg.scripts['start:prod'].split(/\s+/).filter((arg) => arg.startsWith('--'));
+}
+
 /** The built gateway (dist/) as its own process, like production. */
 export async function startGateway(
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<GatewayProcess> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [join(ROOT, 'dist/apps/gateway/src/main.js')], {
+  // GATEWAY_NODE_ARGS lets a profiling run pass flags such as --cpu-prof to the gateway alone.
+  const nodeArgs = [
+    ...productionNodeFlags(),
+    ...(process.env.GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+  ];
+  const proc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/apps/gateway/src/main.js')], {
     env: {
       PATH: process.env.PATH,
       PORT: String(port),
@@ -135,6 +148,7 @@ export async function startGateway(
 
 export interface UpstreamProcess {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -154,6 +168,7 @@ export async function startUpstreamProcess(protocol = 'streamable_http'): Promis
   });
   return {
     url,
+    pid: proc.pid!,
     stop: () =>
       new Promise<void>((done) => {
         proc.once('exit', () => done());
@@ -278,6 +293,18 @@ export async function openLoopGet(
 }
 
 /** CPU seconds (user + system) a process has used, from /proc: steadier than wall time. */
+/** Busy and total CPU time of the whole machine (all cores), in seconds, from /proc/stat. */
+export function machineCpu(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = fields[3] + fields[4]; // idle + iowait
+  return { busy: (total - idle) / 100, total: total / 100 };
+}
+
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(stat[11]) + Number(stat[12])) / 100;

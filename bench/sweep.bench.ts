@@ -8,7 +8,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { benchDatabase, startGateway, startUpstreamProcess, type GatewayProcess } from './support';
+import {
+  benchDatabase,
+  cpuSeconds,
+  getText,
+  machineCpu,
+  startGateway,
+  startUpstreamProcess,
+  type GatewayProcess,
+} from './support';
 
 const SERVERS = Number(process.env.SERVERS ?? 1_000);
 const REPLICAS = Number(process.env.REPLICAS ?? 1);
@@ -37,6 +45,19 @@ async function waitAllCheckedAfter(pg: Client, since: Date, timeoutMs: number): 
   }
 }
 
+/** Where the RSS goes, from the gateway's own /metrics (prom-client's process metrics). */
+async function memoryBreakdown(g: GatewayProcess): Promise<string> {
+  const text = await getText(g.api.replace(/\/api\/v1$/, '/metrics'));
+  const mb = (name: string) => {
+    const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    return match ? `${(Number(match[1]) / 1024 / 1024).toFixed(0)} MB` : '?';
+  };
+  return (
+    `heap used ${mb('nodejs_heap_size_used_bytes')} of ${mb('nodejs_heap_size_total_bytes')}, ` +
+    `external ${mb('nodejs_external_memory_bytes')}, RSS ${mb('process_resident_memory_bytes')}`
+  );
+}
+
 async function main(): Promise<void> {
   const upstream = await startUpstreamProcess('streamable_http');
   const db = await benchDatabase();
@@ -63,16 +84,24 @@ async function main(): Promise<void> {
     );
     for (let i = 0; i < REPLICAS; i++) gateways.push(await startGateway(db.url));
     const before = gateways.map((g) => procStats(g.proc.pid!));
+    const upstreamBefore = cpuSeconds(upstream.pid);
+    const machineBefore = machineCpu();
 
     const t0 = new Date();
     await pg.query(`UPDATE omni2.mcp_servers SET next_check_at = now()`);
     const firstSweep = await waitAllCheckedAfter(pg, t0, 300_000);
     const afterFirst = gateways.map((g) => procStats(g.proc.pid!));
+    const upstreamFirst = cpuSeconds(upstream.pid);
+    const machineFirst = machineCpu();
 
     const t1 = new Date();
     await pg.query(`UPDATE omni2.mcp_servers SET next_check_at = now()`);
     const steadySweep = await waitAllCheckedAfter(pg, t1, 300_000);
     const afterSteady = gateways.map((g) => procStats(g.proc.pid!));
+    const upstreamSteady = cpuSeconds(upstream.pid);
+    const machineSteady = machineCpu();
+    const busy = (from: typeof machineBefore, to: typeof machineBefore) =>
+      `${((100 * (to.busy - from.busy)) / (to.total - from.total)).toFixed(0)}%`;
 
     const { rows } = await pg.query<{ status: string; n: number }>(
       `SELECT health_status AS status, count(*)::int AS n FROM omni2.mcp_servers GROUP BY 1`,
@@ -90,6 +119,14 @@ async function main(): Promise<void> {
           `RSS ${afterSteady[i].rssMb.toFixed(0)} MB, peak ${afterSteady[i].peakRssMb.toFixed(0)} MB`,
       );
     });
+    for (const [i, g] of gateways.entries()) {
+      console.log(`  replica ${i + 1} memory: ${await memoryBreakdown(g)}`);
+    }
+    console.log(
+      `  upstream CPU ${(upstreamFirst - upstreamBefore).toFixed(1)} s (first) + ` +
+        `${(upstreamSteady - upstreamFirst).toFixed(1)} s (steady); machine busy ` +
+        `${busy(machineBefore, machineFirst)} (first), ${busy(machineFirst, machineSteady)} (steady)`,
+    );
     console.log(`  statuses: ${rows.map((r) => `${r.status}=${r.n}`).join(', ')}`);
   } finally {
     await pg.end().catch(() => undefined);

@@ -19,6 +19,14 @@ export interface Behaviour {
   requiredBearer: string | null;
   /** stdio only: the process exits with code 3 on the next request it receives. */
   exitOnRequest: boolean;
+  /** streamable_http, new sessions: replies are application/json bodies, not SSE streams. */
+  jsonResponse: boolean;
+  /** streamable_http: no session ids; each POST is served on its own; GET answers 405. */
+  stateless: boolean;
+  /** HTTP only: ping answers after sending notifications/tools/list_changed on its reply stream. */
+  notifyOnPing: boolean;
+  /** HTTP only: echo first pings the client over its reply stream and fails without an answer. */
+  pingClientOnEcho: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
@@ -27,6 +35,10 @@ export const DEFAULT_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   refusePing: false,
   requiredBearer: null,
   exitOnRequest: false,
+  jsonResponse: false,
+  stateless: false,
+  notifyOnPing: false,
+  pingClientOnEcho: false,
 });
 
 /** A JSON-RPC request as received by a test server, in arrival order. */

@@ -193,6 +193,10 @@ class HttpTestServer implements TestMcpServer {
   }
 
   private readonly handleStreamable = async (req: Request, res: Response) => {
+    if (this.behaviour.stateless) {
+      await this.handleStateless(req, res);
+      return;
+    }
     const sessionId = req.get('mcp-session-id');
     if (sessionId !== undefined) {
       const session = this.streamableSessions.get(sessionId);
@@ -211,6 +215,7 @@ class HttpTestServer implements TestMcpServer {
     const catalogue = createCatalogueServer(this.name, this.behaviour, this.extraTools);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
+      enableJsonResponse: this.behaviour.jsonResponse,
       onsessioninitialized: (id) => {
         this.streamableSessions.set(id, { catalogue, transport, createdAt: Date.now() });
       },
@@ -221,6 +226,25 @@ class HttpTestServer implements TestMcpServer {
     await catalogue.mcp.connect(transport);
     await transport.handleRequest(req, res, req.body);
   };
+
+  /** The SDK's stateless pattern: a server and transport per request, no GET stream. */
+  private async handleStateless(req: Request, res: Response): Promise<void> {
+    if (req.method !== 'POST') {
+      res.status(405).set('Allow', 'POST').json(jsonRpcError(-32000, 'Method not allowed'));
+      return;
+    }
+    const catalogue = createCatalogueServer(this.name, this.behaviour, this.extraTools);
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: this.behaviour.jsonResponse,
+    });
+    res.once('close', () => {
+      void transport.close();
+      void catalogue.mcp.close();
+    });
+    await catalogue.mcp.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  }
 
   private readonly openSse = async (_req: Request, res: Response) => {
     const catalogue = createCatalogueServer(this.name, this.behaviour, this.extraTools);

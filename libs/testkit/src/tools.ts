@@ -1,5 +1,9 @@
 import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, PingRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  EmptyResultSchema,
+  ErrorCode,
+  PingRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Behaviour } from './behaviour';
 
@@ -38,7 +42,7 @@ export function createCatalogueServer(
     { name, version: '1.0.0' },
     { debouncedNotificationMethods: ['notifications/tools/list_changed'] },
   );
-  registerCoreTools(mcp);
+  registerCoreTools(mcp, behaviour);
   mcp.registerPrompt(
     'greet',
     { description: 'Greets someone', argsSchema: { name: z.string() } },
@@ -53,9 +57,12 @@ export function createCatalogueServer(
     (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/plain', text: README_TEXT }] }),
   );
   // Replaces the SDK's built-in ping handler; the error is the SDK's own "no handler" shape.
-  mcp.server.setRequestHandler(PingRequestSchema, () => {
+  mcp.server.setRequestHandler(PingRequestSchema, async (_request, extra) => {
     if (behaviour.refusePing) {
       throw Object.assign(new Error('Method not found'), { code: ErrorCode.MethodNotFound });
+    }
+    if (behaviour.notifyOnPing) {
+      await extra.sendNotification({ method: 'notifications/tools/list_changed' });
     }
     return {};
   });
@@ -80,11 +87,16 @@ export function createCatalogueServer(
 
 const README_TEXT = 'omni2 testkit MCP server: tools echo, add, fail, sleep.';
 
-function registerCoreTools(mcp: McpServer): void {
+function registerCoreTools(mcp: McpServer, behaviour: Behaviour): void {
   mcp.registerTool(
     'echo',
     { description: 'Returns its text', inputSchema: { text: z.string() } },
-    ({ text }) => ({ content: [{ type: 'text', text }] }),
+    async ({ text }, extra) => {
+      if (behaviour.pingClientOnEcho) {
+        await extra.sendRequest({ method: 'ping' }, EmptyResultSchema, { timeout: 5_000 });
+      }
+      return { content: [{ type: 'text', text }] };
+    },
   );
   mcp.registerTool(
     'add',

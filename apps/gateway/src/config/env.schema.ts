@@ -77,6 +77,11 @@ export const envSchema = z
     OMNI2_COORDINATOR: z.enum(['on', 'off']).default('on'),
     OMNI2_COORDINATOR_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
     OMNI2_WATCHDOG_STALL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
+    /**
+     * lean: omni2's own Streamable HTTP session (a few KB per server); sdk: the MCP SDK's client
+     * (about 200 KB per server), kept as a fallback for a server the lean session trips over.
+     */
+    OMNI2_STREAMABLE_HTTP_CLIENT: z.enum(['lean', 'sdk']).default('lean'),
     /** Set: `/metrics` needs `Authorization: Bearer <token>`. Unset: public (cluster network). */
     OMNI2_METRICS_TOKEN: optionalNonEmpty.pipe(
       z

@@ -2,7 +2,9 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConnectionTarget } from './connection-target';
 import { fingerprint } from './connection-target';
 import { isSessionExpired } from './error-classifier';
-import { McpSession } from './mcp-session';
+import type { McpSession } from './mcp-session';
+import { openSession } from './session-factory';
+import { AppEnv } from '../config/env.schema';
 
 interface Entry {
   fingerprint: string;
@@ -26,6 +28,8 @@ export class ConnectionManager implements OnApplicationShutdown {
   private readonly log = new Logger('connections');
   private readonly entries = new Map<string, Entry>();
   private readonly listChangedListeners: ((serverId: string) => void)[] = [];
+
+  constructor(private readonly env: AppEnv) {}
 
   onListChanged(listener: (serverId: string) => void): void {
     this.listChangedListeners.push(listener);
@@ -99,22 +103,27 @@ export class ConnectionManager implements OnApplicationShutdown {
     // Concurrent callers share one connection attempt instead of opening several sessions.
     const current = this.entries.get(target.id);
     if (current && current.fingerprint === wanted) return current.session;
-    const session = McpSession.open(target, timeoutMs, {
-      onClosed: (closed) => {
-        const entry = this.entries.get(target.id);
-        if (entry && closed.fingerprint === entry.fingerprint) {
-          // The session promise is rejected when the connect itself failed: nothing to remove.
-          entry.session.then(
-            (s) => {
-              if (s === closed && this.entries.get(target.id) === entry)
-                this.entries.delete(target.id);
-            },
-            () => undefined,
-          );
-        }
+    const session = openSession(
+      target,
+      timeoutMs,
+      {
+        onClosed: (closed) => {
+          const entry = this.entries.get(target.id);
+          if (entry && closed.fingerprint === entry.fingerprint) {
+            // The session promise is rejected when the connect itself failed: nothing to remove.
+            entry.session.then(
+              (s) => {
+                if (s === closed && this.entries.get(target.id) === entry)
+                  this.entries.delete(target.id);
+              },
+              () => undefined,
+            );
+          }
+        },
+        onListChanged: () => this.listChangedListeners.forEach((l) => l(target.id)),
       },
-      onListChanged: () => this.listChangedListeners.forEach((l) => l(target.id)),
-    });
+      this.env.values.OMNI2_STREAMABLE_HTTP_CLIENT,
+    );
     const entry: Entry = { fingerprint: wanted, session };
     this.entries.set(target.id, entry);
     session.catch(() => {

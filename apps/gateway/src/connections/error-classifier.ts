@@ -22,6 +22,25 @@ export class UpstreamTimeoutError extends Error {
   }
 }
 
+/** An upstream answered with an HTTP error status (a 404 on a session means it expired). */
+export class HttpStatusError extends Error {
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
+    super(detail ? `HTTP ${status}: ${detail}` : `HTTP ${status}`);
+    this.name = 'HttpStatusError';
+  }
+}
+
+/** A reply that is not valid Streamable HTTP (wrong content type, bad JSON, no response). */
+export class HttpProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HttpProtocolError';
+  }
+}
+
 /** Raised when a stdio server's process is gone. */
 export class ProcessExitedError extends Error {
   constructor(detail: string) {
@@ -57,6 +76,7 @@ function kindForHttpStatus(status: number): ErrorKind {
 }
 
 function httpStatusOf(error: unknown): number | null {
+  if (error instanceof HttpStatusError) return error.status;
   if (error instanceof StreamableHTTPError || error instanceof SseError) {
     if (typeof error.code === 'number' && error.code >= 100) return error.code;
   }

@@ -24,6 +24,34 @@ export interface RecordedCheck {
   events: NewEvent[];
 }
 
+/** The columns a check writes: the breaker's and the check's own. */
+function checkColumns(row: McpServerEntity): Partial<McpServerEntity> {
+  return {
+    status: row.status,
+    disabled_reason: row.disabled_reason,
+    circuit_state: row.circuit_state,
+    consecutive_failures: row.consecutive_failures,
+    consecutive_successes: row.consecutive_successes,
+    failure_cycles: row.failure_cycles,
+    circuit_opened_at: row.circuit_opened_at,
+    open_until: row.open_until,
+    down_since: row.down_since,
+    last_health_check: row.last_health_check,
+    last_success_at: row.last_success_at,
+    last_response_time_ms: row.last_response_time_ms,
+    last_error: row.last_error,
+    last_error_kind: row.last_error_kind,
+    error_count: row.error_count,
+    total_downtime_seconds: row.total_downtime_seconds,
+    last_recovery_attempt: row.last_recovery_attempt,
+    health_status: row.health_status,
+    next_check_at: row.next_check_at,
+    claimed_by: row.claimed_by,
+    claimed_at: row.claimed_at,
+    checked_by: row.checked_by,
+  };
+}
+
 /**
  * Applies a check's outcome: the breaker decides, and the row, its health-log rows and the next
  * check time are written in one transaction holding the row lock, so one writer per server.
@@ -72,7 +100,8 @@ export class CheckRecorder {
       row.claimed_by = null;
       row.claimed_at = null;
       row.checked_by = this.replica.id;
-      await tx.save(row);
+      // An UPDATE of the columns a check owns: save() would reload the row to diff it first.
+      await tx.update(McpServerEntity, { id: row.id }, checkColumns(row));
       await this.writeLog(tx, row, outcome, decision, at);
       return {
         row,

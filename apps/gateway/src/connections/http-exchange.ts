@@ -1,0 +1,286 @@
+import {
+  Agent as HttpAgent,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  request as httpRequest,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { HttpProtocolError, HttpStatusError, UpstreamTimeoutError } from './error-classifier';
+import { SseParser } from './sse-parser';
+
+/**
+ * Requests share one keep-alive pool per scheme: thousands of sessions to a handful of hosts
+ * reuse a few hundred sockets instead of holding one each. Notification streams are long-lived
+ * and would starve that pool, so they get their own agent without a socket limit.
+ */
+const MAX_SOCKETS_PER_ORIGIN = 256;
+const pooled = {
+  'http:': new HttpAgent({
+    keepAlive: true,
+    maxSockets: MAX_SOCKETS_PER_ORIGIN,
+    scheduling: 'lifo',
+  }),
+  'https:': new HttpsAgent({
+    keepAlive: true,
+    maxSockets: MAX_SOCKETS_PER_ORIGIN,
+    scheduling: 'lifo',
+  }),
+};
+const streaming = {
+  'http:': new HttpAgent({ keepAlive: false }),
+  'https:': new HttpsAgent({ keepAlive: false }),
+};
+
+/** Longest error body kept for the message. */
+const ERROR_BODY_LIMIT = 2_048;
+/** A reply body larger than this is refused rather than buffered. */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** After its response arrived, an SSE reply stream that the server leaves open is cut. */
+const LINGER_AFTER_RESPONSE_MS = 5_000;
+
+export interface PostOptions {
+  url: URL;
+  headers: OutgoingHttpHeaders;
+  /** The serialized JSON-RPC message. */
+  body: string;
+  timeoutMs: number;
+  operation: string;
+  /** The request id whose response ends the exchange; null for a notification or a response. */
+  expectId: number | null;
+  /** Every other message the server sends on the reply stream (notifications, requests). */
+  onMessage: (message: JSONRPCMessage) => void;
+  onHeaders?: (headers: IncomingHttpHeaders) => void;
+}
+
+/**
+ * One JSON-RPC message POSTed to a Streamable HTTP endpoint; resolves with the response to
+ * `expectId` (from a JSON body or an SSE stream), or null when the server accepted a message
+ * that has no response (202).
+ */
+export function postMessage(options: PostOptions): Promise<JSONRPCMessage | null> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let retried = false;
+    let current: ClientRequest;
+    const timer = setTimeout(() => {
+      fail(new UpstreamTimeoutError(options.operation, options.timeoutMs));
+      current.destroy();
+    }, options.timeoutMs);
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    const succeed = (message: JSONRPCMessage | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(message);
+    };
+
+    const send = () => {
+      const req = requestFor(options.url, {
+        method: 'POST',
+        agent: pooled[protocolOf(options.url)],
+        headers: {
+          ...options.headers,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'content-length': Buffer.byteLength(options.body),
+        },
+      });
+      current = req;
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A pooled socket the server closed while idle fails before anything was sent; the
+        // request never reached the server, so it is sent once more on a fresh socket.
+        if (!settled && !retried && req.reusedSocket && error.code === 'ECONNRESET') {
+          retried = true;
+          send();
+          return;
+        }
+        fail(error);
+      });
+      req.on('response', (res) => {
+        options.onHeaders?.(res.headers);
+        readReply(res, options, succeed, fail, () => settled);
+      });
+      req.end(options.body);
+    };
+    send();
+  });
+}
+
+function readReply(
+  res: IncomingMessage,
+  options: PostOptions,
+  succeed: (message: JSONRPCMessage | null) => void,
+  fail: (error: unknown) => void,
+  isSettled: () => boolean,
+): void {
+  const status = res.statusCode ?? 0;
+  if (status >= 400) {
+    readText(res, ERROR_BODY_LIMIT, true).then(
+      (text) => fail(new HttpStatusError(status, text.trim())),
+      fail,
+    );
+    return;
+  }
+  if (status === 202 || (options.expectId === null && status < 300)) {
+    res.resume();
+    succeed(null);
+    return;
+  }
+  const type = String(res.headers['content-type'] ?? '');
+  const deliver = (message: JSONRPCMessage) => {
+    if (options.expectId !== null && isResponseTo(message, options.expectId)) succeed(message);
+    else options.onMessage(message);
+  };
+  if (type.includes('text/event-stream')) {
+    let linger: NodeJS.Timeout | undefined;
+    const parser = new SseParser((event) => {
+      const message = parseMessage(event.data);
+      if (message === null) return;
+      deliver(message);
+      if (isSettled() && linger === undefined) {
+        linger = setTimeout(() => res.destroy(), LINGER_AFTER_RESPONSE_MS);
+        linger.unref();
+      }
+    });
+    res.on('data', (chunk: Buffer) => parser.push(chunk));
+    res.on('close', () => {
+      clearTimeout(linger);
+      fail(new HttpProtocolError('the reply stream ended before the response arrived'));
+    });
+    res.on('error', fail);
+    return;
+  }
+  if (type.includes('application/json')) {
+    readText(res, MAX_BODY_BYTES).then((text) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        fail(new HttpProtocolError('the reply is not valid JSON'));
+        return;
+      }
+      for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
+        deliver(message as JSONRPCMessage);
+      }
+      fail(new HttpProtocolError('the reply did not contain the response'));
+    }, fail);
+    return;
+  }
+  res.resume();
+  fail(new HttpProtocolError(`unexpected reply content type "${type || '(none)'}"`));
+}
+
+export interface StreamOptions {
+  url: URL;
+  headers: OutgoingHttpHeaders;
+  timeoutMs: number;
+  onMessage: (message: JSONRPCMessage) => void;
+  /** The stream ended or failed after it was open. */
+  onEnd: () => void;
+}
+
+export interface OpenStream {
+  close(): void;
+}
+
+/**
+ * The standalone GET stream on which a Streamable HTTP server sends notifications. Resolves
+ * once the server answered with an event stream; null when it offers none (405).
+ */
+export function openEventStream(options: StreamOptions): Promise<OpenStream | null> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const req = requestFor(options.url, {
+      method: 'GET',
+      agent: streaming[protocolOf(options.url)],
+      headers: { ...options.headers, accept: 'text/event-stream' },
+    });
+    const timer = setTimeout(() => {
+      settled = true;
+      req.destroy();
+      reject(new UpstreamTimeoutError('notification stream', options.timeoutMs));
+    }, options.timeoutMs);
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      if (settled) return;
+      settled = true;
+      reject(error);
+    });
+    req.on('response', (res) => {
+      clearTimeout(timer);
+      if (settled) {
+        res.destroy();
+        return;
+      }
+      settled = true;
+      const status = res.statusCode ?? 0;
+      if (status === 405) {
+        res.resume();
+        resolve(null);
+        return;
+      }
+      if (status >= 300 || !String(res.headers['content-type']).includes('text/event-stream')) {
+        res.resume();
+        reject(new HttpStatusError(status, 'the notification stream was refused'));
+        return;
+      }
+      const parser = new SseParser((event) => {
+        const message = parseMessage(event.data);
+        if (message !== null) options.onMessage(message);
+      });
+      res.on('data', (chunk: Buffer) => parser.push(chunk));
+      res.on('error', () => undefined);
+      res.on('close', options.onEnd);
+      resolve({ close: () => req.destroy() });
+    });
+    req.end();
+  });
+}
+
+function requestFor(url: URL, options: Parameters<typeof httpRequest>[1]): ClientRequest {
+  return url.protocol === 'https:' ? httpsRequest(url, options) : httpRequest(url, options);
+}
+
+function protocolOf(url: URL): 'http:' | 'https:' {
+  return url.protocol === 'https:' ? 'https:' : 'http:';
+}
+
+function isResponseTo(message: JSONRPCMessage, id: number): boolean {
+  return 'id' in message && message.id === id && !('method' in message);
+}
+
+function parseMessage(data: string): JSONRPCMessage | null {
+  try {
+    const parsed = JSON.parse(data) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as JSONRPCMessage) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The body as text; past `limit` bytes it is cut (`truncate`) or refused. */
+function readText(res: IncomingMessage, limit: number, truncate = false): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      if (size >= limit) return;
+      size += chunk.length;
+      chunks.push(chunk);
+      if (size >= limit && !truncate) {
+        res.destroy();
+        reject(new HttpProtocolError(`the reply is larger than ${limit} bytes`));
+      }
+    });
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8').slice(0, limit)));
+    res.on('error', reject);
+  });
+}

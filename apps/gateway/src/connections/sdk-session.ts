@@ -1,0 +1,197 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  type CallToolResult,
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { ProbeMethod, PromptView, ResourceView, ToolView } from '@omni2/contracts';
+import { collectPages, toPromptView, toResourceView, toToolView } from './capability-views';
+import { type ConnectionTarget, fingerprint } from './connection-target';
+import { withDeadline } from './deadline';
+import { ProcessExitedError, isMethodNotFound } from './error-classifier';
+import type { CapabilityLists, McpSession, SessionHooks } from './mcp-session';
+import { CLIENT_INFO } from './client-info';
+import { createTransport } from './transport-factory';
+
+const STDERR_TAIL_LINES = 20;
+
+/**
+ * A session through the SDK's `Client`: stdio and legacy SSE servers, and Streamable HTTP when
+ * OMNI2_STREAMABLE_HTTP_CLIENT=sdk.
+ */
+export class SdkMcpSession implements McpSession {
+  readonly fingerprint: string;
+  listsChanged = false;
+  private closed = false;
+  private closing: Promise<void> | null = null;
+  private readonly stderrTail: string[] = [];
+
+  private constructor(
+    readonly target: ConnectionTarget,
+    private readonly client: Client,
+    private readonly transport: Transport,
+  ) {
+    this.fingerprint = fingerprint(target);
+  }
+
+  /** Connects and runs MCP initialize, bounded by `timeoutMs` end to end. */
+  static async open(
+    target: ConnectionTarget,
+    timeoutMs: number,
+    hooks: SessionHooks,
+  ): Promise<SdkMcpSession> {
+    const transport = createTransport(target);
+    const client = new Client(CLIENT_INFO, { capabilities: {} });
+    const session = new SdkMcpSession(target, client, transport);
+    session.watch(hooks);
+    try {
+      await withDeadline(client.connect(transport, { timeout: timeoutMs }), timeoutMs, 'connect');
+    } catch (error) {
+      await session.close();
+      throw session.explain(error);
+    }
+    return session;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  get serverInfo(): { name: string; version: string } | null {
+    const info = this.client.getServerVersion();
+    return info ? { name: info.name, version: info.version } : null;
+  }
+
+  async ping(timeoutMs: number): Promise<ProbeMethod> {
+    try {
+      await this.request(this.client.ping({ timeout: timeoutMs }), timeoutMs, 'ping');
+      return 'ping';
+    } catch (error) {
+      if (!isMethodNotFound(error)) throw error;
+    }
+    if (!this.client.getServerCapabilities()?.tools) return 'none';
+    await this.request(
+      this.client.listTools(undefined, { timeout: timeoutMs }),
+      timeoutMs,
+      'tools/list',
+    );
+    return 'tools_list';
+  }
+
+  async listCapabilities(timeoutMs: number): Promise<CapabilityLists> {
+    const caps = this.client.getServerCapabilities() ?? {};
+    this.listsChanged = false;
+    const [tools, prompts, resources] = await Promise.all([
+      caps.tools ? this.allTools(timeoutMs) : Promise.resolve([]),
+      caps.prompts ? this.allPrompts(timeoutMs) : Promise.resolve([]),
+      caps.resources ? this.allResources(timeoutMs) : Promise.resolve([]),
+    ]);
+    return {
+      tools,
+      prompts,
+      resources,
+      server_info: this.serverInfo,
+      protocol_version: this.protocolVersion(),
+    };
+  }
+
+  async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    timeoutMs: number,
+  ): Promise<CallToolResult> {
+    const result = await this.request(
+      this.client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs }),
+      timeoutMs,
+      `tools/call ${name}`,
+    );
+    return result as CallToolResult;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.closing ??= this.client.close().catch(() => undefined);
+    await this.closing;
+  }
+
+  private protocolVersion(): string | null {
+    const transport = this.transport as { protocolVersion?: string };
+    return transport.protocolVersion ?? null;
+  }
+
+  /** The SDK has its own timeout; the deadline also bounds a transport that never sends. */
+  private async request<T>(work: Promise<T>, timeoutMs: number, operation: string): Promise<T> {
+    try {
+      return await withDeadline(work, timeoutMs + 250, operation);
+    } catch (error) {
+      throw this.explain(error);
+    }
+  }
+
+  private explain(error: unknown): unknown {
+    if (this.target.protocol !== 'stdio' || !this.closed) return error;
+    const tail = this.stderrTail.join('\n').trim();
+    const base = error instanceof Error ? error.message : String(error);
+    return new ProcessExitedError(tail ? `${base}; process stderr: ${tail.slice(-1_000)}` : base);
+  }
+
+  private watch(hooks: SessionHooks): void {
+    this.client.onclose = () => {
+      this.closed = true;
+      hooks.onClosed(this);
+    };
+    const changed = () => {
+      this.listsChanged = true;
+      hooks.onListChanged(this);
+    };
+    this.client.setNotificationHandler(ToolListChangedNotificationSchema, changed);
+    this.client.setNotificationHandler(PromptListChangedNotificationSchema, changed);
+    this.client.setNotificationHandler(ResourceListChangedNotificationSchema, changed);
+    if (this.transport instanceof StdioClientTransport) {
+      // Drained so a chatty child never blocks on a full pipe; the tail explains crashes.
+      this.transport.stderr?.on('data', (chunk: Buffer) => {
+        this.stderrTail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        this.stderrTail.splice(0, Math.max(0, this.stderrTail.length - STDERR_TAIL_LINES));
+      });
+    }
+  }
+
+  private allTools(timeoutMs: number): Promise<ToolView[]> {
+    return collectPages(
+      (params) =>
+        this.request(
+          this.client.listTools(params, { timeout: timeoutMs }),
+          timeoutMs,
+          'tools/list',
+        ),
+      (res) => res.tools.map(toToolView),
+    );
+  }
+
+  private allPrompts(timeoutMs: number): Promise<PromptView[]> {
+    return collectPages(
+      (params) =>
+        this.request(
+          this.client.listPrompts(params, { timeout: timeoutMs }),
+          timeoutMs,
+          'prompts/list',
+        ),
+      (res) => res.prompts.map(toPromptView),
+    );
+  }
+
+  private allResources(timeoutMs: number): Promise<ResourceView[]> {
+    return collectPages(
+      (params) =>
+        this.request(
+          this.client.listResources(params, { timeout: timeoutMs }),
+          timeoutMs,
+          'resources/list',
+        ),
+      (res) => res.resources.map(toResourceView),
+    );
+  }
+}
