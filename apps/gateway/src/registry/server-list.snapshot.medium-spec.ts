@@ -78,6 +78,19 @@ describe('ServerListSnapshot on PostgreSQL', () => {
     expect(await names()).toEqual(['keep', 'new']);
   });
 
+  it('keeps the rendered body across a full reload that finds nothing new, not after a change', async () => {
+    await insert('one');
+    await insert('two');
+    const first = await snapshot.body(all);
+    clock.t += 31_000; // past the periodic full reload
+    expect(await snapshot.body(all)).toBe(first);
+    await ds.query(`UPDATE omni2.mcp_servers SET description = 'edited' WHERE name = 'two'`);
+    clock.t += 31_000;
+    const after = await snapshot.body(all);
+    expect(after).not.toBe(first);
+    expect((JSON.parse(after.raw.toString()) as McpServerList).items[1].description).toBe('edited');
+  });
+
   it('applies a local write at once after invalidate()', async () => {
     await insert('x');
     await read();

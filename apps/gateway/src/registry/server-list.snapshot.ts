@@ -99,18 +99,21 @@ export class ServerListSnapshot {
       current.count === this.version.count &&
       current.maxMicros === this.version.maxMicros;
     if (!unchanged || startedAt - this.loadedAt >= FULL_RELOAD_MS) {
+      let changed: boolean;
       if (this.version === null || startedAt - this.loadedAt >= FULL_RELOAD_MS) {
-        await this.loadAll();
+        changed = await this.loadAll();
         this.loadedAt = startedAt;
       } else {
-        await this.loadChanged(Number(this.version.maxMicros) / 1_000 - OVERLAP_MS);
+        changed = await this.loadChanged(Number(this.version.maxMicros) / 1_000 - OVERLAP_MS);
         if (this.entries.size !== current.count) {
-          await this.loadAll(); // rows were deleted: start over
+          changed = await this.loadAll(); // rows were deleted: start over
           this.loadedAt = startedAt;
         }
       }
       this.version = current;
-      this.unfilteredBody.clear();
+      // The rendered bodies (815 KiB for 1,000 servers, and their gzip) survive a reload that
+      // found nothing new: rebuilding them every 30 s showed up as latency spikes.
+      if (changed) this.unfilteredBody.clear();
     }
     this.probedAt = startedAt;
   }
@@ -124,22 +127,39 @@ export class ServerListSnapshot {
     return { count: row?.count ?? 0, maxMicros: row?.max ?? '0' };
   }
 
-  private async loadAll(): Promise<void> {
+  /** Replaces every entry; true when any server was added, changed or removed. */
+  private async loadAll(): Promise<boolean> {
     const rows = await this.repo.find();
-    this.entries.clear();
-    for (const row of rows) this.put(row);
-    this.sort();
+    let changed = rows.length !== this.entries.size;
+    const seen = new Set<string>();
+    for (const row of rows) {
+      seen.add(row.id);
+      if (this.put(row)) changed = true;
+    }
+    for (const id of [...this.entries.keys()]) {
+      if (!seen.has(id)) this.entries.delete(id);
+    }
+    if (changed) this.sort();
+    return changed;
   }
 
-  private async loadChanged(since: number): Promise<void> {
+  private async loadChanged(since: number): Promise<boolean> {
     const rows = await this.repo.find({ where: { updated_at: MoreThan(new Date(since)) } });
-    for (const row of rows) this.put(row);
-    this.sort();
+    let changed = false;
+    for (const row of rows) {
+      if (this.put(row)) changed = true;
+    }
+    if (changed) this.sort();
+    return changed;
   }
 
-  private put(row: McpServerEntity): void {
+  /** True when the server is new or its view differs from the one held. */
+  private put(row: McpServerEntity): boolean {
     const view = toServerView(row, this.codec.names(row.env, 'env'));
-    this.entries.set(row.id, { view, json: JSON.stringify(view) });
+    const json = JSON.stringify(view);
+    if (this.entries.get(row.id)?.json === json) return false;
+    this.entries.set(row.id, { view, json });
+    return true;
   }
 
   private sort(): void {
