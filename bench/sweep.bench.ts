@@ -103,6 +103,13 @@ async function main(): Promise<void> {
     const busy = (from: typeof machineBefore, to: typeof machineBefore) =>
       `${((100 * (to.busy - from.busy)) / (to.total - from.total)).toFixed(0)}%`;
 
+    // A session opened during the steady sweep is a server that changed replica (or lost its
+    // session): with affinity working this is zero.
+    const reopened = await pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM omni2.mcp_health_log
+        WHERE event_type = 'connected' AND created_at >= $1`,
+      [t1],
+    );
     const { rows } = await pg.query<{ status: string; n: number }>(
       `SELECT health_status AS status, count(*)::int AS n FROM omni2.mcp_servers GROUP BY 1`,
     );
@@ -127,6 +134,7 @@ async function main(): Promise<void> {
         `${(upstreamSteady - upstreamFirst).toFixed(1)} s (steady); machine busy ` +
         `${busy(machineBefore, machineFirst)} (first), ${busy(machineFirst, machineSteady)} (steady)`,
     );
+    console.log(`  sessions opened during the steady sweep: ${reopened.rows[0].n}`);
     console.log(`  statuses: ${rows.map((r) => `${r.status}=${r.n}`).join(', ')}`);
   } finally {
     await pg.end().catch(() => undefined);

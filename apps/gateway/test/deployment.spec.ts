@@ -141,7 +141,15 @@ describe('deployment files', () => {
     expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/health\/live/);
     const cmd = /^CMD \["node", "([^"]+)"\]$/m.exec(dockerfile)?.[1];
     expect(cmd).toBe('dist/apps/gateway/src/main.js');
-    expect(readFileSync(join(ROOT, 'package.json'), 'utf8')).toContain(`node ${cmd}`);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const startProd = pkg.scripts['start:prod'];
+    expect(startProd).toMatch(new RegExp(`^node (--\\S+ )*${cmd}$`));
+    // The image runs with the heap flags of `npm run start:prod`, through NODE_OPTIONS.
+    const flags = startProd.split(' ').filter((arg) => arg.startsWith('--'));
+    expect(flags.length).toBeGreaterThan(0);
+    expect(/NODE_OPTIONS=(\S+)/.exec(dockerfile)?.[1]).toBe(flags.join(' '));
     expect(parseAllDocuments(readFileSync(join(DOCKER, 'compose.yaml'), 'utf8'))).toHaveLength(1);
   });
 });
