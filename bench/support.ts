@@ -292,7 +292,6 @@ export async function openLoopGet(
   return { latencies, errors, achievedRate: latencies.length / elapsed };
 }
 
-/** CPU seconds (user + system) a process has used, from /proc: steadier than wall time. */
 /** Busy and total CPU time of the whole machine (all cores), in seconds, from /proc/stat. */
 export function machineCpu(): { busy: number; total: number } {
   const fields = readFileSync('/proc/stat', 'utf8')
@@ -305,6 +304,7 @@ export function machineCpu(): { busy: number; total: number } {
   return { busy: (total - idle) / 100, total: total / 100 };
 }
 
+/** CPU seconds (user + system) a process has used, from /proc: steadier than wall time. */
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(stat[11]) + Number(stat[12])) / 100;
