@@ -76,6 +76,13 @@ describe('console: sign-in and roles (browser)', () => {
     const token = await h.t.login('soon-gone', 'a-password-long-enough');
     w = await h.open('/servers', token);
     await w.page.locator('[data-server="echo-one"]').waitFor();
+    // The page has finished loading (the uptime column is fetched after the first render), so
+    // the click below is what meets the ended session, not a background request.
+    await pollUntil(
+      () => w.page.locator('[data-server="echo-one"] [data-col="uptime"]').textContent(),
+      (t) => (t ?? '…').trim() !== '…',
+      { what: 'the uptime column to load' },
+    );
     // An admin disables the user: their tokens stop working at once.
     expect(
       (await h.t.api('PATCH', `/api/v1/users/${res.body.id}`, { disabled: true })).status,

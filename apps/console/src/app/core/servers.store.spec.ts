@@ -1,7 +1,7 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Realtime, SOCKET_FACTORY } from './realtime.service';
-import { ServersStore, applyEventToServer } from './servers.store';
+import { ServersStore, applyEventToServer, mergeSnapshot } from './servers.store';
 import { event, serverView, testProviders } from './testing';
 
 describe('applyEventToServer', () => {
@@ -197,6 +197,31 @@ describe('ServersStore', () => {
     expect(store.byId('id-alpha')?.health_status).toBe('circuit_open');
   });
 
+  it('keeps the list and every row object when a refetch finds nothing new', async () => {
+    await load();
+    const before = store.servers();
+    const refresh = store.refresh();
+    http.expectOne('/api/v1/mcp/servers').flush({
+      items: [serverView(), serverView({ id: 'id-bravo', name: 'bravo' })],
+      total: 2,
+    });
+    await refresh;
+    expect(store.servers()).toBe(before);
+  });
+
+  it('keeps unchanged rows and takes changed ones from a refetch', async () => {
+    await load();
+    const alpha = store.byId('id-alpha');
+    const refresh = store.refresh();
+    http.expectOne('/api/v1/mcp/servers').flush({
+      items: [serverView(), serverView({ id: 'id-bravo', name: 'bravo', consecutive_failures: 4 })],
+      total: 2,
+    });
+    await refresh;
+    expect(store.byId('id-alpha')).toBe(alpha);
+    expect(store.byId('id-bravo')?.consecutive_failures).toBe(4);
+  });
+
   it('keeps the last good rows when a refresh fails, and says why', async () => {
     await load();
     const refresh = store.refresh();
@@ -230,5 +255,30 @@ describe('ServersStore', () => {
       last_error_kind: 'timeout',
       last_health_check: '2026-02-02T00:00:00.000Z',
     });
+  });
+});
+
+describe('mergeSnapshot', () => {
+  const alpha = serverView();
+  const bravo = serverView({ id: 'id-bravo', name: 'bravo' });
+  const current = new Map([
+    [alpha.id, alpha],
+    [bravo.id, bravo],
+  ]);
+
+  it('returns the current map when the snapshot says the same, nested values included', () => {
+    const copy = (s: typeof alpha) => JSON.parse(JSON.stringify(s)) as typeof alpha;
+    expect(mergeSnapshot(current, [copy(alpha), copy(bravo)])).toBe(current);
+  });
+
+  it('sees new, removed, reordered and changed rows', () => {
+    const charlie = serverView({ id: 'id-charlie', name: 'charlie' });
+    expect(mergeSnapshot(current, [alpha, bravo, charlie]).size).toBe(3);
+    expect(mergeSnapshot(current, [alpha]).size).toBe(1);
+    expect([...mergeSnapshot(current, [bravo, alpha]).keys()]).toEqual(['id-bravo', 'id-alpha']);
+    const changed = mergeSnapshot(current, [alpha, { ...bravo, last_error: 'refused' }]);
+    expect(changed).not.toBe(current);
+    expect(changed.get('id-alpha')).toBe(alpha);
+    expect(changed.get('id-bravo')?.last_error).toBe('refused');
   });
 });

@@ -94,9 +94,45 @@ export function applyCheckToServer(
   return withCheck(server, result);
 }
 
+/** Deep equality of two JSON values (what a server view is made of). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  return keys.every((k) => Object.hasOwn(y, k) && sameJson(x[k], y[k]));
+}
+
+/**
+ * The next rows from a fresh snapshot, keeping the row objects that did not change, so views
+ * keyed by identity re-render only what changed. Returns `current` itself when nothing did.
+ */
+export function mergeSnapshot(
+  current: ReadonlyMap<string, McpServerView>,
+  items: readonly McpServerView[],
+): ReadonlyMap<string, McpServerView> {
+  const next = new Map<string, McpServerView>();
+  let changed = items.length !== current.size;
+  const ids = current.keys();
+  for (const item of items) {
+    const old = current.get(item.id);
+    const keep = old !== undefined && sameJson(old, item);
+    next.set(item.id, keep ? old : item);
+    // Same rows in the same order: the map (and every list computed from it) stays as it is.
+    if (!keep || ids.next().value !== item.id) changed = true;
+  }
+  return changed ? next : current;
+}
+
 /**
  * The server list as signals. Loaded once, then kept current in place from events (no refetch);
  * a full refetch only happens on a replay gap, an explicit refresh, or while no event path works.
+ * Pages call `load()` on entry: it refetches only when events may have been missed (the rows were
+ * fetched before the event stream was up, or the stream is down), and a refetch that finds
+ * nothing new keeps every row object, so the table does not re-render.
  */
 @Injectable({ providedIn: 'root' })
 export class ServersStore {
@@ -108,6 +144,8 @@ export class ServersStore {
   private readonly errorSignal = signal<ApiError | null>(null);
   private readonly refreshedAt = signal<number | null>(null);
   private inflight: Promise<void> | null = null;
+  /** The rows were fetched while the event stream was up, so events have kept them current. */
+  private streamCovered = false;
   /** Events that arrived while a snapshot was on its way: replayed onto it, in order. */
   private arrivedDuringFetch: EventEnvelope[] | null = null;
 
@@ -132,8 +170,14 @@ export class ServersStore {
     return rows.get(id) ?? [...rows.values()].find((s) => s.name === id);
   }
 
-  /** First load; later calls refresh silently (rows stay on screen). */
+  /**
+   * First load; later calls refresh silently (rows stay on screen), unless the rows are known to
+   * be current: fetched while the event stream was up, and it is still up (a reconnect resumes
+   * from the last id, and a replay gap asks for a refresh by itself).
+   */
   load(): Promise<void> {
+    if (this.inflight) return this.inflight;
+    if (this.loadedSignal() && this.streamCovered && this.streamUp()) return Promise.resolve();
     return this.refresh();
   }
 
@@ -213,13 +257,21 @@ export class ServersStore {
     this.fetchOne(id).catch(() => undefined);
   }
 
+  private streamUp(): boolean {
+    const state = this.realtime.state();
+    return state === 'live' || state === 'polling';
+  }
+
   private async fetch(): Promise<void> {
     this.arrivedDuringFetch = [];
+    // Events from here on reach the store (and are replayed onto the snapshot below).
+    const covered = this.streamUp();
     try {
       const list = await this.api.get<McpServerList>('/mcp/servers');
       const arrived = this.arrivedDuringFetch;
       this.arrivedDuringFetch = null;
-      this.rows.set(new Map(list.items.map((s) => [s.id, s])));
+      this.rows.set(mergeSnapshot(this.rows(), list.items));
+      this.streamCovered = covered;
       this.errorSignal.set(null);
       this.loadedSignal.set(true);
       this.refreshedAt.set(Date.now());
@@ -233,6 +285,7 @@ export class ServersStore {
 
   /** Sign-out: forget everything. */
   reset(): void {
+    this.streamCovered = false;
     this.rows.set(new Map());
     this.loadedSignal.set(false);
     this.errorSignal.set(null);

@@ -36,6 +36,17 @@ describe('ServerActionsBar', () => {
     expect(disabled.button('check').disabled).toBe(true);
   });
 
+  it('puts the reason a button is disabled in the tooltip of its wrapper, with a label', async () => {
+    signInAs('viewer');
+    const { button } = await render();
+    expect(button('check').disabled).toBe(true);
+    expect(button('check').closest('.action-wrap')?.getAttribute('title')).toMatch(
+      /Needs the operator role/,
+    );
+    expect(button('check').getAttribute('aria-label')).toBe('Check now');
+    expect(button('check').querySelector('.icon.icon-check')).not.toBeNull();
+  });
+
   it('deletes only after the confirmation, then says so', async () => {
     signInAs('admin');
     const { fixture, el, button, deleted } = await render();
@@ -60,6 +71,8 @@ describe('ServerActionsBar', () => {
     button('check').click();
     await fixture.whenStable();
     expect(button('check').getAttribute('aria-busy')).toBe('true');
+    expect(button('check').disabled).toBe(true);
+    expect(button('check').querySelector('.spinner')).not.toBeNull();
     http.expectOne('/api/v1/mcp/servers/id-alpha/health-check').flush({
       server_id: 'id-alpha',
       name: 'alpha',

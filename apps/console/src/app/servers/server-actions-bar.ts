@@ -11,9 +11,8 @@ import type { McpServerView } from '@omni2/contracts';
 import { availability, type Availability } from '../core/permissions';
 import { ServerActions } from '../core/server-actions.service';
 import { Session } from '../core/session.service';
-import { ActionButton } from '../shared/action-button';
 import { ConfirmDialog } from '../shared/confirm-dialog';
-import type { IconName } from '../shared/icon';
+import { iconClass, type IconName } from '../shared/icon';
 
 /** Anyone may look at the tools; the tester itself says whether they may run one. */
 const TOOLS: Availability = { enabled: true, reason: 'Tools and the tool tester' };
@@ -21,35 +20,47 @@ const TOOLS: Availability = { enabled: true, reason: 'Tools and the tool tester'
 interface Item {
   action: string;
   label: string;
-  icon: IconName;
+  icon: string;
   availability: Availability;
   busy: boolean;
-  danger: boolean;
+  buttonClass: string;
   run: () => void;
 }
 
 /**
- * A server's actions, enabled by role and status with the reason in each tooltip. Check now,
+ * A server's actions, enabled by role and status with the reason in each tooltip (on a wrapper,
+ * because disabled buttons get no hover). The buttons are plain elements in this one template,
+ * not a component each: the server table renders seven per row. Check now,
  * reload, enable/disable, reset and delete (after a confirmation) run here; tools and edit are
  * the page's to open. `deleted` fires once the server is gone.
  */
 @Component({
   selector: 'o2-server-actions',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ActionButton, ConfirmDialog],
+  imports: [ConfirmDialog],
   host: { class: 'server-actions' },
   template: `
     @for (item of items(); track item.action) {
-      <o2-action
-        [action]="item.action"
-        [label]="item.label"
-        [icon]="item.icon"
-        [showLabel]="labels()"
-        [danger]="item.danger"
-        [availability]="item.availability"
-        [busy]="item.busy"
-        (pressed)="item.run()"
-      />
+      <span class="action-wrap" [attr.title]="item.availability.reason"
+        ><button
+          type="button"
+          [class]="item.buttonClass"
+          [disabled]="!item.availability.enabled || item.busy"
+          [attr.aria-label]="item.label"
+          [attr.data-action]="item.action"
+          [attr.aria-busy]="item.busy || null"
+          (click)="item.run()"
+        >
+          @if (item.busy) {
+            <span class="spinner" aria-hidden="true"></span>
+          } @else {
+            <span [class]="item.icon" aria-hidden="true"></span>
+          }
+          @if (labels()) {
+            <span>{{ item.label }}</span>
+          }
+        </button></span
+      >
     }
     @if (confirming()) {
       <o2-confirm
@@ -84,6 +95,7 @@ export class ServerActionsBar {
     const s = this.server();
     const role = this.session.role();
     const busy = this.actions.busyWith(s.id);
+    const size = this.labels() ? 'btn small' : 'icon-btn';
     const item = (
       action: 'check' | 'reload' | 'enable' | 'disable' | 'reset' | 'edit' | 'delete',
       label: string,
@@ -92,10 +104,10 @@ export class ServerActionsBar {
     ): Item => ({
       action,
       label,
-      icon,
+      icon: iconClass(icon),
       availability: availability(action, s, role),
       busy: busy === action,
-      danger: action === 'delete',
+      buttonClass: action === 'delete' ? `${size} danger-text` : size,
       run,
     });
     const toggle =
@@ -112,10 +124,10 @@ export class ServerActionsBar {
             {
               action: 'tools',
               label: 'Test tools',
-              icon: 'tools' as const,
+              icon: iconClass('tools'),
               availability: TOOLS,
               busy: false,
-              danger: false,
+              buttonClass: size,
               run: () => this.tools.emit(),
             },
           ]
