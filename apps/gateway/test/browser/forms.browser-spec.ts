@@ -75,6 +75,16 @@ describe('console: forms and resilience (browser)', () => {
       (v) => v === 4,
       { what: 'the saved threshold' },
     );
+    // Every runtime key has its section; the event stream's is saved the same way.
+    const events = w.page.locator('[data-section="events"]');
+    await events.locator('[data-field="max_length"]').fill('5000');
+    await events.locator('[data-save="events"]').click();
+    await pollUntil(
+      async () => (await h.t.api('GET', '/api/v1/config/events')).body.value.max_length,
+      (v) => v === 5000,
+      { what: 'the saved event stream length' },
+    );
+
     // The table's k/threshold follows the setting.
     await w.page.locator('nav a[href="/servers"]').click();
     await pollUntil(

@@ -193,6 +193,19 @@ export const SECTIONS: readonly SettingSection[] = [
     ],
   },
   {
+    key: 'events',
+    title: 'Event stream',
+    intro: 'How much history reconnecting consoles can replay.',
+    fields: [
+      {
+        key: 'max_length',
+        label: 'Events kept',
+        help: 'Older events are trimmed; a client further behind reloads instead of replaying',
+        type: 'int',
+      },
+    ],
+  },
+  {
     key: 'logging',
     title: 'Logging',
     intro: 'Gateway log level and components, applied without restart.',
