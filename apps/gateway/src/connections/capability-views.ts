@@ -1,6 +1,13 @@
-import type { Prompt, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  Prompt,
+  Resource,
+  ServerCapabilities,
+  Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { PromptView, ResourceView, ToolView } from '@omni2/contracts';
+import { HttpProtocolError } from './error-classifier';
 import { intern } from './intern';
+import type { CapabilityLists } from './mcp-session';
 
 const MAX_LIST_PAGES = 50;
 
@@ -40,15 +47,46 @@ export function toResourceView(r: Resource): ResourceView {
   });
 }
 
+export type ListMethod = 'tools/list' | 'prompts/list' | 'resources/list';
+
+/** One page of an MCP list, fetched however the session's transport fetches it. */
+export type ListPage = (
+  method: ListMethod,
+  params: { cursor: string } | undefined,
+) => Promise<{ nextCursor?: string; tools?: Tool[]; prompts?: Prompt[]; resources?: Resource[] }>;
+
+/** Every list the server announces, fetched in parallel, each followed through its pages. */
+export async function fetchLists(
+  caps: ServerCapabilities,
+  page: ListPage,
+): Promise<Pick<CapabilityLists, 'tools' | 'prompts' | 'resources'>> {
+  const [tools, prompts, resources] = await Promise.all([
+    caps.tools ? collectPages(page, 'tools/list', (r) => itemsOf(r.tools).map(toToolView)) : [],
+    caps.prompts
+      ? collectPages(page, 'prompts/list', (r) => itemsOf(r.prompts).map(toPromptView))
+      : [],
+    caps.resources
+      ? collectPages(page, 'resources/list', (r) => itemsOf(r.resources).map(toResourceView))
+      : [],
+  ]);
+  return { tools, prompts, resources };
+}
+
+function itemsOf<T>(value: T[] | undefined): T[] {
+  if (!Array.isArray(value)) throw new HttpProtocolError('a list response has no items array');
+  return value;
+}
+
 /** Follows `nextCursor` through a paged MCP list, bounded so a looping server cannot stall us. */
-export async function collectPages<R extends { nextCursor?: string }, T>(
-  list: (params: { cursor: string } | undefined) => Promise<R>,
-  items: (res: R) => T[],
+async function collectPages<T>(
+  page: ListPage,
+  method: ListMethod,
+  items: (res: Awaited<ReturnType<ListPage>>) => T[],
 ): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
-  for (let page = 0; page < MAX_LIST_PAGES; page++) {
-    const res = await list(cursor ? { cursor } : undefined);
+  for (let n = 0; n < MAX_LIST_PAGES; n++) {
+    const res = await page(method, cursor ? { cursor } : undefined);
     out.push(...items(res));
     cursor = res.nextCursor;
     if (!cursor) break;

@@ -4,15 +4,12 @@ import {
   ErrorCode,
   type JSONRPCMessage,
   LATEST_PROTOCOL_VERSION,
-  type ListPromptsResult,
-  type ListResourcesResult,
-  type ListToolsResult,
   McpError,
   type ServerCapabilities,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { ProbeMethod, PromptView, ResourceView, ToolView } from '@omni2/contracts';
-import { collectPages, toPromptView, toResourceView, toToolView } from './capability-views';
+import type { ProbeMethod } from '@omni2/contracts';
+import { fetchLists } from './capability-views';
 import { CLIENT_INFO } from './client-info';
 import { type ConnectionTarget, fingerprint } from './connection-target';
 import { HttpProtocolError, isMethodNotFound } from './error-classifier';
@@ -90,17 +87,12 @@ export class HttpMcpSession implements McpSession {
   }
 
   async listCapabilities(timeoutMs: number): Promise<CapabilityLists> {
-    const caps = this.capabilities;
     this.listsChanged = false;
-    const [tools, prompts, resources] = await Promise.all([
-      caps.tools ? this.allTools(timeoutMs) : Promise.resolve([]),
-      caps.prompts ? this.allPrompts(timeoutMs) : Promise.resolve([]),
-      caps.resources ? this.allResources(timeoutMs) : Promise.resolve([]),
-    ]);
+    const lists = await fetchLists(this.capabilities, (method, params) =>
+      this.rpc(method, params, timeoutMs),
+    );
     return {
-      tools,
-      prompts,
-      resources,
+      ...lists,
       server_info: this.info,
       protocol_version: this.protocolVersion,
     };
@@ -269,32 +261,6 @@ export class HttpMcpSession implements McpSession {
     const id = headers['mcp-session-id'];
     if (typeof id === 'string' && id !== '') this.sessionId = id;
   }
-
-  private allTools(timeoutMs: number): Promise<ToolView[]> {
-    return collectPages(
-      (params) => this.rpc('tools/list', params, timeoutMs) as Promise<ListToolsResult>,
-      (res) => listOf(res.tools).map(toToolView),
-    );
-  }
-
-  private allPrompts(timeoutMs: number): Promise<PromptView[]> {
-    return collectPages(
-      (params) => this.rpc('prompts/list', params, timeoutMs) as Promise<ListPromptsResult>,
-      (res) => listOf(res.prompts).map(toPromptView),
-    );
-  }
-
-  private allResources(timeoutMs: number): Promise<ResourceView[]> {
-    return collectPages(
-      (params) => this.rpc('resources/list', params, timeoutMs) as Promise<ListResourcesResult>,
-      (res) => listOf(res.resources).map(toResourceView),
-    );
-  }
-}
-
-function listOf<T>(value: T[] | undefined): T[] {
-  if (!Array.isArray(value)) throw new HttpProtocolError('a list response has no items array');
-  return value;
 }
 
 function announcesListChanges(caps: ServerCapabilities): boolean {

@@ -7,8 +7,8 @@ import {
   ResourceListChangedNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { ProbeMethod, PromptView, ResourceView, ToolView } from '@omni2/contracts';
-import { collectPages, toPromptView, toResourceView, toToolView } from './capability-views';
+import type { ProbeMethod } from '@omni2/contracts';
+import { fetchLists, type ListPage } from './capability-views';
 import { type ConnectionTarget, fingerprint } from './connection-target';
 import { withDeadline } from './deadline';
 import { ProcessExitedError, isMethodNotFound } from './error-classifier';
@@ -82,17 +82,21 @@ export class SdkMcpSession implements McpSession {
   }
 
   async listCapabilities(timeoutMs: number): Promise<CapabilityLists> {
-    const caps = this.client.getServerCapabilities() ?? {};
     this.listsChanged = false;
-    const [tools, prompts, resources] = await Promise.all([
-      caps.tools ? this.allTools(timeoutMs) : Promise.resolve([]),
-      caps.prompts ? this.allPrompts(timeoutMs) : Promise.resolve([]),
-      caps.resources ? this.allResources(timeoutMs) : Promise.resolve([]),
-    ]);
+    // The SDK's own list calls, not a generic request: listTools also primes the client's
+    // output-schema validation for callTool.
+    const lists = await fetchLists(this.client.getServerCapabilities() ?? {}, (method, params) => {
+      const options = { timeout: timeoutMs };
+      const work: ReturnType<ListPage> =
+        method === 'tools/list'
+          ? this.client.listTools(params, options)
+          : method === 'prompts/list'
+            ? this.client.listPrompts(params, options)
+            : this.client.listResources(params, options);
+      return this.request(work, timeoutMs, method);
+    });
     return {
-      tools,
-      prompts,
-      resources,
+      ...lists,
       server_info: this.serverInfo,
       protocol_version: this.protocolVersion(),
     };
@@ -157,41 +161,5 @@ export class SdkMcpSession implements McpSession {
         this.stderrTail.splice(0, Math.max(0, this.stderrTail.length - STDERR_TAIL_LINES));
       });
     }
-  }
-
-  private allTools(timeoutMs: number): Promise<ToolView[]> {
-    return collectPages(
-      (params) =>
-        this.request(
-          this.client.listTools(params, { timeout: timeoutMs }),
-          timeoutMs,
-          'tools/list',
-        ),
-      (res) => res.tools.map(toToolView),
-    );
-  }
-
-  private allPrompts(timeoutMs: number): Promise<PromptView[]> {
-    return collectPages(
-      (params) =>
-        this.request(
-          this.client.listPrompts(params, { timeout: timeoutMs }),
-          timeoutMs,
-          'prompts/list',
-        ),
-      (res) => res.prompts.map(toPromptView),
-    );
-  }
-
-  private allResources(timeoutMs: number): Promise<ResourceView[]> {
-    return collectPages(
-      (params) =>
-        this.request(
-          this.client.listResources(params, { timeout: timeoutMs }),
-          timeoutMs,
-          'resources/list',
-        ),
-      (res) => res.resources.map(toResourceView),
-    );
   }
 }

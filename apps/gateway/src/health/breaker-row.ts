@@ -19,16 +19,22 @@ export function breakerStateOf(row: McpServerEntity): BreakerState {
   };
 }
 
+/** The row columns that hold a breaker state. */
+export function breakerColumns(state: BreakerState): Partial<McpServerEntity> {
+  return {
+    status: state.status,
+    disabled_reason: state.disabled_reason,
+    circuit_state: state.circuit_state,
+    consecutive_failures: state.consecutive_failures,
+    consecutive_successes: state.consecutive_successes,
+    failure_cycles: state.failure_cycles,
+    circuit_opened_at: date(state.circuit_opened_at),
+    open_until: date(state.open_until),
+    down_since: date(state.down_since),
+  };
+}
+
 /** Writes a breaker decision back onto the row (in place). */
 export function withBreakerState(row: McpServerEntity, state: BreakerState): McpServerEntity {
-  row.status = state.status;
-  row.disabled_reason = state.disabled_reason;
-  row.circuit_state = state.circuit_state;
-  row.consecutive_failures = state.consecutive_failures;
-  row.consecutive_successes = state.consecutive_successes;
-  row.failure_cycles = state.failure_cycles;
-  row.circuit_opened_at = date(state.circuit_opened_at);
-  row.open_until = date(state.open_until);
-  row.down_since = date(state.down_since);
-  return row;
+  return Object.assign(row, breakerColumns(state));
 }

@@ -12,7 +12,7 @@ import { ReplicaIdentity } from '../common/replica-identity';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { HealthLogEntity } from '../health-log/health-log.entity';
 import { McpServerEntity } from '../registry/mcp-server.entity';
-import { breakerStateOf, withBreakerState } from './breaker-row';
+import { breakerColumns, breakerStateOf, withBreakerState } from './breaker-row';
 import { eventsForCheck } from './check-events';
 import type { ProbeOutcome } from './health-probe';
 
@@ -25,17 +25,9 @@ export interface RecordedCheck {
 }
 
 /** The columns a check writes: the breaker's and the check's own. */
-function checkColumns(row: McpServerEntity): Partial<McpServerEntity> {
+function checkColumns(row: McpServerEntity, state: BreakerState): Partial<McpServerEntity> {
   return {
-    status: row.status,
-    disabled_reason: row.disabled_reason,
-    circuit_state: row.circuit_state,
-    consecutive_failures: row.consecutive_failures,
-    consecutive_successes: row.consecutive_successes,
-    failure_cycles: row.failure_cycles,
-    circuit_opened_at: row.circuit_opened_at,
-    open_until: row.open_until,
-    down_since: row.down_since,
+    ...breakerColumns(state),
     last_health_check: row.last_health_check,
     last_success_at: row.last_success_at,
     last_response_time_ms: row.last_response_time_ms,
@@ -101,7 +93,7 @@ export class CheckRecorder {
       row.claimed_at = null;
       row.checked_by = this.replica.id;
       // An UPDATE of the columns a check owns: save() would reload the row to diff it first.
-      await tx.update(McpServerEntity, { id: row.id }, checkColumns(row));
+      await tx.update(McpServerEntity, { id: row.id }, checkColumns(row, decision.state));
       await this.writeLog(tx, row, outcome, decision, at);
       return {
         row,
