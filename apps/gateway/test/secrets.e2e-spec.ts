@@ -165,9 +165,14 @@ describe('upstream secrets: encrypted at rest, never shown (e2e)', () => {
     });
 
     it('a tampered ciphertext is refused, not decrypted into garbage', async () => {
+      // Flip one ciphertext character to a different one (writing 'A' over an 'A' changed
+      // nothing, one run in 64).
       await pg.query(
-        `UPDATE omni2.mcp_servers SET auth_config = overlay(auth_config placing 'A' from length(auth_config) - 2 for 1)
-         WHERE name = 'guarded'`,
+        `UPDATE omni2.mcp_servers
+            SET auth_config = overlay(auth_config placing
+                  CASE WHEN substr(auth_config, length(auth_config) - 2, 1) = 'A' THEN 'B' ELSE 'A' END
+                  from length(auth_config) - 2 for 1)
+          WHERE name = 'guarded'`,
       );
       const res = await t.api('POST', '/api/v1/mcp/servers/guarded/reload');
       expect(res.status).toBe(200);
