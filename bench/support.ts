@@ -269,7 +269,10 @@ export async function openLoopGet(
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     inFlight.push(
       new Promise<void>((done) => {
-        const sent = due;
+        // Timers fire up to a millisecond early (libuv's cached loop time), so measuring from `due`
+        // alone undercounted, even below zero; measuring from a late send instead of `due` would
+        // hide queueing (coordinated omission). Hence the earlier of the two.
+        const sent = Math.min(due, performance.now());
         const req = httpRequest(url, { agent, headers }, (res) => {
           res.on('data', () => undefined);
           res.on('end', () => {

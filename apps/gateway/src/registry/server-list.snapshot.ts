@@ -61,13 +61,13 @@ export class ServerListSnapshot {
   /** The JSON body of `{ items, total }` for the query. */
   async body(query: ListQuery, audience: Audience = 'full'): Promise<JsonBody> {
     await this.fresh();
+    const unfiltered = isUnfiltered(query);
+    const cached = unfiltered ? this.unfilteredBody.get(audience) : undefined;
+    if (cached) return cached;
     const all = this.order.map((id) => this.entries.get(id)!);
-    if (isUnfiltered(query)) {
-      let body = this.unfilteredBody.get(audience);
-      if (!body) {
-        body = render(all, all.length, audience);
-        this.unfilteredBody.set(audience, body);
-      }
+    if (unfiltered) {
+      const body = render(all, all.length, audience);
+      this.unfilteredBody.set(audience, body);
       return body;
     }
     const matching = all.filter((e) => matches(e.view, query));
