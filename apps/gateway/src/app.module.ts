@@ -63,6 +63,7 @@ import { EncryptionKeyring } from './secrets/encryption-key';
 import { InstanceSecrets } from './secrets/instance-secrets';
 import { LegacySecretsSealer } from './secrets/legacy-secrets';
 import { SecretCodec } from './secrets/secret-codec';
+import { IdleSessionReaper } from './connections/idle-session-reaper';
 import { ArgumentValidator } from './tools/argument-validator';
 import { ToolExecutionService } from './tools/tool-execution.service';
 import { ToolsController } from './tools/tools.controller';
@@ -139,6 +140,7 @@ export class AppModule {
         RuntimeConfigService,
         SettingsService,
         ConnectionManager,
+        IdleSessionReaper,
         ServerListSnapshot,
         RegistryService,
         CapabilitiesService,

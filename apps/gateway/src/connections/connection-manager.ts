@@ -4,11 +4,16 @@ import { fingerprint } from './connection-target';
 import { isSessionExpired } from './error-classifier';
 import type { McpSession } from './mcp-session';
 import { openSession } from './session-factory';
+import { Clock } from '../common/clock';
 import { AppEnv } from '../config/env.schema';
 
 interface Entry {
   fingerprint: string;
   session: Promise<McpSession>;
+  /** Clock time the last operation on this session started or ended. */
+  usedAt: number;
+  /** Operations running on it now; a session in use is never idle. */
+  inUse: number;
 }
 
 export interface SessionRun<T> {
@@ -29,7 +34,10 @@ export class ConnectionManager implements OnApplicationShutdown {
   private readonly entries = new Map<string, Entry>();
   private readonly listChangedListeners: ((serverId: string) => void)[] = [];
 
-  constructor(private readonly env: AppEnv) {}
+  constructor(
+    private readonly env: AppEnv,
+    private readonly clock: Clock,
+  ) {}
 
   onListChanged(listener: (serverId: string) => void): void {
     this.listChangedListeners.push(listener);
@@ -46,24 +54,32 @@ export class ConnectionManager implements OnApplicationShutdown {
   ): Promise<SessionRun<T>> {
     const { session, opened } = await this.acquire(target, timeoutMs);
     try {
-      return { value: await op(session), session, opened };
+      return { value: await this.use(target.id, () => op(session)), session, opened };
     } catch (error) {
       if (!isSessionExpired(error) && session.isOpen) throw error;
       this.log.debug(`session to ${target.name} expired or closed; reconnecting`);
       await this.drop(target.id, session);
       const fresh = await this.acquire(target, timeoutMs);
-      return { value: await op(fresh.session), session: fresh.session, opened: true };
+      const value = await this.use(target.id, () => op(fresh.session));
+      return { value, session: fresh.session, opened: true };
     }
+  }
+
+  /**
+   * Closes sessions nobody has used for `idleMs`: a server another replica now checks, or one
+   * that was only opened here for a tool call. Whoever needs it next opens it again.
+   */
+  async closeIdle(idleMs: number): Promise<number> {
+    const before = this.clock.now() - idleMs;
+    const idle = [...this.entries].filter(([, e]) => e.inUse === 0 && e.usedAt < before);
+    await Promise.all(idle.map(([id, entry]) => this.dropEntry(id, entry)));
+    return idle.length;
   }
 
   /** Closes the server's session (server edited, disabled or deleted). */
   async drop(serverId: string, only?: McpSession): Promise<void> {
     const entry = this.entries.get(serverId);
-    if (!entry) return;
-    const session = await entry.session.catch(() => null);
-    if (only && session !== only) return;
-    if (this.entries.get(serverId) === entry) this.entries.delete(serverId);
-    await session?.close();
+    if (entry) await this.dropEntry(serverId, entry, only);
   }
 
   openSessions(): number {
@@ -77,6 +93,29 @@ export class ConnectionManager implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const all = [...this.entries.keys()];
     await Promise.all(all.map((id) => this.drop(id)));
+  }
+
+  private async dropEntry(serverId: string, entry: Entry, only?: McpSession): Promise<void> {
+    const session = await entry.session.catch(() => null);
+    if (only && session !== only) return;
+    if (this.entries.get(serverId) === entry) this.entries.delete(serverId);
+    await session?.close();
+  }
+
+  private async use<T>(serverId: string, op: () => Promise<T>): Promise<T> {
+    const entry = this.entries.get(serverId);
+    if (entry) {
+      entry.inUse++;
+      entry.usedAt = this.clock.now();
+    }
+    try {
+      return await op();
+    } finally {
+      if (entry) {
+        entry.inUse--;
+        entry.usedAt = this.clock.now();
+      }
+    }
   }
 
   private async acquire(
@@ -124,7 +163,7 @@ export class ConnectionManager implements OnApplicationShutdown {
       },
       this.env.values.OMNI2_STREAMABLE_HTTP_CLIENT,
     );
-    const entry: Entry = { fingerprint: wanted, session };
+    const entry: Entry = { fingerprint: wanted, session, usedAt: this.clock.now(), inUse: 0 };
     this.entries.set(target.id, entry);
     session.catch(() => {
       if (this.entries.get(target.id) === entry) this.entries.delete(target.id);

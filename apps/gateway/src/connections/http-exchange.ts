@@ -245,6 +245,32 @@ export function openEventStream(options: StreamOptions): Promise<OpenStream | nu
   });
 }
 
+/**
+ * Tells the server a session is over (DELETE with its session id), so it can free it now
+ * rather than at its own timeout. Best effort: resolves on any answer, failure or timeout.
+ */
+export function endSession(
+  url: URL,
+  headers: OutgoingHttpHeaders,
+  timeoutMs: number,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const req = requestFor(url, { method: 'DELETE', agent: pooled[protocolOf(url)], headers });
+    const timer = setTimeout(() => req.destroy(), timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    req.on('error', done);
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', done);
+      res.on('error', done);
+    });
+    req.end();
+  });
+}
+
 function requestFor(url: URL, options: Parameters<typeof httpRequest>[1]): ClientRequest {
   return url.protocol === 'https:' ? httpsRequest(url, options) : httpRequest(url, options);
 }

@@ -13,7 +13,7 @@ import { fetchLists } from './capability-views';
 import { CLIENT_INFO } from './client-info';
 import { type ConnectionTarget, fingerprint } from './connection-target';
 import { HttpProtocolError, isMethodNotFound } from './error-classifier';
-import { type OpenStream, openEventStream, postMessage } from './http-exchange';
+import { endSession, type OpenStream, openEventStream, postMessage } from './http-exchange';
 import { intern } from './intern';
 import type { CapabilityLists, McpSession, SessionHooks } from './mcp-session';
 
@@ -24,6 +24,9 @@ const LIST_CHANGED = new Set([
 ]);
 
 type Params = Record<string, unknown> | undefined;
+
+/** Closing a session waits this long at most for the server to acknowledge its end. */
+const END_SESSION_TIMEOUT_MS = 2_000;
 
 /**
  * A Streamable HTTP session without the SDK's per-session machinery: a few fields per server,
@@ -111,10 +114,12 @@ export class HttpMcpSession implements McpSession {
   }
 
   close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.closed = true;
     this.stream?.close();
     this.stream = null;
-    return Promise.resolve();
+    if (this.sessionId === null) return Promise.resolve();
+    return endSession(this.url, this.headers(), END_SESSION_TIMEOUT_MS);
   }
 
   private async initialize(timeoutMs: number): Promise<void> {

@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   type CallToolResult,
@@ -17,6 +18,7 @@ import { CLIENT_INFO } from './client-info';
 import { createTransport } from './transport-factory';
 
 const STDERR_TAIL_LINES = 20;
+const END_SESSION_TIMEOUT_MS = 2_000;
 
 /**
  * A session through the SDK's `Client`: stdio and legacy SSE servers, and Streamable HTTP when
@@ -117,8 +119,19 @@ export class SdkMcpSession implements McpSession {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.closing ??= this.client.close().catch(() => undefined);
+    this.closing ??= this.endSession().then(() => this.client.close().catch(() => undefined));
     await this.closing;
+  }
+
+  /** A Streamable HTTP server is told the session is over (DELETE), as the lean session does. */
+  private async endSession(): Promise<void> {
+    if (!(this.transport instanceof StreamableHTTPClientTransport)) return;
+    if (this.transport.sessionId === undefined) return;
+    await withDeadline(
+      this.transport.terminateSession(),
+      END_SESSION_TIMEOUT_MS,
+      'end session',
+    ).catch(() => undefined);
   }
 
   private protocolVersion(): string | null {

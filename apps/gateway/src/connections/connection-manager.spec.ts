@@ -1,0 +1,98 @@
+import { RUNTIME_DEFAULTS } from '@omni2/contracts';
+import { startHttpMcpServer, type TestMcpServer } from '@omni2/testkit';
+import { FakeClock } from '../../test/support/fake-clock';
+import { pollUntil } from '../../test/support/poll';
+import { AppEnv, parseEnv } from '../config/env.schema';
+import { ConnectionManager } from './connection-manager';
+import type { ConnectionTarget } from './connection-target';
+import { idleLimitMs } from './idle-session-reaper';
+
+const MINUTE = 60_000;
+
+/** Idle sessions against a real testkit server, with a fake clock for the idle time. */
+describe.each(['lean', 'sdk'] as const)('ConnectionManager idle sessions (%s client)', (client) => {
+  let server: TestMcpServer;
+  let clock: FakeClock;
+  let manager: ConnectionManager;
+  let target: ConnectionTarget;
+
+  beforeEach(async () => {
+    server = await startHttpMcpServer({ protocol: 'streamable_http' });
+    clock = new FakeClock();
+    manager = new ConnectionManager(
+      new AppEnv(parseEnv({ OMNI2_STREAMABLE_HTTP_CLIENT: client })),
+      clock,
+    );
+    target = {
+      id: 'server-1',
+      name: 'idle-test',
+      protocol: 'streamable_http',
+      url: server.url,
+      command: null,
+      args: [],
+      env: {},
+      cwd: null,
+      headers: {},
+    };
+  });
+
+  afterEach(async () => {
+    await manager.onApplicationShutdown();
+    await server.stop();
+  });
+
+  const ping = () => manager.run(target, 5_000, (s) => s.ping(5_000));
+
+  it('closes a session unused for the limit and ends it on the server', async () => {
+    await ping();
+    expect(server.sessionCount()).toBe(1);
+    clock.t += 5 * MINUTE;
+    await expect(manager.closeIdle(5 * MINUTE)).resolves.toBe(0); // not past the limit yet
+    clock.t += 1;
+    await expect(manager.closeIdle(5 * MINUTE)).resolves.toBe(1);
+    expect(manager.has(target.id)).toBe(false);
+    await pollUntil(
+      () => server.sessionCount(),
+      (n) => n === 0,
+      { what: 'the server to forget the session' },
+    );
+    const again = await ping();
+    expect(again.opened).toBe(true);
+  });
+
+  it('counts every use, and never closes a session while a call is running on it', async () => {
+    await ping();
+    clock.t += 4 * MINUTE;
+    await ping();
+    clock.t += 4 * MINUTE;
+    await expect(manager.closeIdle(5 * MINUTE)).resolves.toBe(0);
+
+    let finish: (() => void) | null = null;
+    const running = manager.run(target, 5_000, () => new Promise<void>((r) => (finish = r)));
+    const release = await pollUntil(
+      () => finish,
+      (f) => f !== null,
+      { what: 'the call to start' },
+    );
+    clock.t += 60 * MINUTE;
+    await expect(manager.closeIdle(5 * MINUTE)).resolves.toBe(0);
+    release!();
+    await running;
+    expect(server.sessionCount()).toBe(1);
+    clock.t += 5 * MINUTE + 1;
+    await expect(manager.closeIdle(5 * MINUTE)).resolves.toBe(1);
+  });
+});
+
+describe('idleLimitMs', () => {
+  it('is three of the slower check intervals, and never under five minutes', () => {
+    expect(idleLimitMs(RUNTIME_DEFAULTS.health_check)).toBe(5 * MINUTE);
+    expect(
+      idleLimitMs({
+        ...RUNTIME_DEFAULTS.health_check,
+        interval_seconds: 60,
+        unhealthy_interval_seconds: 600,
+      }),
+    ).toBe(30 * MINUTE);
+  });
+});
