@@ -107,4 +107,43 @@ describe('several replicas on one database (e2e)', () => {
     const ready = await fetch(`${replicas[0].api.replace('/api/v1', '')}/health/ready`);
     expect(ready.status).toBe(200);
   });
+
+  it('gives a replica added later its share of servers that all have live owners', async () => {
+    const holders = async () =>
+      (
+        await pg.query<{ checked_by: string; n: number }>(
+          `SELECT checked_by, count(*)::int AS n FROM omni2.mcp_servers GROUP BY checked_by`,
+        )
+      ).rows;
+    const before = new Set((await holders()).map((h) => h.checked_by));
+    replicas.push(
+      await startGatewayProcess({
+        ...testEnv(),
+        DATABASE_URL: db.url,
+        OMNI2_COORDINATOR_TICK_MS: '100',
+        OMNI2_WATCHDOG_STALL_MS: '1000',
+      }),
+    );
+    const joinedAt = new Date();
+    // The newcomer takes servers until it holds its fair share: 12 / 3 live replicas = 4.
+    const share = Math.ceil(
+      SERVERS /
+        replicas.filter((r) => r.proc.exitCode === null && r.proc.signalCode === null).length,
+    );
+    const after = await pollUntil(
+      holders,
+      (rows) => rows.some((h) => !before.has(h.checked_by) && h.n >= share),
+      { what: 'the new replica to hold its share', timeoutMs: 15_000 },
+    );
+    expect(after.find((h) => !before.has(h.checked_by))!.n).toBe(share);
+    // Handing a server over never makes two replicas check it within one period.
+    const rows = await checksSince(joinedAt);
+    const last = new Map<string, number>();
+    for (const r of rows) {
+      const previous = last.get(r.server_id);
+      if (previous !== undefined)
+        expect(r.at.getTime() - previous).toBeGreaterThan(INTERVAL_S * 1_000 * 0.9);
+      last.set(r.server_id, r.at.getTime());
+    }
+  });
 });

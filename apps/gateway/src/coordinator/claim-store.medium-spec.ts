@@ -115,6 +115,46 @@ describe('ClaimStore on PostgreSQL', () => {
     await expect(storeB.claim('replica-b', 500, 60, 10)).resolves.toHaveLength(200);
   });
 
+  it('lets a replica added later take its fair share from a live replica holding them all', async () => {
+    await storeA.heartbeat('replica-a');
+    await storeB.heartbeat('replica-b');
+    await a.query(`UPDATE omni2.mcp_servers SET checked_by = 'replica-a'`);
+    await expect(storeB.claim('replica-b', 500, 60, 10)).resolves.toHaveLength(0);
+    const taken = await storeB.rebalance('replica-b', 500, 60, 10);
+    expect(taken).toHaveLength(100); // ceil(200 servers / 2 live replicas)
+    expect(taken.every((r) => r.claimed_by === 'replica-b')).toBe(true);
+    // Its checks in flight count towards its share: nothing more until the balance changes.
+    await expect(storeB.rebalance('replica-b', 500, 60, 10)).resolves.toHaveLength(0);
+    const kept = await storeA.claim('replica-a', 500, 60, 10);
+    expect(kept).toHaveLength(100);
+    expect(new Set([...taken, ...kept].map((r) => r.id)).size).toBe(200);
+  });
+
+  it('takes no more than the shortfall, and only from replicas above their share', async () => {
+    await storeA.heartbeat('replica-a');
+    await storeB.heartbeat('replica-b');
+    await a.query(
+      `UPDATE omni2.mcp_servers SET checked_by = CASE WHEN name ~ '^s1[0-9]?$' THEN 'replica-b' ELSE 'replica-a' END`,
+    ); // replica-b holds s1 and s10..s19 (11), replica-a the other 189
+    await expect(storeB.rebalance('replica-b', 30, 60, 10)).resolves.toHaveLength(30); // the limit
+    await expect(storeB.rebalance('replica-b', 500, 60, 10)).resolves.toHaveLength(59); // 100 - (11 + 30)
+    // Now even, so neither takes from the other.
+    await expect(storeA.rebalance('replica-a', 500, 60, 10)).resolves.toHaveLength(0);
+  });
+
+  it('divides by live replicas only, and never takes from a silent one', async () => {
+    await storeA.heartbeat('replica-a');
+    await storeB.heartbeat('replica-quiet');
+    await a.query(
+      `UPDATE omni2.coordinator_replicas SET last_seen = now() - interval '11 seconds' WHERE id = 'replica-quiet'`,
+    );
+    await a.query(
+      `UPDATE omni2.mcp_servers SET checked_by = CASE WHEN name ~ '^s[0-9]$' THEN 'replica-a' ELSE 'replica-quiet' END`,
+    ); // replica-a holds 9; the silent replica's 191 are anyone's through claim(), not rebalance()
+    await expect(storeA.rebalance('replica-a', 500, 60, 10)).resolves.toHaveLength(0);
+    await expect(storeA.claim('replica-a', 500, 60, 10)).resolves.toHaveLength(200);
+  });
+
   it('treats a replica that never sent a heartbeat, or has stopped, as gone', async () => {
     await a.query(`UPDATE omni2.mcp_servers SET checked_by = 'replica-unknown' WHERE name = 's1'`);
     await storeA.heartbeat('replica-a');

@@ -44,6 +44,56 @@ export class ClaimStore {
         RETURNING s.id`,
       [replicaId, limit, leaseSeconds, deadAfterSeconds],
     );
+    return this.load(claimed);
+  }
+
+  /**
+   * Takes due servers from live replicas that hold more than their fair share, while
+   * `replicaId` holds less, so a replica added to relieve the others gets work although every
+   * server already has a live owner. Fair share is ceil(active servers / live replicas); a
+   * replica's share counts its checks in flight (`claimed_by`) as well as the servers it checked
+   * last, so repeated ticks do not take more than the shortfall before those checks land.
+   */
+  async rebalance(
+    replicaId: string,
+    limit: number,
+    leaseSeconds: number,
+    deadAfterSeconds: number,
+  ): Promise<McpServerEntity[]> {
+    if (limit <= 0) return [];
+    const [claimed] = await this.repo.query<[{ id: string }[], number]>(
+      `WITH live AS (
+         SELECT id FROM omni2.coordinator_replicas
+          WHERE last_seen > now() - make_interval(secs => $4)),
+       share AS (
+         SELECT COALESCE(claimed_by, checked_by) AS holder, count(*) AS n
+           FROM omni2.mcp_servers WHERE status = 'active' GROUP BY 1),
+       fair AS (
+         SELECT ceil(COALESCE(sum(n), 0) / GREATEST((SELECT count(*) FROM live), 1)) AS n FROM share),
+       donors AS (
+         SELECT holder FROM share, fair
+          WHERE share.n > fair.n AND holder <> $1 AND holder IN (SELECT id FROM live)),
+       quota AS (
+         SELECT GREATEST(0, LEAST($2, fair.n - COALESCE(
+                  (SELECT n FROM share WHERE holder = $1), 0)))::int AS n FROM fair),
+       picked AS (
+         SELECT id FROM omni2.mcp_servers
+          WHERE status = 'active' AND next_check_at <= now() AND claimed_by IS NULL
+            AND checked_by IN (SELECT holder FROM donors)
+          ORDER BY next_check_at
+          LIMIT (SELECT n FROM quota)
+          FOR UPDATE SKIP LOCKED)
+       UPDATE omni2.mcp_servers s
+          SET claimed_by = $1, claimed_at = now(),
+              next_check_at = now() + make_interval(secs => $3)
+         FROM picked WHERE s.id = picked.id
+       RETURNING s.id`,
+      [replicaId, limit, leaseSeconds, deadAfterSeconds],
+    );
+    return this.load(claimed);
+  }
+
+  private async load(claimed: { id: string }[]): Promise<McpServerEntity[]> {
     if (claimed.length === 0) return [];
     return this.repo.findBy({ id: In(claimed.map((c) => c.id)) });
   }

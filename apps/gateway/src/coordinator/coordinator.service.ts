@@ -131,7 +131,15 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
 
   private async heartbeatAndClaim(free: number, lease: number): Promise<McpServerEntity[]> {
     await this.claims.heartbeat(this.replicaId);
-    return this.claims.claim(this.replicaId, free, lease, this.deadAfterSeconds);
+    const rows = await this.claims.claim(this.replicaId, free, lease, this.deadAfterSeconds);
+    if (rows.length >= free) return rows;
+    const taken = await this.claims.rebalance(
+      this.replicaId,
+      free - rows.length,
+      lease,
+      this.deadAfterSeconds,
+    );
+    return taken.length === 0 ? rows : [...rows, ...taken];
   }
 
   onApplicationShutdown(): Promise<void> {
