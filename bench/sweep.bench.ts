@@ -58,6 +58,14 @@ async function memoryBreakdown(g: GatewayProcess): Promise<string> {
   );
 }
 
+/** How many servers each replica checked last, largest first. */
+async function split(pg: Client): Promise<string> {
+  const { rows } = await pg.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM omni2.mcp_servers GROUP BY checked_by ORDER BY 1 DESC`,
+  );
+  return rows.map((r) => r.n).join(' / ');
+}
+
 async function main(): Promise<void> {
   const upstream = await startUpstreamProcess('streamable_http');
   const db = await benchDatabase();
@@ -93,6 +101,8 @@ async function main(): Promise<void> {
     const afterFirst = gateways.map((g) => procStats(g.proc.pid!));
     const upstreamFirst = cpuSeconds(upstream.pid);
     const machineFirst = machineCpu();
+
+    const splitFirst = await split(pg);
 
     const t1 = new Date();
     await pg.query(`UPDATE omni2.mcp_servers SET next_check_at = now()`);
@@ -135,6 +145,10 @@ async function main(): Promise<void> {
         `${busy(machineBefore, machineFirst)} (first), ${busy(machineFirst, machineSteady)} (steady)`,
     );
     console.log(`  sessions opened during the steady sweep: ${reopened.rows[0].n}`);
+    if (REPLICAS > 1) {
+      console.log(`  servers per replica after the first sweep: ${splitFirst}`);
+      console.log(`  servers per replica after the steady sweep: ${await split(pg)}`);
+    }
     console.log(`  statuses: ${rows.map((r) => `${r.status}=${r.n}`).join(', ')}`);
   } finally {
     await pg.end().catch(() => undefined);

@@ -28,6 +28,7 @@ describe('ClaimStore on PostgreSQL', () => {
 
   beforeEach(async () => {
     await a.query('DELETE FROM omni2.mcp_servers');
+    await a.query('DELETE FROM omni2.coordinator_replicas');
     await a.query(
       `INSERT INTO omni2.mcp_servers (name, protocol, url, next_check_at)
        SELECT 's' || i, 'sse', 'http://x/' || i, now() - interval '1 second'
@@ -116,8 +117,8 @@ describe('ClaimStore on PostgreSQL', () => {
   });
 
   it('lets a replica added later take its fair share from a live replica holding them all', async () => {
-    await storeA.heartbeat('replica-a');
-    await storeB.heartbeat('replica-b');
+    await expect(storeA.heartbeat('replica-a', 10)).resolves.toBe(1);
+    await expect(storeB.heartbeat('replica-b', 10)).resolves.toBe(2);
     await a.query(`UPDATE omni2.mcp_servers SET checked_by = 'replica-a'`);
     await expect(storeB.claim('replica-b', 500, 60, 10)).resolves.toHaveLength(0);
     const taken = await storeB.rebalance('replica-b', 500, 60, 10);

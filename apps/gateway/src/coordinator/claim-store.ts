@@ -98,13 +98,21 @@ export class ClaimStore {
     return this.repo.findBy({ id: In(claimed.map((c) => c.id)) });
   }
 
-  /** Records that `replicaId` is alive; old rows of long-gone replicas are dropped. */
-  async heartbeat(replicaId: string): Promise<void> {
-    await this.repo.query(
-      `INSERT INTO omni2.coordinator_replicas (id) VALUES ($1)
-       ON CONFLICT (id) DO UPDATE SET last_seen = now()`,
-      [replicaId],
+  /**
+   * Records that `replicaId` is alive, and answers how many replicas are (itself included): those
+   * heard from within `deadAfterSeconds`.
+   */
+  async heartbeat(replicaId: string, deadAfterSeconds = 0): Promise<number> {
+    // The main query does not see the row its own CTE writes, hence the others plus one.
+    const [{ others }] = await this.repo.query<{ others: number }[]>(
+      `WITH beat AS (
+         INSERT INTO omni2.coordinator_replicas (id) VALUES ($1)
+         ON CONFLICT (id) DO UPDATE SET last_seen = now())
+       SELECT count(*)::int AS others FROM omni2.coordinator_replicas
+        WHERE id <> $1 AND last_seen > now() - make_interval(secs => $2)`,
+      [replicaId, deadAfterSeconds],
     );
+    return others + 1;
   }
 
   async forgetReplicas(olderThanSeconds: number): Promise<void> {

@@ -130,9 +130,9 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
   }
 
   private async heartbeatAndClaim(free: number, lease: number): Promise<McpServerEntity[]> {
-    await this.claims.heartbeat(this.replicaId);
+    const live = await this.claims.heartbeat(this.replicaId, this.deadAfterSeconds);
     const rows = await this.claims.claim(this.replicaId, free, lease, this.deadAfterSeconds);
-    if (rows.length >= free) return rows;
+    if (rows.length >= free || live < 2) return rows;
     const taken = await this.claims.rebalance(
       this.replicaId,
       free - rows.length,
