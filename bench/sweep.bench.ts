@@ -148,6 +148,19 @@ async function main(): Promise<void> {
     if (REPLICAS > 1) {
       console.log(`  servers per replica after the first sweep: ${splitFirst}`);
       console.log(`  servers per replica after the steady sweep: ${await split(pg)}`);
+      // Replicas even out their shares over the sweeps; a third shows where that settles.
+      const t2 = new Date();
+      await pg.query(`UPDATE omni2.mcp_servers SET next_check_at = now()`);
+      const third = await waitAllCheckedAfter(pg, t2, 300_000);
+      const moved = await pg.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM omni2.mcp_health_log
+          WHERE event_type = 'connected' AND created_at >= $1`,
+        [t2],
+      );
+      console.log(
+        `  third sweep: ${third.toFixed(1)} s, ${moved.rows[0].n} sessions opened, ` +
+          `servers per replica after it: ${await split(pg)}`,
+      );
     }
     console.log(`  statuses: ${rows.map((r) => `${r.status}=${r.n}`).join(', ')}`);
   } finally {
