@@ -82,6 +82,28 @@ describe.each(['lean', 'sdk'] as const)('ConnectionManager idle sessions (%s cli
     clock.t += 5 * MINUTE + 1;
     await expect(manager.closeIdle(5 * MINUTE)).resolves.toBe(1);
   });
+
+  const toolCalls = () => server.calls.filter((c) => c.method === 'tools/call').length;
+  const echo = () => manager.run(target, 5_000, (s) => s.callTool('echo', { text: 'x' }, 5_000));
+
+  it('leaves a session to a call that took it while a sweep was under way; the call runs once', async () => {
+    await ping();
+    clock.t += 6 * MINUTE;
+    const [call, closed] = await Promise.all([echo(), manager.closeIdle(5 * MINUTE)]);
+    expect(closed).toBe(0);
+    expect(call.opened).toBe(false);
+    expect(toolCalls()).toBe(1);
+    expect(server.sessionCount()).toBe(1);
+  });
+
+  it('lets a sweep that came first close the session; the call opens another and runs once', async () => {
+    await ping();
+    clock.t += 6 * MINUTE;
+    const [closed, call] = await Promise.all([manager.closeIdle(5 * MINUTE), echo()]);
+    expect(closed).toBe(1);
+    expect(call.opened).toBe(true);
+    expect(toolCalls()).toBe(1);
+  });
 });
 
 describe('idleLimitMs', () => {

@@ -3,9 +3,13 @@ import type { ConnectionTarget } from './connection-target';
 import { fingerprint } from './connection-target';
 import { isSessionExpired } from './error-classifier';
 import type { McpSession } from './mcp-session';
+import { sessionEndsSettled } from './session-ends';
 import { openSession } from './session-factory';
 import { Clock } from '../common/clock';
 import { AppEnv } from '../config/env.schema';
+
+/** Shutdown gives servers this long to acknowledge the end of their sessions. */
+const SHUTDOWN_END_WAIT_MS = 3_000;
 
 interface Entry {
   fingerprint: string;
@@ -52,16 +56,21 @@ export class ConnectionManager implements OnApplicationShutdown {
     timeoutMs: number,
     op: (session: McpSession) => Promise<T>,
   ): Promise<SessionRun<T>> {
-    const { session, opened } = await this.acquire(target, timeoutMs);
+    const first = await this.acquire(target, timeoutMs);
     try {
-      return { value: await this.use(target.id, () => op(session)), session, opened };
+      return { value: await op(first.session), session: first.session, opened: first.opened };
     } catch (error) {
-      if (!isSessionExpired(error) && session.isOpen) throw error;
+      if (!isSessionExpired(error) && first.session.isOpen) throw error;
       this.log.debug(`session to ${target.name} expired or closed; reconnecting`);
-      await this.drop(target.id, session);
+      await this.drop(target.id, first.session);
       const fresh = await this.acquire(target, timeoutMs);
-      const value = await this.use(target.id, () => op(fresh.session));
-      return { value, session: fresh.session, opened: true };
+      try {
+        return { value: await op(fresh.session), session: fresh.session, opened: true };
+      } finally {
+        this.release(fresh.entry);
+      }
+    } finally {
+      this.release(first.entry);
     }
   }
 
@@ -71,9 +80,21 @@ export class ConnectionManager implements OnApplicationShutdown {
    */
   async closeIdle(idleMs: number): Promise<number> {
     const before = this.clock.now() - idleMs;
-    const idle = [...this.entries].filter(([, e]) => e.inUse === 0 && e.usedAt < before);
-    await Promise.all(idle.map(([id, entry]) => this.dropEntry(id, entry)));
-    return idle.length;
+    const isIdle = (id: string, entry: Entry) =>
+      entry.inUse === 0 && entry.usedAt < before && this.entries.get(id) === entry;
+    const closed = await Promise.all(
+      [...this.entries]
+        .filter(([id, entry]) => isIdle(id, entry))
+        .map(async ([id, entry]) => {
+          const session = await entry.session.catch(() => null);
+          // A call may have taken the session while it was awaited: then it stays.
+          if (!isIdle(id, entry)) return false;
+          this.entries.delete(id);
+          await session?.close();
+          return true;
+        }),
+    );
+    return closed.filter(Boolean).length;
   }
 
   /** Closes the server's session (server edited, disabled or deleted). */
@@ -93,6 +114,7 @@ export class ConnectionManager implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const all = [...this.entries.keys()];
     await Promise.all(all.map((id) => this.drop(id)));
+    await sessionEndsSettled(SHUTDOWN_END_WAIT_MS);
   }
 
   private async dropEntry(serverId: string, entry: Entry, only?: McpSession): Promise<void> {
@@ -102,46 +124,40 @@ export class ConnectionManager implements OnApplicationShutdown {
     await session?.close();
   }
 
-  private async use<T>(serverId: string, op: () => Promise<T>): Promise<T> {
-    const entry = this.entries.get(serverId);
-    if (entry) {
-      entry.inUse++;
-      entry.usedAt = this.clock.now();
-    }
-    try {
-      return await op();
-    } finally {
-      if (entry) {
-        entry.inUse--;
-        entry.usedAt = this.clock.now();
-      }
-    }
+  /** Marks the entry in use before its session is handed out, so an idle sweep leaves it. */
+  private hold(entry: Entry): Entry {
+    entry.inUse++;
+    entry.usedAt = this.clock.now();
+    return entry;
+  }
+
+  private release(entry: Entry): void {
+    entry.inUse--;
+    entry.usedAt = this.clock.now();
   }
 
   private async acquire(
     target: ConnectionTarget,
     timeoutMs: number,
-  ): Promise<{ session: McpSession; opened: boolean }> {
+  ): Promise<{ session: McpSession; opened: boolean; entry: Entry }> {
     const wanted = fingerprint(target);
     const existing = this.entries.get(target.id);
     if (existing && existing.fingerprint === wanted) {
       const session = await existing.session.catch(() => null);
-      if (session?.isOpen) return { session, opened: false };
+      if (session?.isOpen) return { session, opened: false, entry: this.hold(existing) };
       if (this.entries.get(target.id) === existing) this.entries.delete(target.id);
     } else if (existing) {
       await this.drop(target.id);
     }
-    return { session: await this.connect(target, wanted, timeoutMs), opened: true };
+    const entry = this.connect(target, wanted, timeoutMs);
+    const session = await entry.session;
+    return { session, opened: true, entry: this.hold(entry) };
   }
 
-  private connect(
-    target: ConnectionTarget,
-    wanted: string,
-    timeoutMs: number,
-  ): Promise<McpSession> {
+  private connect(target: ConnectionTarget, wanted: string, timeoutMs: number): Entry {
     // Concurrent callers share one connection attempt instead of opening several sessions.
     const current = this.entries.get(target.id);
-    if (current && current.fingerprint === wanted) return current.session;
+    if (current && current.fingerprint === wanted) return current;
     const session = openSession(
       target,
       timeoutMs,
@@ -168,6 +184,6 @@ export class ConnectionManager implements OnApplicationShutdown {
     session.catch(() => {
       if (this.entries.get(target.id) === entry) this.entries.delete(target.id);
     });
-    return session;
+    return entry;
   }
 }

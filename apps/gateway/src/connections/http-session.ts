@@ -12,9 +12,10 @@ import type { ProbeMethod } from '@omni2/contracts';
 import { fetchLists } from './capability-views';
 import { CLIENT_INFO } from './client-info';
 import { type ConnectionTarget, fingerprint } from './connection-target';
-import { HttpProtocolError, isMethodNotFound } from './error-classifier';
+import { HttpProtocolError, isMethodNotFound, isSessionExpired } from './error-classifier';
 import { endSession, type OpenStream, openEventStream, postMessage } from './http-exchange';
 import { intern } from './intern';
+import { endInBackground } from './session-ends';
 import type { CapabilityLists, McpSession, SessionHooks } from './mcp-session';
 
 const LIST_CHANGED = new Set([
@@ -47,6 +48,8 @@ export class HttpMcpSession implements McpSession {
   private streamOpening = false;
   /** The server has no notification stream (405); not asked again in this session. */
   private streamRefused = false;
+  /** The server answered 404 for the session: there is nothing left to end. */
+  private forgotten = false;
 
   private constructor(
     readonly target: ConnectionTarget,
@@ -64,7 +67,13 @@ export class HttpMcpSession implements McpSession {
     hooks: SessionHooks,
   ): Promise<HttpMcpSession> {
     const session = new HttpMcpSession(target, hooks);
-    await session.initialize(timeoutMs);
+    try {
+      await session.initialize(timeoutMs);
+    } catch (error) {
+      // The server may have created the session before initialize failed.
+      await session.close();
+      throw error;
+    }
     return session;
   }
 
@@ -118,8 +127,11 @@ export class HttpMcpSession implements McpSession {
     this.closed = true;
     this.stream?.close();
     this.stream = null;
-    if (this.sessionId === null) return Promise.resolve();
-    return endSession(this.url, this.headers(), END_SESSION_TIMEOUT_MS);
+    if (this.sessionId !== null && !this.forgotten) {
+      const headers = this.headers();
+      endInBackground(() => endSession(this.url, headers, END_SESSION_TIMEOUT_MS));
+    }
+    return Promise.resolve();
   }
 
   private async initialize(timeoutMs: number): Promise<void> {
@@ -168,6 +180,9 @@ export class HttpMcpSession implements McpSession {
       expectId: id,
       onMessage: (message) => this.receive(message, timeoutMs),
       onHeaders: (headers) => this.noteSession(headers),
+    }).catch((error: unknown) => {
+      if (isSessionExpired(error)) this.forgotten = true;
+      throw error;
     });
     if (reply === null) throw new HttpProtocolError(`${operation}: the server sent no response`);
     if ('error' in reply) {

@@ -95,7 +95,7 @@ describe('ClaimStore on PostgreSQL', () => {
   });
 
   it('keeps servers with the live replica that holds their session, however overdue', async () => {
-    await storeA.heartbeat('replica-a');
+    await storeA.heartbeat('replica-a', 10);
     await a.query(
       `UPDATE omni2.mcp_servers SET checked_by = 'replica-a', next_check_at = now() - interval '1 hour'
         WHERE name IN ('s1', 's2', 's3')`,
@@ -107,7 +107,7 @@ describe('ClaimStore on PostgreSQL', () => {
   });
 
   it('hands a silent replica’s servers to the others', async () => {
-    await storeA.heartbeat('replica-quiet');
+    await storeA.heartbeat('replica-quiet', 10);
     await a.query(`UPDATE omni2.mcp_servers SET checked_by = 'replica-quiet'`);
     await expect(storeB.claim('replica-b', 500, 60, 10)).resolves.toHaveLength(0);
     await a.query(
@@ -132,33 +132,47 @@ describe('ClaimStore on PostgreSQL', () => {
   });
 
   it('takes no more than the shortfall, and only from replicas above their share', async () => {
-    await storeA.heartbeat('replica-a');
-    await storeB.heartbeat('replica-b');
+    await storeA.heartbeat('replica-a', 10);
+    await storeB.heartbeat('replica-b', 10);
     await a.query(
       `UPDATE omni2.mcp_servers SET checked_by = CASE WHEN name ~ '^s1[0-9]?$' THEN 'replica-b' ELSE 'replica-a' END`,
     ); // replica-b holds s1 and s10..s19 (11), replica-a the other 189
     await expect(storeB.rebalance('replica-b', 30, 60, 10)).resolves.toHaveLength(30); // the limit
     await expect(storeB.rebalance('replica-b', 500, 60, 10)).resolves.toHaveLength(59); // 100 - (11 + 30)
-    // Now even, so neither takes from the other.
-    await expect(storeA.rebalance('replica-a', 500, 60, 10)).resolves.toHaveLength(0);
+    // Now at its share, it takes nothing more although replica-a still holds all the rest.
+    await expect(storeB.rebalance('replica-b', 500, 60, 10)).resolves.toHaveLength(0);
+  });
+
+  it('takes from each donor no more than its excess, so no server moves twice', async () => {
+    for (const id of ['replica-a', 'replica-b', 'replica-c']) await storeA.heartbeat(id, 10);
+    await a.query(
+      `UPDATE omni2.mcp_servers SET checked_by = CASE WHEN substr(name, 2)::int <= 120
+         THEN 'replica-a' ELSE 'replica-b' END`,
+    ); // 120 and 80; fair share ceil(200 / 3) = 67
+    const taken = await storeB.rebalance('replica-c', 500, 60, 10);
+    const from = (holder: string) => taken.filter((r) => r.checked_by === holder).length;
+    expect([from('replica-a'), from('replica-b')]).toEqual([53, 13]);
   });
 
   it('divides by live replicas only, and never takes from a silent one', async () => {
-    await storeA.heartbeat('replica-a');
-    await storeB.heartbeat('replica-quiet');
+    await storeA.heartbeat('replica-a', 10);
+    await storeA.heartbeat('replica-b', 10);
+    await storeA.heartbeat('replica-quiet', 10);
     await a.query(
       `UPDATE omni2.coordinator_replicas SET last_seen = now() - interval '11 seconds' WHERE id = 'replica-quiet'`,
     );
     await a.query(
-      `UPDATE omni2.mcp_servers SET checked_by = CASE WHEN name ~ '^s[0-9]$' THEN 'replica-a' ELSE 'replica-quiet' END`,
-    ); // replica-a holds 9; the silent replica's 191 are anyone's through claim(), not rebalance()
-    await expect(storeA.rebalance('replica-a', 500, 60, 10)).resolves.toHaveLength(0);
-    await expect(storeA.claim('replica-a', 500, 60, 10)).resolves.toHaveLength(200);
+      `UPDATE omni2.mcp_servers SET checked_by = CASE WHEN substr(name, 2)::int <= 20
+         THEN 'replica-a' ELSE 'replica-quiet' END`,
+    ); // fair share 200 / 2 live = 100: the silent replica's 180 are over it, yet not offered
+    await expect(storeB.rebalance('replica-b', 500, 60, 10)).resolves.toHaveLength(0);
+    // claim() is what hands them on, to whoever asks first.
+    await expect(storeB.claim('replica-b', 500, 60, 10)).resolves.toHaveLength(180);
   });
 
   it('treats a replica that never sent a heartbeat, or has stopped, as gone', async () => {
     await a.query(`UPDATE omni2.mcp_servers SET checked_by = 'replica-unknown' WHERE name = 's1'`);
-    await storeA.heartbeat('replica-a');
+    await storeA.heartbeat('replica-a', 10);
     await a.query(`UPDATE omni2.mcp_servers SET checked_by = 'replica-a' WHERE name = 's2'`);
     await storeA.release('replica-a'); // a clean stop removes its heartbeat
     const rows = await storeB.claim('replica-b', 500, 60, 10);

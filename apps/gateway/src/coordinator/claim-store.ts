@@ -52,7 +52,9 @@ export class ClaimStore {
    * `replicaId` holds less, so a replica added to relieve the others gets work although every
    * server already has a live owner. Fair share is ceil(active servers / live replicas); a
    * replica's share counts its checks in flight (`claimed_by`) as well as the servers it checked
-   * last, so repeated ticks do not take more than the shortfall before those checks land.
+   * last, so repeated ticks do not take more than the shortfall before those checks land. From
+   * each donor it takes at most that donor's excess, so no server moves twice to even things out.
+   * The excess is ranked without locks (window functions cannot lock), then re-checked and locked.
    */
   async rebalance(
     replicaId: string,
@@ -71,15 +73,22 @@ export class ClaimStore {
        fair AS (
          SELECT ceil(COALESCE(sum(n), 0) / GREATEST((SELECT count(*) FROM live), 1)) AS n FROM share),
        donors AS (
-         SELECT holder FROM share, fair
+         SELECT holder, share.n - fair.n AS excess FROM share, fair
           WHERE share.n > fair.n AND holder <> $1 AND holder IN (SELECT id FROM live)),
        quota AS (
          SELECT GREATEST(0, LEAST($2, fair.n - COALESCE(
                   (SELECT n FROM share WHERE holder = $1), 0)))::int AS n FROM fair),
+       offered AS (
+         SELECT id FROM (
+           SELECT s.id, d.excess,
+                  row_number() OVER (PARTITION BY s.checked_by ORDER BY s.next_check_at) AS k
+             FROM omni2.mcp_servers s JOIN donors d ON d.holder = s.checked_by
+            WHERE s.status = 'active' AND s.next_check_at <= now() AND s.claimed_by IS NULL) o
+          WHERE k <= excess),
        picked AS (
          SELECT id FROM omni2.mcp_servers
-          WHERE status = 'active' AND next_check_at <= now() AND claimed_by IS NULL
-            AND checked_by IN (SELECT holder FROM donors)
+          WHERE id IN (SELECT id FROM offered)
+            AND status = 'active' AND next_check_at <= now() AND claimed_by IS NULL
           ORDER BY next_check_at
           LIMIT (SELECT n FROM quota)
           FOR UPDATE SKIP LOCKED)
@@ -102,7 +111,7 @@ export class ClaimStore {
    * Records that `replicaId` is alive, and answers how many replicas are (itself included): those
    * heard from within `deadAfterSeconds`.
    */
-  async heartbeat(replicaId: string, deadAfterSeconds = 0): Promise<number> {
+  async heartbeat(replicaId: string, deadAfterSeconds: number): Promise<number> {
     // The main query does not see the row its own CTE writes, hence the others plus one.
     const [{ others }] = await this.repo.query<{ others: number }[]>(
       `WITH beat AS (
