@@ -20,5 +20,7 @@ export interface BulkHealthCheckResult {
   checked: number;
   healthy: number;
   failed: number;
+  /** Active servers not checked because their circuit is open (checked when the period ends). */
+  skipped_circuit_open: number;
   results: HealthCheckResult[];
 }

@@ -210,7 +210,7 @@ export function onCheckResult(
     case 'half_open':
       return onHalfOpen(state, ok, now, s);
     case 'open': {
-      // The scheduler checks only once the period is over; an operator may check earlier.
+      // Reached once the period is over: on-demand checks are refused before (circuit-gate.ts).
       const attempt: BreakerDecision = {
         state: { ...state, circuit_state: 'half_open', consecutive_successes: 0 },
         events: [{ type: 'recovery_attempt', message: 'open period over: probing' }],

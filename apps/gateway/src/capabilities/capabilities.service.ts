@@ -14,6 +14,7 @@ import { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 import { upstreamFailure } from '../connections/upstream-failure';
 import { EventStream } from '../events/event-stream';
+import { circuitAllows } from '../health/circuit-gate';
 
 /** Owns the capability cache: what each server offers, and when omni2 last asked. */
 @Injectable()
@@ -49,7 +50,8 @@ export class CapabilitiesService implements OnModuleInit {
   async forServer(row: McpServerEntity): Promise<CachedCapabilities | null> {
     const cached = await this.cache.get(row.name);
     if (cached) return cached;
-    if (row.status !== 'active') return null;
+    // Disabled, or failing with an open circuit: nothing to ask, and no waiting on a dead server.
+    if (row.status !== 'active' || !circuitAllows(row, Date.now())) return null;
     const timeoutMs = (await this.config.get('health_check')).timeout_seconds * 1_000;
     try {
       const { value } = await this.connections.run(this.registry.target(row), timeoutMs, (s) =>

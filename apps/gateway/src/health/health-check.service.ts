@@ -9,6 +9,7 @@ import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 import { CheckRecorder } from './check-recorder';
+import { assertCircuitAllows, circuitAllows } from './circuit-gate';
 import { CriticalAlerts } from './critical-alerts';
 import { HealthProbe } from './health-probe';
 
@@ -40,18 +41,29 @@ export class HealthCheckService {
         `status: server "${row.name}" is disabled (${row.disabled_reason ?? 'manual'}); enable it to check`,
       );
     }
+    // An early check would count as a recovery attempt and could end in auto-disable.
+    assertCircuitAllows(row, Date.now(), '; reset the circuit to check it now');
     const timeoutMs = (await this.config.get('health_check')).timeout_seconds * 1_000;
     return this.run(row, timeoutMs, reload);
   }
 
+  /** Checks every active server whose circuit allows it; open circuits wait for their period. */
   async checkAll(): Promise<BulkHealthCheckResult> {
     const settings = await this.config.get('health_check');
-    const rows = await this.registry.activeServers();
+    const now = Date.now();
+    const active = await this.registry.activeServers();
+    const rows = active.filter((row) => circuitAllows(row, now));
     const results = await mapWithConcurrency(rows, settings.concurrency, (row) =>
       this.run(row, settings.timeout_seconds * 1_000, false),
     );
     const healthy = results.filter((r) => r.ok).length;
-    return { checked: results.length, healthy, failed: results.length - healthy, results };
+    return {
+      checked: results.length,
+      healthy,
+      failed: results.length - healthy,
+      skipped_circuit_open: active.length - rows.length,
+      results,
+    };
   }
 
   async run(row: McpServerEntity, timeoutMs: number, reload: boolean): Promise<HealthCheckResult> {

@@ -11,8 +11,7 @@ import { RegistryService } from '../registry/registry.service';
 import { CallRateLimiter } from '../auth/call-rate-limiter';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { ArgumentValidator } from './argument-validator';
-import { callGate } from '../breaker/breaker';
-import { breakerStateOf } from '../health/breaker-row';
+import { assertCircuitAllows } from '../health/circuit-gate';
 import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 
@@ -61,16 +60,7 @@ export class ToolExecutionService {
     toolName: string,
     args: Record<string, unknown>,
   ): Promise<ToolExecutionResult> {
-    const gate = callGate(breakerStateOf(row), Date.now());
-    if (!gate.allowed && gate.reason === 'circuit_open') {
-      const retryAt = new Date(gate.retryAt ?? Date.now()).toISOString();
-      throw new DomainError(
-        'CIRCUIT_OPEN',
-        `circuit: "${row.name}" is failing and its circuit is open; next attempt at ${retryAt}`,
-        undefined,
-        { retry_at: retryAt, last_error: row.last_error, last_error_kind: row.last_error_kind },
-      );
-    }
+    assertCircuitAllows(row, Date.now());
     const caps = await this.capabilities.forServer(row);
     const tool = caps?.tools.find((t) => t.name === toolName);
     if (!tool) {

@@ -98,7 +98,7 @@ describe('console: forms and resilience (browser)', () => {
     w = await h.open('/servers');
     await w.page.locator('[data-server="steady"]').waitFor();
     await w.page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
-    await w.page.getByRole('button', { name: 'Refresh' }).click();
+    await w.page.getByRole('button', { name: 'Reload list' }).click();
     const banner = w.page.getByTestId('list-error');
     await banner.waitFor();
     expect(await banner.textContent()).toContain('cannot be reached');

@@ -56,6 +56,14 @@ describe('availability', () => {
       enabled: false,
       reason: 'Circuit is open: tool calls fail fast until it closes',
     });
+    for (const action of ['check', 'reload'] as const) {
+      expect(availability(action, open, 'admin')).toEqual({
+        enabled: false,
+        reason: 'Circuit is open: checked again when the period ends; reset it to check now',
+      });
+    }
+    const recovering = serverView({ circuit_state: 'half_open', health_status: 'unhealthy' });
+    expect(availability('check', recovering, 'operator').enabled).toBe(true);
   });
 
   it('treats a signed-out user as having no role', () => {

@@ -56,7 +56,14 @@ export function availability(
   switch (action) {
     case 'check':
     case 'reload':
-      return disabled ? { enabled: false, reason: why } : { enabled: true, reason: WHAT[action] };
+      if (disabled) return { enabled: false, reason: why };
+      if (server.circuit_state === 'open') {
+        return {
+          enabled: false,
+          reason: 'Circuit is open: checked again when the period ends; reset it to check now',
+        };
+      }
+      return { enabled: true, reason: WHAT[action] };
     case 'execute':
       if (disabled) return { enabled: false, reason: why };
       if (server.circuit_state === 'open') {

@@ -90,13 +90,15 @@ export class ServerActions {
     try {
       const result = await this.api.post<BulkHealthCheckResult>('/mcp/servers/health-check');
       this.store.applyBulk(result);
+      const skipped = result.skipped_circuit_open;
       this.toasts.show(
         result.failed > 0 ? 'warning' : 'success',
-        `Checked ${result.checked}: ${result.healthy} ok, ${result.failed} failed`,
+        `Checked ${result.checked}: ${result.healthy} ok, ${result.failed} failed` +
+          (skipped > 0 ? `; ${skipped} with an open circuit wait for their next attempt` : ''),
       );
       return result;
     } catch (error) {
-      this.toasts.show('error', `Check all failed: ${describeError(toApiError(error))}`);
+      this.toasts.show('error', `Refresh all failed: ${describeError(toApiError(error))}`);
       return null;
     } finally {
       this.checkingAll.set(false);

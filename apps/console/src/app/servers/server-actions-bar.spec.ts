@@ -31,6 +31,7 @@ describe('ServerActionsBar', () => {
     expect(active.button('reset').disabled).toBe(true);
     const open = await render({ circuit_state: 'open', health_status: 'circuit_open' });
     expect(open.button('reset').disabled).toBe(false);
+    expect(open.button('check').disabled).toBe(true);
     const disabled = await render({ status: 'inactive', health_status: 'disabled' });
     expect(disabled.button('enable').disabled).toBe(false);
     expect(disabled.button('check').disabled).toBe(true);
