@@ -1,3 +1,6 @@
+import type { EventEnvelope } from '@omni2/contracts';
+import { Client } from 'pg';
+import { EventStream } from '../src/events/event-stream';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const valid = {
@@ -158,6 +161,63 @@ describe('registry REST (e2e)', () => {
       consecutive_failures: 0,
     });
     expect(on.body.next_check_at).not.toBeNull();
+  });
+
+  it('treats a status change in an edit as the disable or enable it is: logged, published, outage ended', async () => {
+    const published: EventEnvelope[] = [];
+    t.app.get(EventStream).subscribe((e) => published.push(e));
+    const pg = new Client({ connectionString: t.db.url });
+    await pg.connect();
+    try {
+      const created = await t.api('POST', '/api/v1/mcp/servers', { ...valid, name: 'paused' });
+      expect(created.status).toBe(201);
+      // paused is in an outage: its circuit open since a minute ago.
+      await pg.query(
+        `UPDATE omni2.mcp_servers SET circuit_state = 'open', consecutive_failures = 5,
+           down_since = now() - interval '60 seconds', open_until = now() + interval '1 hour',
+           health_status = 'circuit_open' WHERE name = 'paused'`,
+      );
+      const off = await t.api('PATCH', '/api/v1/mcp/servers/paused', {
+        status: 'inactive',
+        description: 'paused for maintenance',
+      });
+      expect(off.status).toBe(200);
+      expect(off.body).toMatchObject({
+        status: 'inactive',
+        disabled_reason: 'manual',
+        health_status: 'disabled',
+        description: 'paused for maintenance',
+        next_check_at: null,
+      });
+      const on = await t.api('PATCH', '/api/v1/mcp/servers/paused', { status: 'active' });
+      expect(on.body).toMatchObject({
+        status: 'active',
+        circuit_state: 'closed',
+        consecutive_failures: 0,
+      });
+      const logs = await pg.query<{ event_type: string; error_message: string }>(
+        `SELECT event_type, error_message FROM omni2.mcp_health_log l
+           JOIN omni2.mcp_servers s ON s.id = l.server_id
+          WHERE s.name = 'paused' ORDER BY l.created_at`,
+      );
+      expect(logs.rows.map((r) => r.event_type)).toEqual(['manually_disabled', 'manually_enabled']);
+      expect(logs.rows[0].error_message).toMatch(/^disable by /);
+      const row = await pg.query<{ down_since: Date | null; total_downtime_seconds: number }>(
+        `SELECT down_since, total_downtime_seconds FROM omni2.mcp_servers WHERE name = 'paused'`,
+      );
+      expect(row.rows[0].down_since).toBeNull(); // else the next failure would auto-disable it
+      expect(Number(row.rows[0].total_downtime_seconds)).toBeGreaterThanOrEqual(60);
+      const changes = published
+        .filter((e) => e.type === 'mcp_status_change')
+        .map((e) => [e.data.old_status, e.data.new_status]);
+      expect(changes).toEqual([
+        ['circuit_open', 'disabled'],
+        ['disabled', 'unknown'],
+      ]);
+    } finally {
+      await pg.end();
+      await t.api('DELETE', '/api/v1/mcp/servers/paused');
+    }
   });
 
   it('filters the list and validates the filters', async () => {

@@ -40,6 +40,16 @@ export class OperatorActionsService {
     return this.apply(ref, 'reset', actor);
   }
 
+  /**
+   * PATCH of a server: the configuration through the registry, then a status change in the
+   * patch as the enable or disable it is, so it is logged and published like the buttons.
+   */
+  async edit(ref: string, body: unknown, actor: string): Promise<McpServerView> {
+    const { view, statusChange } = await this.registry.update(ref, body);
+    if (statusChange === null) return view;
+    return this.apply(view.id, statusChange === 'active' ? 'enable' : 'disable', actor);
+  }
+
   private async apply(ref: string, action: Action, actor: string): Promise<McpServerView> {
     const found = await this.registry.find(ref);
     const result = await this.repo.manager.transaction(async (tx) => {

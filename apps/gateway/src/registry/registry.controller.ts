@@ -26,6 +26,7 @@ import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../auth/access.decorator';
 import { callerOf } from '../auth/caller';
 import type { Audience } from './server-list.snapshot';
+import { OperatorActionsService } from '../health/operator-actions.service';
 import { RegistryService } from './registry.service';
 import { createServerSchema, updateServerSchema } from './server-input.schema';
 
@@ -36,7 +37,10 @@ const asOpenApi = (schema: z.ZodType) =>
 @ApiBearerAuth()
 @Controller('mcp/servers')
 export class RegistryController {
-  constructor(private readonly registry: RegistryService) {}
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly operator: OperatorActionsService,
+  ) {}
 
   @Get()
   @RequireRole('viewer')
@@ -78,8 +82,12 @@ export class RegistryController {
   @Audited('server.update', 'server')
   @ApiOperation({ summary: 'Edit a server; connection changes reconnect and check at once' })
   @ApiBody({ schema: asOpenApi(updateServerSchema) })
-  update(@Param('id') id: string, @Body() body: unknown): Promise<McpServerView> {
-    return this.registry.update(id, body);
+  update(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() req: Request,
+  ): Promise<McpServerView> {
+    return this.operator.edit(id, body, callerOf(req).name);
   }
 
   @Delete(':id')

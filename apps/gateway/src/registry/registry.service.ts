@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
-  deriveHealthStatus,
   type McpServerView,
   type Protocol,
   type ServerStatus,
@@ -113,7 +112,15 @@ export class RegistryService {
     return view;
   }
 
-  async update(ref: string, body: unknown): Promise<McpServerView> {
+  /**
+   * Edits the configuration. A status change in the patch is validated but not applied here:
+   * it is returned, for `OperatorActionsService.edit` to apply as an enable or disable, with the
+   * health log row and events those write.
+   */
+  async update(
+    ref: string,
+    body: unknown,
+  ): Promise<{ view: McpServerView; statusChange: ServerStatus | null }> {
     const patch = parseOrThrow(updateServerSchema, body);
     const row = await this.find(ref);
     const def = parseOrThrow(serverDefinitionSchema, this.merge(row, patch));
@@ -122,18 +129,19 @@ export class RegistryService {
       this.allowlist.assertAllowed(def.command);
     }
     const previousName = row.name;
-    const statusChanged = def.status !== row.status;
+    const previousStatus = row.status;
     Object.assign(row, this.persistable(def));
-    if (statusChanged) this.applyStatus(row, def.status);
-    // An edited server is checked at once (SPEC §1), on a fresh session if its settings changed.
-    if (row.status === 'active') row.next_check_at = new Date();
+    row.status = previousStatus;
+    // An edited server is checked at once (SPEC §1), on a fresh session if its settings changed;
+    // one about to be disabled is not.
+    if (row.status === 'active' && def.status === 'active') row.next_check_at = new Date();
     await this.saveUnique(row, def.name);
     this.written();
     await this.connections.drop(row.id);
     if (previousName !== row.name) await this.capabilities.delete(previousName);
     const view = this.view(await this.find(row.id));
     await this.announce('updated', view);
-    return view;
+    return { view, statusChange: def.status === previousStatus ? null : def.status };
   }
 
   async remove(ref: string): Promise<void> {
@@ -204,22 +212,6 @@ export class RegistryService {
   private written(): void {
     this.recent.clear();
     this.snapshot.invalidate();
-  }
-
-  private applyStatus(row: McpServerEntity, status: ServerStatus): void {
-    row.status = status;
-    if (status === 'inactive') {
-      row.disabled_reason = 'manual';
-      row.next_check_at = null;
-    } else {
-      // Enabling starts over: counters cleared, circuit closed, checked at once.
-      row.disabled_reason = null;
-      row.circuit_state = 'closed';
-      row.consecutive_failures = 0;
-      row.failure_cycles = 0;
-      row.next_check_at = new Date();
-    }
-    row.health_status = deriveHealthStatus(row);
   }
 
   private merge(row: McpServerEntity, patch: UpdateServerInput): unknown {
