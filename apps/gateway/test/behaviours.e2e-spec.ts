@@ -126,6 +126,44 @@ describe('upstream behaviours (e2e)', () => {
     expect(back.body).toMatchObject({ ok: true, consecutive_failures: 0 });
   });
 
+  const logTypes = async (name: string) => {
+    const page = await t.api('GET', `/api/v1/mcp/servers/${name}/health-logs?limit=1000`);
+    return (page.body.items as { event_type: string }[]).map((e) => e.event_type).reverse();
+  };
+
+  it('logs disconnected when a stdio process dies after a success, and connected when it is back', async () => {
+    expect((await check('local')).body.ok).toBe(true);
+    const before = (await logTypes('local')).length;
+    stdio.setBehaviour({ exitOnRequest: true });
+    expect((await check('local')).body.error_kind).toBe('process_exit');
+    expect((await check('local')).body.error_kind).toBe('process_exit'); // still down: once only
+    stdio.setBehaviour({ exitOnRequest: false });
+    expect((await check('local')).body.ok).toBe(true);
+    expect((await logTypes('local')).slice(before)).toEqual([
+      'disconnected',
+      'health_check',
+      'health_check',
+      'connected',
+      'health_check',
+    ]);
+  });
+
+  it('logs disconnected when an HTTP server stops answering', async () => {
+    const gone = await startUpstream('streamable_http');
+    expect((await t.api('POST', '/api/v1/mcp/servers', gone.registration('gone'))).status).toBe(
+      201,
+    );
+    try {
+      expect((await check('gone')).body.ok).toBe(true);
+      await gone.stop();
+      const res = await check('gone');
+      expect(res.body).toMatchObject({ ok: false, error_kind: 'unreachable' });
+      expect((await logTypes('gone')).slice(-2)).toEqual(['disconnected', 'health_check']);
+    } finally {
+      await t.api('DELETE', '/api/v1/mcp/servers/gone');
+    }
+  });
+
   it('checks every active server at once', async () => {
     http.setBehaviour({ mode: 'failing' });
     const res = await t.api('POST', '/api/v1/mcp/servers/health-check');

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@omni2/contracts';
+import type { EventEnvelope, McpStatusChangeData } from '@omni2/contracts';
 import { Client } from 'pg';
 import { EventStream } from '../src/events/event-stream';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -209,7 +209,8 @@ describe('registry REST (e2e)', () => {
       expect(Number(row.rows[0].total_downtime_seconds)).toBeGreaterThanOrEqual(60);
       const changes = published
         .filter((e) => e.type === 'mcp_status_change')
-        .map((e) => [e.data.old_status, e.data.new_status]);
+        .map((e) => e.data as McpStatusChangeData)
+        .map((d) => [d.old_status, d.new_status]);
       expect(changes).toEqual([
         ['circuit_open', 'disabled'],
         ['disabled', 'unknown'],

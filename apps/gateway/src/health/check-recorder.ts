@@ -14,7 +14,7 @@ import { HealthLogEntity } from '../health-log/health-log.entity';
 import { McpServerEntity } from '../registry/mcp-server.entity';
 import { breakerColumns, breakerStateOf, withBreakerState } from './breaker-row';
 import { eventsForCheck } from './check-events';
-import type { ProbeOutcome } from './health-probe';
+import { connectionLost, type ProbeOutcome } from './health-probe';
 
 export interface RecordedCheck {
   row: McpServerEntity;
@@ -70,6 +70,12 @@ export class CheckRecorder {
       if (!row || row.status !== 'active') return null;
       const previousStatus = row.health_status;
       const previousState: BreakerState = breakerStateOf(row);
+      // The last check succeeded and this one lost the connection: `disconnected` is logged.
+      const disconnected =
+        !outcome.ok &&
+        connectionLost(outcome.errorKind) &&
+        row.last_success_at !== null &&
+        row.last_success_at.getTime() === row.last_health_check?.getTime();
       const decision = onCheckResult(previousState, outcome.ok, at.getTime(), breaker);
       withBreakerState(row, decision.state);
       row.last_health_check = at;
@@ -94,7 +100,7 @@ export class CheckRecorder {
       row.checked_by = this.replica.id;
       // An UPDATE of the columns a check owns: save() would reload the row to diff it first.
       await tx.update(McpServerEntity, { id: row.id }, checkColumns(row, decision.state));
-      await this.writeLog(tx, row, outcome, decision, at);
+      await this.writeLog(tx, row, outcome, decision, at, disconnected);
       return {
         row,
         previousStatus,
@@ -110,6 +116,7 @@ export class CheckRecorder {
     outcome: ProbeOutcome,
     decision: BreakerDecision,
     at: Date,
+    disconnected: boolean,
   ): Promise<void> {
     const entry = (fields: Partial<HealthLogEntity>): Partial<HealthLogEntity> => ({
       server_id: row.id,
@@ -128,6 +135,15 @@ export class CheckRecorder {
         entry({ event_type: e.type, status: 'unhealthy', error_message: e.message }),
       ),
       ...(outcome.sessionOpened && outcome.ok ? [entry({ event_type: 'connected' })] : []),
+      ...(disconnected && !outcome.ok
+        ? [
+            entry({
+              event_type: 'disconnected',
+              error_message: outcome.error.slice(0, 2_000),
+              error_kind: outcome.errorKind,
+            }),
+          ]
+        : []),
       entry({
         event_type: 'health_check',
         response_time_ms: outcome.ok ? outcome.responseTimeMs : null,

@@ -49,9 +49,17 @@ export class HealthProbe {
       return { ok: true, ...value, sessionOpened: opened };
     } catch (error) {
       const { kind, message } = classifyError(error, row.protocol);
+      // The server is gone: its next answer comes from a fresh session (a restarted server
+      // does not know the old one), which the log then records as `connected` again.
+      if (connectionLost(kind)) await this.connections.drop(row.id);
       return { ok: false, errorKind: kind, error: message, probe: 'none', sessionOpened: false };
     }
   }
+}
+
+/** Failures that mean the connection itself is gone, not just that a request failed. */
+export function connectionLost(kind: ErrorKind): boolean {
+  return kind === 'unreachable' || kind === 'process_exit';
 }
 
 function round(ms: number): number {
