@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { Env } from '../config/env.schema';
 import { DataFolder } from '../database/data-folder';
 import { EncryptionKeyring, parseEncryptionKey } from './encryption-key';
@@ -14,6 +15,8 @@ export class InstanceSecrets {
   ) {}
 
   static resolve(env: Env): InstanceSecrets {
+    const warning = sharedDatabaseWarning(env);
+    if (warning) new Logger('secrets').warn(warning);
     const needsFolder = env.JWT_SECRET === undefined || env.OMNI2_ENCRYPTION_KEY === undefined;
     const stored = needsFolder ? new DataFolder(env.OMNI2_DATA_DIR).secrets() : null;
     const jwtSecret = env.JWT_SECRET ?? stored!.jwt_secret;
@@ -24,4 +27,21 @@ export class InstanceSecrets {
       new EncryptionKeyring(current, previous),
     );
   }
+}
+
+/**
+ * With a database of its own choosing (DATABASE_URL), other replicas may share it; a secret
+ * generated into this replica's data folder is then this replica's alone, and tokens or stored
+ * credentials from the others fail here. Said at every start until the secrets are set.
+ */
+export function sharedDatabaseWarning(env: Env): string | null {
+  if (env.DATABASE_URL === undefined) return null;
+  const missing = (['JWT_SECRET', 'OMNI2_ENCRYPTION_KEY'] as const).filter(
+    (key) => env[key] === undefined,
+  );
+  if (missing.length === 0) return null;
+  return (
+    `${missing.join(' and ')} not set: using the value generated in ${env.OMNI2_DATA_DIR}. ` +
+    'Every replica on this database needs the same value; set it explicitly before adding one.'
+  );
 }
