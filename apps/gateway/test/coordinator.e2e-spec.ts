@@ -202,7 +202,12 @@ describe('coordinator and circuit breaker (e2e)', () => {
   it('lets an operator enable it again, which checks it at once', async () => {
     upstream.setBehaviour({ mode: 'healthy' });
     const res = await t.api('POST', `/api/v1/mcp/servers/${id}/enable`);
-    expect(res.body).toMatchObject({ status: 'active', disabled_reason: null, failure_cycles: 0 });
+    expect(res.body).toMatchObject({
+      status: 'active',
+      disabled_reason: null,
+      failure_cycles: 0,
+      health_status: 'unknown', // until it answers, not healthy as before it went down
+    });
     await waitFor('healthy after enable', (s) => s.health_status === 'healthy');
     const types = (await log()).map((e) => e.event_type);
     expect(types).toContain('manually_enabled');

@@ -161,6 +161,19 @@ describe('registry REST (e2e)', () => {
       consecutive_failures: 0,
     });
     expect(on.body.next_check_at).not.toBeNull();
+    // Enabling or disabling twice changes nothing and logs nothing the second time.
+    const logged = async () =>
+      (await t.api('GET', '/api/v1/mcp/servers/alpha/health-logs?limit=1000')).body.items.length;
+    const before = await logged();
+    const again = await t.api('POST', '/api/v1/mcp/servers/alpha/enable');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'active', health_status: on.body.health_status });
+    expect(await logged()).toBe(before);
+    expect((await t.api('POST', '/api/v1/mcp/servers/alpha/disable')).status).toBe(200);
+    const offAgain = await t.api('POST', '/api/v1/mcp/servers/alpha/disable');
+    expect(offAgain.body).toMatchObject({ status: 'inactive', disabled_reason: 'manual' });
+    expect(await logged()).toBe(before + 1);
+    await t.api('POST', '/api/v1/mcp/servers/alpha/enable');
   });
 
   it('treats a status change in an edit as the disable or enable it is: logged, published, outage ended', async () => {

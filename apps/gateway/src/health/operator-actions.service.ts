@@ -68,12 +68,17 @@ export class OperatorActionsService {
         if (decision.events.length > 0) logType = 'circuit_closed';
         if (row.status === 'active') row.next_check_at = new Date(now);
       } else if (action === 'enable') {
-        // Enabling starts over: counters cleared, circuit closed, checked at once.
+        // Enabling an enabled server changes nothing (it would silently close an open circuit).
+        if (row.status === 'active') return { row, events: [] };
+        // Enabling starts over: counters cleared, circuit closed, checked at once, and shown
+        // `unknown` until it answers rather than as healthy as it was before it was disabled.
         withBreakerState(row, initialBreakerState('active'));
         row.next_check_at = new Date(now);
-        logType = previousStatus === 'disabled' ? 'manually_enabled' : null;
+        row.last_success_at = null;
+        logType = 'manually_enabled';
       } else {
-        if (row.status === 'active') logType = 'manually_disabled';
+        if (row.status === 'inactive') return { row, events: [] };
+        logType = 'manually_disabled';
         row.status = 'inactive';
         row.disabled_reason = 'manual';
         row.next_check_at = null;
