@@ -164,6 +164,29 @@ describe('upstream behaviours (e2e)', () => {
     }
   });
 
+  it("gives a new session the server's own timeout, and the ping the check timeout", async () => {
+    const slow = await startUpstream('streamable_http');
+    const created = await t.api('POST', '/api/v1/mcp/servers', {
+      ...slow.registration('slow-start'),
+      timeout_seconds: 10,
+    });
+    expect(created.status).toBe(201);
+    try {
+      // initialize and notifications/initialized take 2 x 2 s: over the 3 s check timeout,
+      // within the server's 10 s. The ping then takes 2 s, within the check timeout.
+      slow.setBehaviour({ delayMs: 2_000 });
+      const res = await check('slow-start');
+      expect(res.body).toMatchObject({ ok: true });
+      expect(res.body.response_time_ms).toBeGreaterThanOrEqual(2_000);
+      // A ping slower than the check timeout on the open session still fails as a timeout.
+      slow.setBehaviour({ delayMs: 3_500 });
+      expect((await check('slow-start')).body).toMatchObject({ ok: false, error_kind: 'timeout' });
+    } finally {
+      await t.api('DELETE', '/api/v1/mcp/servers/slow-start');
+      await slow.stop();
+    }
+  }, 30_000);
+
   it('checks every active server at once', async () => {
     http.setBehaviour({ mode: 'failing' });
     const res = await t.api('POST', '/api/v1/mcp/servers/health-check');

@@ -56,6 +56,7 @@ describe('several replicas on one database (e2e)', () => {
         name: `shared-${i}`,
         protocol: 'streamable_http',
         url: upstream.url,
+        timeout_seconds: 1, // a claim's lease includes it: a killed replica's claims end sooner
       });
       expect(res.status).toBe(201);
     }
@@ -94,7 +95,7 @@ describe('several replicas on one database (e2e)', () => {
     await replicas[1].kill();
     const killedAt = new Date();
     // The killed replica's servers change hands once its heartbeat is 5 s old; the ones it had
-    // claimed also wait out their lease (3 x timeout + 2 s = 5 s here).
+    // claimed also wait out their lease (server timeout + 2 x check timeout + 2 s = 5 s here).
     const rows = await pollUntil(
       () => checksSince(killedAt),
       (r) => new Set(r.map((x) => x.server_id)).size === SERVERS,

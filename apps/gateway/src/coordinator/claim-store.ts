@@ -18,7 +18,8 @@ export class ClaimStore {
    * Claims due servers for `replicaId`: its own (it holds their sessions) and unowned ones; a
    * server another replica checked last changes hands only when that replica's heartbeat is
    * older than `deadAfterSeconds`. Sessions then stay on one replica instead of being opened
-   * again by whichever replica happens to claim first.
+   * again by whichever replica happens to claim first. A claimed server is leased for
+   * `leaseSeconds` plus its own timeout (its connect may take that long).
    */
   async claim(
     replicaId: string,
@@ -31,7 +32,7 @@ export class ClaimStore {
     const [claimed] = await this.repo.query<[{ id: string }[], number]>(
       `UPDATE omni2.mcp_servers s
           SET claimed_by = $1, claimed_at = now(),
-              next_check_at = now() + make_interval(secs => $3)
+              next_check_at = now() + make_interval(secs => $3 + s.timeout_seconds)
         WHERE s.id IN (
           SELECT id FROM omni2.mcp_servers
            WHERE status = 'active' AND next_check_at <= now()
@@ -94,7 +95,7 @@ export class ClaimStore {
           FOR UPDATE SKIP LOCKED)
        UPDATE omni2.mcp_servers s
           SET claimed_by = $1, claimed_at = now(),
-              next_check_at = now() + make_interval(secs => $3)
+              next_check_at = now() + make_interval(secs => $3 + s.timeout_seconds)
          FROM picked WHERE s.id = picked.id
        RETURNING s.id`,
       [replicaId, limit, leaseSeconds, deadAfterSeconds],

@@ -105,9 +105,10 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
     try {
       const settings = await this.config.get('health_check');
       const free = settings.concurrency - this.inFlight.size;
-      // Lease: connect, ping and a capability refresh, each bounded by the timeout, plus slack
-      // for the write. With the defaults (10 s) a dead replica's servers fall due in 32 s.
-      const lease = settings.timeout_seconds * 3 + 2;
+      // Lease: the connect, bounded by the server's own timeout (added per row by the claim),
+      // then ping and a capability refresh, each bounded by the check timeout, plus slack for
+      // the write. With the defaults (30 s, 10 s) a dead replica's servers fall due in 52 s.
+      const lease = settings.timeout_seconds * 2 + 2;
       const rows = await withDeadline(
         this.heartbeatAndClaim(free, lease),
         CLAIM_DEADLINE_MS,

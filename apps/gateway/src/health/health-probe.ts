@@ -29,9 +29,11 @@ export class HealthProbe {
     if (fresh) await this.connections.drop(row.id);
     try {
       const target = this.registry.target(row);
+      // Opening a session (a stdio command starting, MCP initialize) may take as long as the
+      // server's own timeout; the ping itself is held to the check timeout.
       const { value, session, opened } = await this.connections.run(
         target,
-        timeoutMs,
+        row.timeout_seconds * 1_000,
         async (s) => {
           const started = performance.now();
           const probe = await s.ping(timeoutMs);
