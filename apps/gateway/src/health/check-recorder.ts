@@ -56,7 +56,18 @@ export class CheckRecorder {
     private readonly replica: ReplicaIdentity,
   ) {}
 
-  async record(serverId: string, outcome: ProbeOutcome, at: Date): Promise<RecordedCheck | null> {
+  /**
+   * `origin` 'call': a tool call's outcome fed to the same breaker (SPEC §2). It moves the
+   * breaker and writes its transitions, but is not a check: no `health_check` row or event, and
+   * the check schedule moves only when the circuit or status did.
+   */
+  async record(
+    serverId: string,
+    outcome: ProbeOutcome,
+    at: Date,
+    origin: 'check' | 'call' = 'check',
+  ): Promise<RecordedCheck | null> {
+    const isCheck = origin === 'check';
     const [breaker, health] = await Promise.all([
       this.config.get('circuit_breaker'),
       this.config.get('health_check'),
@@ -72,16 +83,17 @@ export class CheckRecorder {
       const previousState: BreakerState = breakerStateOf(row);
       // The last check succeeded and this one lost the connection: `disconnected` is logged.
       const disconnected =
+        isCheck &&
         !outcome.ok &&
         connectionLost(outcome.errorKind) &&
         row.last_success_at !== null &&
         row.last_success_at.getTime() === row.last_health_check?.getTime();
       const decision = onCheckResult(previousState, outcome.ok, at.getTime(), breaker);
       withBreakerState(row, decision.state);
-      row.last_health_check = at;
+      if (isCheck) row.last_health_check = at;
       if (outcome.ok) {
         row.last_success_at = at;
-        row.last_response_time_ms = outcome.responseTimeMs;
+        if (isCheck) row.last_response_time_ms = outcome.responseTimeMs;
         row.last_error = null;
         row.last_error_kind = null;
       } else {
@@ -93,19 +105,27 @@ export class CheckRecorder {
       if (decision.events.some((e) => e.type === 'recovery_attempt'))
         row.last_recovery_attempt = at;
       row.health_status = deriveHealthStatus(row);
-      const due = nextCheckAt(decision.state, at.getTime(), health, (max) => Math.random() * max);
-      row.next_check_at = due === null ? null : new Date(due);
-      row.claimed_by = null;
-      row.claimed_at = null;
-      row.checked_by = this.replica.id;
+      const moved =
+        decision.state.circuit_state !== previousState.circuit_state ||
+        decision.state.status !== previousState.status;
+      if (isCheck || moved) {
+        const due = nextCheckAt(decision.state, at.getTime(), health, (m) => Math.random() * m);
+        row.next_check_at = due === null ? null : new Date(due);
+      }
+      if (isCheck) {
+        row.claimed_by = null;
+        row.claimed_at = null;
+        row.checked_by = this.replica.id;
+      }
       // An UPDATE of the columns a check owns: save() would reload the row to diff it first.
       await tx.update(McpServerEntity, { id: row.id }, checkColumns(row, decision.state));
-      await this.writeLog(tx, row, outcome, decision, at, disconnected);
+      await this.writeLog(tx, row, outcome, decision, at, disconnected, isCheck);
+      const events = eventsForCheck(row, previousStatus, previousState, decision, outcome, breaker);
       return {
         row,
         previousStatus,
         decision,
-        events: eventsForCheck(row, previousStatus, previousState, decision, outcome, breaker),
+        events: isCheck ? events : events.filter((e) => e.type !== 'mcp_health_check'),
       };
     });
   }
@@ -117,6 +137,7 @@ export class CheckRecorder {
     decision: BreakerDecision,
     at: Date,
     disconnected: boolean,
+    isCheck: boolean,
   ): Promise<void> {
     const entry = (fields: Partial<HealthLogEntity>): Partial<HealthLogEntity> => ({
       server_id: row.id,
@@ -134,7 +155,9 @@ export class CheckRecorder {
       ...attempt.map((e) =>
         entry({ event_type: e.type, status: 'unhealthy', error_message: e.message }),
       ),
-      ...(outcome.sessionOpened && outcome.ok ? [entry({ event_type: 'connected' })] : []),
+      ...(isCheck && outcome.sessionOpened && outcome.ok
+        ? [entry({ event_type: 'connected' })]
+        : []),
       ...(disconnected && !outcome.ok
         ? [
             entry({
@@ -144,14 +167,18 @@ export class CheckRecorder {
             }),
           ]
         : []),
-      entry({
-        event_type: 'health_check',
-        response_time_ms: outcome.ok ? outcome.responseTimeMs : null,
-        error_message: outcome.ok ? null : outcome.error.slice(0, 2_000),
-        error_kind: outcome.ok ? null : outcome.errorKind,
-      }),
+      ...(isCheck
+        ? [
+            entry({
+              event_type: 'health_check',
+              response_time_ms: outcome.ok ? outcome.responseTimeMs : null,
+              error_message: outcome.ok ? null : outcome.error.slice(0, 2_000),
+              error_kind: outcome.ok ? null : outcome.errorKind,
+            }),
+          ]
+        : []),
       ...after.map((e) => entry({ event_type: e.type, error_message: e.message })),
     ];
-    await tx.insert(HealthLogEntity, rows);
+    if (rows.length > 0) await tx.insert(HealthLogEntity, rows);
   }
 }

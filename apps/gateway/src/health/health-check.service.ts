@@ -8,10 +8,10 @@ import { EventStream } from '../events/event-stream';
 import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
-import { CheckRecorder } from './check-recorder';
+import { CheckRecorder, type RecordedCheck } from './check-recorder';
 import { assertCircuitAllows, circuitAllows } from './circuit-gate';
 import { CriticalAlerts } from './critical-alerts';
-import { HealthProbe } from './health-probe';
+import { HealthProbe, type ProbeOutcome } from './health-probe';
 
 /**
  * One health check end to end: probe, record through the breaker, publish. The scheduled loop
@@ -66,6 +66,27 @@ export class HealthCheckService {
     };
   }
 
+  /**
+   * A tool call's outcome through the same breaker (SPEC §2). Failures always count; a success
+   * is recorded only while the breaker has something to forget (failures counted, or
+   * recovering), so the healthy path of a tool call writes nothing.
+   */
+  async recordCall(row: McpServerEntity, outcome: ProbeOutcome): Promise<void> {
+    const clean = row.circuit_state === 'closed' && row.consecutive_failures === 0;
+    if (outcome.ok && clean) return;
+    const recorded = await this.recorder.record(row.id, outcome, new Date(), 'call');
+    if (recorded) await this.afterRecord(recorded);
+  }
+
+  private async afterRecord(recorded: RecordedCheck): Promise<void> {
+    this.registry.noteLiveChange(recorded.row);
+    await this.events.publish(recorded.events);
+    if (recorded.decision.events.some((e) => e.type === 'circuit_opened')) {
+      await this.alerts.circuitOpened();
+    }
+    if (recorded.row.status === 'inactive') await this.connections.drop(recorded.row.id);
+  }
+
   async run(row: McpServerEntity, timeoutMs: number, reload: boolean): Promise<HealthCheckResult> {
     const outcome = await this.metrics.timeCheck(row.name, () =>
       this.probe.probe(row, timeoutMs, reload),
@@ -75,14 +96,7 @@ export class HealthCheckService {
     );
     const at = new Date();
     const recorded = await this.recorder.record(row.id, outcome, at);
-    if (recorded) {
-      this.registry.noteLiveChange(recorded.row);
-      await this.events.publish(recorded.events);
-      if (recorded.decision.events.some((e) => e.type === 'circuit_opened')) {
-        await this.alerts.circuitOpened();
-      }
-      if (recorded.row.status === 'inactive') await this.connections.drop(recorded.row.id);
-    }
+    if (recorded) await this.afterRecord(recorded);
     const saved = recorded?.row ?? row;
     return {
       server_id: row.id,

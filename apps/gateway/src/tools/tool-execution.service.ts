@@ -1,17 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolExecutionResult } from '@omni2/contracts';
+import type { ErrorKind, ToolExecutionResult } from '@omni2/contracts';
 import { z } from 'zod';
 import { CapabilitiesService } from '../capabilities/capabilities.service';
 import { DomainError } from '../common/domain-error';
 import { parseOrThrow } from '../common/zod-body';
 import { ConnectionManager } from '../connections/connection-manager';
+import { classifyError } from '../connections/error-classifier';
 import { upstreamFailure } from '../connections/upstream-failure';
 import { RegistryService } from '../registry/registry.service';
 import { CallRateLimiter } from '../auth/call-rate-limiter';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { ArgumentValidator } from './argument-validator';
 import { assertCircuitAllows } from '../health/circuit-gate';
+import { HealthCheckService } from '../health/health-check.service';
+import type { ProbeOutcome } from '../health/health-probe';
 import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 
@@ -32,6 +35,7 @@ export class ToolExecutionService {
     private readonly limiter: CallRateLimiter,
     private readonly config: RuntimeConfigService,
     private readonly metrics: Metrics,
+    private readonly checks: HealthCheckService,
   ) {}
 
   /** `caller` (a user or API key id) is rate limited per SPEC §6. */
@@ -80,6 +84,7 @@ export class ToolExecutionService {
       const { value } = await this.connections.run(this.registry.target(row), timeoutMs, (s) =>
         s.callTool(toolName, args, timeoutMs),
       );
+      await this.feedBreaker(row, { ok: true });
       return {
         server_id: row.id,
         tool: toolName,
@@ -91,6 +96,7 @@ export class ToolExecutionService {
     } catch (error) {
       // A JSON-RPC error from the tool is the tool's answer, not an omni2 failure.
       if (error instanceof McpError && error.code !== -32001 && error.code !== -32000) {
+        await this.feedBreaker(row, { ok: true });
         return {
           server_id: row.id,
           tool: toolName,
@@ -101,8 +107,24 @@ export class ToolExecutionService {
           error: { code: error.code, message: error.message },
         };
       }
+      const { kind, message } = classifyError(error, row.protocol);
+      await this.feedBreaker(row, { ok: false, errorKind: kind, error: message });
       throw upstreamFailure(error, row.protocol, row.name);
     }
+  }
+
+  /** The server answered (whatever the tool said) or the call failed on the way: breaker input. */
+  private async feedBreaker(
+    row: McpServerEntity,
+    result: { ok: true } | { ok: false; errorKind: ErrorKind; error: string },
+  ): Promise<void> {
+    const outcome: ProbeOutcome = result.ok
+      ? { ok: true, responseTimeMs: 0, probe: 'none', sessionOpened: false }
+      : { ...result, probe: 'none', sessionOpened: false };
+    // The call's own answer matters more than bookkeeping: a failed write is logged, not thrown.
+    await this.checks
+      .recordCall(row, outcome)
+      .catch((e: unknown) => this.log.error(`breaker update for ${row.name} failed: ${String(e)}`));
   }
 }
 
