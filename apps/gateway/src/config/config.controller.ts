@@ -3,23 +3,19 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ConfigEntryView } from '@omni2/contracts';
 import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../auth/access.decorator';
-import { RuntimeConfigService } from './runtime-config.service';
 import { SettingsService } from './settings.service';
 
 @ApiTags('config')
 @ApiBearerAuth()
 @Controller('config')
 export class ConfigController {
-  constructor(
-    private readonly config: RuntimeConfigService,
-    private readonly settings: SettingsService,
-  ) {}
+  constructor(private readonly settings: SettingsService) {}
 
   @Get(':key')
   @RequireRole('viewer')
   @ApiOperation({ summary: 'Read a runtime setting (health_check, circuit_breaker, logging)' })
   get(@Param('key') key: string): Promise<ConfigEntryView> {
-    return this.config.entry(key);
+    return this.settings.entry(key);
   }
 
   @Put(':key')

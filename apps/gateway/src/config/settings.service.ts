@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { ConfigEntryView } from '@omni2/contracts';
+import { type ConfigEntryView, LOG_LEVELS, type LogLevel } from '@omni2/contracts';
 import { EventStream } from '../events/event-stream';
+import { AppEnv } from './env.schema';
 import { RuntimeConfigService } from './runtime-config.service';
 
 /** Operator edits of runtime settings: stored, then announced so consoles refresh them. */
@@ -9,7 +10,16 @@ export class SettingsService {
   constructor(
     private readonly config: RuntimeConfigService,
     private readonly events: EventStream,
+    private readonly env: AppEnv,
   ) {}
+
+  /**
+   * A setting as stored. `logging` that no operator has set means "each replica logs at its
+   * LOG_LEVEL", so it answers with the level this replica actually uses, not the default.
+   */
+  async entry(key: string): Promise<ConfigEntryView> {
+    return withEffectiveLogLevel(await this.config.entry(key), this.env.values.LOG_LEVEL);
+  }
 
   async put(key: string, body: unknown): Promise<ConfigEntryView> {
     const entry = await this.config.put(key, body);
@@ -24,4 +34,11 @@ export class SettingsService {
     ]);
     return entry;
   }
+}
+
+/** An unset `logging` entry shows `envLevel`, unless that is `silent`, which it cannot express. */
+export function withEffectiveLogLevel(entry: ConfigEntryView, envLevel: string): ConfigEntryView {
+  if (entry.key !== 'logging' || entry.updated_at !== null) return entry;
+  if (!(LOG_LEVELS as readonly string[]).includes(envLevel)) return entry;
+  return { ...entry, value: { ...entry.value, level: envLevel as LogLevel } };
 }
