@@ -15,9 +15,7 @@ describe('an open circuit (e2e)', () => {
     t = await startTestApp();
     failing = await startUpstream('streamable_http');
     fine = await startUpstream('streamable_http');
-    const put = async (key: string, value: unknown) =>
-      expect((await t.api('PUT', `/api/v1/config/${key}`, value)).status).toBe(200);
-    await put('circuit_breaker', {
+    await t.putConfig('circuit_breaker', {
       enabled: true,
       failure_threshold: 1,
       timeout_seconds: 600,

@@ -37,15 +37,13 @@ describe('coordinator and circuit breaker (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp({ OMNI2_COORDINATOR: 'on', OMNI2_COORDINATOR_TICK_MS: '100' });
     t.app.get(EventStream).subscribe((e) => published.push(e));
-    const put = async (key: string, value: unknown) =>
-      expect((await t.api('PUT', `/api/v1/config/${key}`, value)).status).toBe(200);
-    await put('health_check', {
+    await t.putConfig('health_check', {
       interval_seconds: 1,
       unhealthy_interval_seconds: 1,
       timeout_seconds: 1,
       concurrency: 10,
     });
-    await put('circuit_breaker', {
+    await t.putConfig('circuit_breaker', {
       enabled: true,
       failure_threshold: 3,
       timeout_seconds: 1,

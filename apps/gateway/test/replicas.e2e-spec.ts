@@ -25,6 +25,15 @@ describe('several replicas on one database (e2e)', () => {
       )
     ).rows;
 
+  const startReplica = () =>
+    startGatewayProcess({
+      ...testEnv(),
+      DATABASE_URL: db.url,
+      OMNI2_COORDINATOR_TICK_MS: '100',
+      // A replica silent for max(5 s, 2 x stall) is dead to the others: 5 s here.
+      OMNI2_WATCHDOG_STALL_MS: '1000',
+    });
+
   beforeAll(async () => {
     db = await createTestDatabase();
     pg = new Client({ connectionString: db.url });
@@ -39,15 +48,7 @@ describe('several replicas on one database (e2e)', () => {
       },
     ]);
     for (let i = 0; i < 3; i++) {
-      replicas.push(
-        await startGatewayProcess({
-          ...testEnv(),
-          DATABASE_URL: db.url,
-          OMNI2_COORDINATOR_TICK_MS: '100',
-          // A replica silent for max(5 s, 2 x stall) is dead to the others: 5 s here.
-          OMNI2_WATCHDOG_STALL_MS: '1000',
-        }),
-      );
+      replicas.push(await startReplica());
     }
     // Any replica's token works on every replica: they share the signing secret and users.
     token = await replicas[0].login(TEST_ADMIN.username, TEST_ADMIN.password);
@@ -122,14 +123,7 @@ describe('several replicas on one database (e2e)', () => {
         (r) => r.id,
       ),
     );
-    replicas.push(
-      await startGatewayProcess({
-        ...testEnv(),
-        DATABASE_URL: db.url,
-        OMNI2_COORDINATOR_TICK_MS: '100',
-        OMNI2_WATCHDOG_STALL_MS: '1000',
-      }),
-    );
+    replicas.push(await startReplica());
     const joinedAt = new Date();
     // The newcomer takes servers until it holds its fair share: 12 / 3 live replicas = 4.
     const share = Math.ceil(

@@ -16,9 +16,7 @@ describe('tool calls and the circuit breaker (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     t.app.get(EventStream).subscribe((e) => published.push(e));
-    const put = async (key: string, value: unknown) =>
-      expect((await t.api('PUT', `/api/v1/config/${key}`, value)).status).toBe(200);
-    await put('circuit_breaker', {
+    await t.putConfig('circuit_breaker', {
       enabled: true,
       failure_threshold: 3,
       timeout_seconds: 600,

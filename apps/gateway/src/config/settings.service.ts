@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type ConfigEntryView, LOG_LEVELS, type LogLevel } from '@omni2/contracts';
+import type { ConfigEntryView, LoggingSettings } from '@omni2/contracts';
 import { EventStream } from '../events/event-stream';
+import { effectiveLogging, type LevelName } from '../logging/log-controls';
 import { AppEnv } from './env.schema';
 import { RuntimeConfigService } from './runtime-config.service';
 
@@ -37,8 +38,11 @@ export class SettingsService {
 }
 
 /** An unset `logging` entry shows `envLevel`, unless that is `silent`, which it cannot express. */
-export function withEffectiveLogLevel(entry: ConfigEntryView, envLevel: string): ConfigEntryView {
+export function withEffectiveLogLevel(
+  entry: ConfigEntryView,
+  envLevel: LevelName,
+): ConfigEntryView {
   if (entry.key !== 'logging' || entry.updated_at !== null) return entry;
-  if (!(LOG_LEVELS as readonly string[]).includes(envLevel)) return entry;
-  return { ...entry, value: { ...entry.value, level: envLevel as LogLevel } };
+  const effective = effectiveLogging(entry, envLevel);
+  return effective.level === 'silent' ? entry : { ...entry, value: effective as LoggingSettings };
 }

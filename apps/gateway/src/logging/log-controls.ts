@@ -1,9 +1,22 @@
+import type { ConfigEntryView, LoggingSettings } from '@omni2/contracts';
 import type { LogFn, Logger, LoggerOptions } from 'pino';
 
 /** pino's numeric levels: warnings and errors are never filtered by component. */
 const WARN = 40;
 
 export type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface EffectiveLogging {
+  level: LevelName;
+  component_names: string[];
+}
+
+/** What a replica logs with: the stored `logging` setting, or LOG_LEVEL until one is stored. */
+export function effectiveLogging(entry: ConfigEntryView, envLevel: LevelName): EffectiveLogging {
+  return entry.updated_at === null
+    ? { level: envLevel, component_names: [] }
+    : (entry.value as LoggingSettings);
+}
 
 /**
  * The live logging knobs (SPEC §1 `logging`). Process-wide on purpose: nestjs-pino keeps one

@@ -4,12 +4,12 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { EventEnvelope, LoggingSettings } from '@omni2/contracts';
+import type { EventEnvelope } from '@omni2/contracts';
 import { PinoLogger } from 'nestjs-pino';
 import { AppEnv } from '../config/env.schema';
 import { CONFIG_CACHE_TTL_MS, RuntimeConfigService } from '../config/runtime-config.service';
 import { EventStream } from '../events/event-stream';
-import { logControls, type LevelName } from './log-controls';
+import { effectiveLogging, logControls } from './log-controls';
 
 /**
  * Applies the `logging` runtime setting without a restart: at once on the replica that stored
@@ -48,11 +48,10 @@ export class LogSettingsApplier implements OnApplicationBootstrap, OnApplication
 
   async apply(): Promise<void> {
     try {
-      const entry = await this.config.entry('logging');
-      const settings: { level: LevelName; component_names: string[] } =
-        entry.updated_at === null
-          ? { level: this.env.values.LOG_LEVEL, component_names: [] }
-          : (entry.value as LoggingSettings);
+      const settings = effectiveLogging(
+        await this.config.entry('logging'),
+        this.env.values.LOG_LEVEL,
+      );
       const key = JSON.stringify(settings);
       if (key === this.applied) return;
       // Said before the switch, so a replica going quieter still tells why.

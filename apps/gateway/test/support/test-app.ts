@@ -32,6 +32,8 @@ export interface TestApp {
     body?: unknown,
     options?: ApiOptions,
   ): Promise<ApiResponse<T>>;
+  /** Replaces a runtime setting as the admin; fails the test unless it is accepted. */
+  putConfig(key: string, value: unknown): Promise<void>;
   login(username: string, password: string): Promise<string>;
   /** A token for a user of that role, created on first use. */
   tokenFor(role: Role): Promise<string>;
@@ -144,6 +146,9 @@ export async function startTestApp(
     db,
     adminToken,
     api,
+    putConfig: async (key, value) => {
+      expect((await api('PUT', `/api/v1/config/${key}`, value)).status).toBe(200);
+    },
     login: (username, password) => loginAt(baseUrl, username, password),
     tokenFor,
     close: async () => {
