@@ -5,6 +5,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditController } from './audit/audit.controller';
+import { AuditGuard } from './audit/audit.guard';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditService } from './audit/audit.service';
 import { ApiKeysController } from './auth/api-keys.controller';
@@ -24,6 +25,7 @@ import { CapabilitiesService } from './capabilities/capabilities.service';
 import { Clock } from './common/clock';
 import { ReplicaIdentity } from './common/replica-identity';
 import { DomainErrorFilter } from './common/domain-error.filter';
+import { RequestShapeGuard } from './common/request-shape.guard';
 import { ConfigController } from './config/config.controller';
 import { AppEnv } from './config/env.schema';
 import { RuntimeConfigService } from './config/runtime-config.service';
@@ -103,7 +105,11 @@ export class AppModule {
       providers: [
         { provide: AppEnv, useValue: env },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
+        // Global guards run in this order: the audit trail starts first so that whatever refuses
+        // the request later (role, body) is recorded; the shape check needs the caller known.
+        { provide: APP_GUARD, useClass: AuditGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RequestShapeGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: InstanceSecrets, useFactory: () => InstanceSecrets.resolve(env.values) },
         {

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
+import { lenientJson } from './common/lenient-json';
 import { registerConsoleStatic } from './console-static/console-static';
 
 export const API_PREFIX = 'api/v1';
@@ -16,7 +17,7 @@ export async function createHttpApp(options: AppOptions): Promise<INestApplicati
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(lenientJson(BODY_LIMIT));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.set('etag', false);
   app.set('x-powered-by', false);

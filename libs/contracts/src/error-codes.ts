@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'USERNAME_TAKEN',
   'API_KEY_NOT_FOUND',
   'ROUTE_NOT_FOUND',
+  /** A dependency of omni2 itself (database, event stream, audit log) is down: retry later. */
+  'DEPENDENCY_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

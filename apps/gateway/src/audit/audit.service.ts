@@ -4,8 +4,16 @@ import type { AuditEntryView, AuditPage } from '@omni2/contracts';
 import { z } from 'zod';
 import type { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { Clock } from '../common/clock';
+import { QueryFailedError } from 'typeorm';
+import { isRefusedValue } from '../common/database-errors';
+import { storableText } from '../common/text-safety';
+import { UUID } from '../common/uuid';
+import { AppEnv } from '../config/env.schema';
 import { parseOrThrow } from '../common/zod-body';
+import { Metrics } from '../metrics/metrics';
 import { AuditEntity } from './audit.entity';
+import { redactBody } from './redact';
 
 export interface AuditRecord {
   actor: { kind: 'user' | 'api_key' | 'system'; id: string | null; name: string };
@@ -15,12 +23,31 @@ export interface AuditRecord {
   ip: string | null;
 }
 
+type AuditRow = QueryDeepPartialEntity<AuditEntity>;
+
+interface AuditLimits {
+  /** Beyond this backlog audited actions are refused (503) rather than run unrecorded. */
+  maxPending: number;
+  /** Readiness fails when an entry has waited this long: the database is not taking them. */
+  stallMs: number;
+}
+
+interface Pending {
+  row: AuditRow;
+  queuedAt: number;
+}
+
 const FLUSH_DELAY_MS = 50;
 const FLUSH_BATCH = 500;
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 5_000;
 
 const pageQuery = z
   .object({
-    before: z.string().regex(/^\d+$/, 'must be an audit entry id').optional(),
+    before: z
+      .string()
+      .regex(/^\d{1,18}$/, 'must be an audit entry id')
+      .optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     action: z.string().max(100).optional(),
     actor: z.string().max(256).optional(),
@@ -30,45 +57,81 @@ const pageQuery = z
 
 /**
  * Who changed what, when, from where. Entries are written in small batches off the request path,
- * so auditing a tool call does not add a database round trip to it; shutdown flushes the rest.
+ * so auditing a tool call does not add a database round trip to it. Nothing accepted is dropped:
+ * every entry is made storable before it is queued, a row the database still refuses is written
+ * alone (then without its details) so it cannot sink the batch, and while the database is away
+ * the batch waits and is retried, visibly (metrics, readiness). Shutdown flushes the rest.
  */
 @Injectable()
 export class AuditService implements OnApplicationShutdown {
   private readonly log = new Logger('audit');
-  private queue: AuditRecord[] = [];
+  private queue: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private draining: Promise<void> | null = null;
+  private retryMs = 0;
+  private stopped = false;
+  private readonly limits: AuditLimits;
 
-  constructor(@InjectRepository(AuditEntity) private readonly repo: Repository<AuditEntity>) {}
-
-  record(entry: AuditRecord): Promise<void> {
-    this.queue.push(entry);
-    if (this.queue.length >= FLUSH_BATCH) return this.flush();
-    this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
-    return Promise.resolve();
+  constructor(
+    @InjectRepository(AuditEntity) private readonly repo: Repository<AuditEntity>,
+    private readonly metrics: Metrics,
+    private readonly clock: Clock,
+    env: AppEnv,
+  ) {
+    this.limits = {
+      maxPending: env.values.OMNI2_AUDIT_MAX_PENDING,
+      stallMs: env.values.OMNI2_AUDIT_STALL_SECONDS * 1_000,
+    };
   }
 
-  /** Writes everything queued so far; resolves when it is in the database. */
+  /** Queues an entry; it reaches the database within ~50 ms while the database is up. */
+  record(entry: AuditRecord): void {
+    this.queue.push({ row: toRow(entry), queuedAt: this.clock.now() });
+    this.noteBacklog();
+    if (this.queue.length >= FLUSH_BATCH) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.retryMs || FLUSH_DELAY_MS);
+  }
+
+  /** False while the backlog is full: an audited action must not run unrecorded. */
+  accepting(): boolean {
+    return this.queue.length < this.limits.maxPending;
+  }
+
+  /** The database has not taken an entry for too long (readiness reports it). */
+  stalled(): boolean {
+    return this.oldestPendingMs() >= this.limits.stallMs;
+  }
+
+  pendingEntries(): number {
+    return this.queue.length;
+  }
+
+  /** Milliseconds the oldest waiting entry has waited (0 when none waits). */
+  oldestPendingMs(): number {
+    const oldest = this.queue[0];
+    return oldest ? this.clock.now() - oldest.queuedAt : 0;
+  }
+
+  /**
+   * Writes what is queued. Resolves when the queue is empty, or when the database refused the
+   * connection (the entries stay queued and a retry is scheduled).
+   */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return this.flushing;
-    this.flushing = this.flushing.then(() =>
-      this.repo
-        .insert(batch.map(toRow))
-        .then(() => undefined)
-        .catch((error: unknown) =>
-          this.log.error(`lost ${batch.length} audit entries: ${String(error)}`),
-        ),
-    );
-    return this.flushing;
+    this.draining ??= this.drain().finally(() => {
+      this.draining = null;
+      this.noteBacklog();
+      if (this.queue.length > 0 && !this.stopped) {
+        this.timer ??= setTimeout(() => void this.flush(), this.retryMs || FLUSH_DELAY_MS);
+      }
+    });
+    return this.draining;
   }
 
   async page(query: Record<string, unknown>): Promise<AuditPage> {
-    await this.flush();
     const q = parseOrThrow(pageQuery, query);
+    await this.flush();
     const builder = this.repo
       .createQueryBuilder('a')
       .orderBy('a.id', 'DESC')
@@ -86,21 +149,119 @@ export class AuditService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     await this.flush();
+    if (this.queue.length > 0) {
+      this.metrics.auditLost.inc(this.queue.length);
+      this.log.error(
+        `exiting with ${this.queue.length} audit entries unwritten: the database did not take them`,
+      );
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.slice(0, FLUSH_BATCH);
+      const written = await this.write(batch.map((p) => p.row));
+      this.queue.splice(0, written);
+      this.metrics.auditWritten.inc(written);
+      if (written < batch.length) {
+        this.retryMs = Math.min(Math.max(this.retryMs * 2, RETRY_MIN_MS), RETRY_MAX_MS);
+        return;
+      }
+      if (this.retryMs > 0) this.log.log('audit log writable again');
+      this.retryMs = 0;
+    }
+  }
+
+  /** Writes a prefix of `rows` and says how long it was: all of them unless the database is away. */
+  private async write(rows: AuditRow[]): Promise<number> {
+    try {
+      await this.repo.insert(rows);
+      return rows.length;
+    } catch (error) {
+      if (!rowAtFault(error)) return this.unavailable(error, 0);
+    }
+    // One row the database refuses must not sink the others: each on its own.
+    for (const [i, row] of rows.entries()) {
+      try {
+        await this.insertAlone(row);
+      } catch (error) {
+        return this.unavailable(error, i);
+      }
+    }
+    return rows.length;
+  }
+
+  private async insertAlone(row: AuditRow): Promise<void> {
+    try {
+      await this.repo.insert(row);
+      return;
+    } catch (error) {
+      if (!rowAtFault(error)) throw error;
+      this.metrics.auditWriteFailures.inc({ reason: 'refused_row' });
+      this.log.error(`audit entry refused (${String(error)}); writing it without its details`);
+    }
+    try {
+      await this.repo.insert(bareRow(row));
+    } catch (error) {
+      if (!rowAtFault(error)) throw error;
+      this.metrics.auditLost.inc();
+      this.log.error(`audit entry lost: refused even without details: ${String(error)}`);
+    }
+  }
+
+  private unavailable(error: unknown, written: number): number {
+    this.metrics.auditWriteFailures.inc({ reason: 'unavailable' });
+    if (this.retryMs === 0) {
+      this.log.error(`audit log not writable, entries kept and retried: ${String(error)}`);
+    }
+    return written;
+  }
+
+  private noteBacklog(): void {
+    this.metrics.auditPending.set(this.queue.length);
+    this.metrics.auditOldestPending.set(this.oldestPendingMs() / 1_000);
   }
 }
 
-function toRow(e: AuditRecord): QueryDeepPartialEntity<AuditEntity> {
+/**
+ * The entry itself cannot be written (a value PostgreSQL refuses, or one that does not even
+ * serialize), as opposed to the database being away: retrying it unchanged would block the queue.
+ */
+function rowAtFault(error: unknown): boolean {
+  if (error instanceof QueryFailedError) return isRefusedValue(error);
+  return error instanceof TypeError || error instanceof RangeError;
+}
+
+function toRow(e: AuditRecord): AuditRow {
   return {
-    actor: e.actor.name,
+    actor: storableText(e.actor.name, 256),
     actor_kind: e.actor.kind,
-    actor_id: e.actor.id,
-    action: e.action,
-    target_type: e.target?.type ?? null,
-    target_id: e.target?.id ?? null,
-    target_name: e.target?.name ?? null,
-    details: e.details as QueryDeepPartialEntity<Record<string, unknown>>,
-    ip: e.ip,
+    actor_id: e.actor.id !== null && UUID.test(e.actor.id) ? e.actor.id : null,
+    action: storableText(e.action, 100),
+    target_type: e.target ? storableText(e.target.type, 100) : null,
+    target_id: e.target?.id ? storableText(e.target.id, 256) : null,
+    target_name: e.target?.name ? storableText(e.target.name, 256) : null,
+    details: redactBody(e.details) as AuditRow['details'],
+    ip: e.ip === null ? null : storableText(e.ip, 100),
+  };
+}
+
+/** An entry reduced to who, what and the outcome, in ASCII: what no database refuses. */
+function bareRow(row: AuditRow): AuditRow {
+  const ascii = (v: unknown) => (typeof v === 'string' ? v.replace(/[^\x20-\x7e]/g, '?') : null);
+  const details = row.details as Record<string, unknown> | undefined;
+  return {
+    ...row,
+    actor: ascii(row.actor) ?? '?',
+    action: ascii(row.action) ?? '?',
+    target_id: ascii(row.target_id),
+    target_name: ascii(row.target_name),
+    target_type: ascii(row.target_type),
+    ip: ascii(row.ip),
+    actor_id: null,
+    details: { outcome: ascii(details?.outcome) ?? '?', details_dropped: true },
   };
 }
 

@@ -31,7 +31,7 @@ export class LoginService {
     if (!user) await this.hasher.burn(password);
     if (!user || !valid || user.disabled) {
       await this.throttle.failed(username);
-      await this.audit.record({
+      this.audit.record({
         actor: { kind: 'user', id: user?.id ?? null, name: username },
         action: 'auth.login_failed',
         target: null,
@@ -42,7 +42,7 @@ export class LoginService {
     }
     await this.throttle.succeeded(username);
     await this.users.noteLogin(user);
-    await this.audit.record({
+    this.audit.record({
       actor: { kind: 'user', id: user.id, name: user.username },
       action: 'auth.login',
       target: null,

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppEnv } from '../config/env.schema';
+import { UUID } from '../common/uuid';
 import { InstanceSecrets } from '../secrets/instance-secrets';
 
 const HEADER = { alg: 'HS256', typ: 'JWT' } as const;
@@ -72,6 +73,8 @@ export class TokenService {
     if (
       !claims ||
       typeof claims.sub !== 'string' ||
+      // Subjects are user ids: anything else was never issued here, whatever signed it.
+      !UUID.test(claims.sub) ||
       typeof claims.exp !== 'number' ||
       typeof claims.iat !== 'number' ||
       typeof claims.iat_ms !== 'number' ||

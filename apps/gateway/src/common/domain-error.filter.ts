@@ -8,8 +8,10 @@ import {
 } from '@nestjs/common';
 import type { ErrorBody, ErrorCode } from '@omni2/contracts';
 import type { Response } from 'express';
+import { isDatabaseUnavailable, isRefusedValue } from './database-errors';
 import { DomainError } from './domain-error';
 import { httpStatusFor } from './http-status-for';
+import { noteErrorCode } from './response-outcome';
 
 function codeForHttpStatus(status: number): ErrorCode {
   if (status === 404) return 'ROUTE_NOT_FOUND';
@@ -30,6 +32,7 @@ export class DomainErrorFilter implements ExceptionFilter {
       return;
     }
     const body = this.toBody(exception);
+    noteErrorCode(response, body.code);
     const retryAfter = body.details?.retry_after_seconds;
     if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     response.status(body.statusCode).json(body);
@@ -55,12 +58,34 @@ export class DomainErrorFilter implements ExceptionFilter {
           : exception.message;
       return { statusCode, code: codeForHttpStatus(statusCode), message };
     }
-    const bodyParserStatus = bodyParserErrorStatus(exception);
-    if (bodyParserStatus !== null) {
+    const clientStatus = clientErrorStatus(exception);
+    if (clientStatus !== null) {
+      const { type, message } = exception as { type?: unknown; message?: unknown };
+      // The body parser's errors carry a `type`; the router's (an undecodable path) do not.
+      const where = typeof type === 'string' ? 'request body' : 'request';
       return {
-        statusCode: bodyParserStatus,
+        statusCode: clientStatus,
         code: 'VALIDATION_FAILED',
-        message: `request body: ${(exception as Error).message}`,
+        message: `${where}: ${String(message)}`,
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.log.warn(`database unavailable: ${String(exception)}`);
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        code: 'DEPENDENCY_UNAVAILABLE',
+        message: 'database: not reachable right now; retry shortly',
+        details: { dependency: 'database', retry_after_seconds: 5 },
+      };
+    }
+    if (isRefusedValue(exception)) {
+      // A value reached the database that validation should have refused: still the caller's
+      // input, so a 400, but logged so the missing validation gets fixed.
+      this.log.warn(`database refused a request value: ${String(exception)}`);
+      return {
+        statusCode: HttpStatus.BAD_REQUEST,
+        code: 'VALIDATION_FAILED',
+        message: 'request: a value was refused by the database (unsupported characters or size)',
       };
     }
     this.log.error(exception instanceof Error ? exception.stack : String(exception));
@@ -76,11 +101,9 @@ function isTerminusReport(body: unknown): boolean {
   return typeof body === 'object' && body !== null && 'status' in body && 'details' in body;
 }
 
-function bodyParserErrorStatus(exception: unknown): number | null {
-  if (typeof exception !== 'object' || exception === null) return null;
-  const { type, status } = exception as { type?: unknown; status?: unknown };
-  if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
-    return status;
-  }
-  return null;
+/** Errors Express and its body parser raise for a bad request carry a 4xx `status`. */
+function clientErrorStatus(exception: unknown): number | null {
+  if (!(exception instanceof Error)) return null;
+  const { status } = exception as { status?: unknown };
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
 }

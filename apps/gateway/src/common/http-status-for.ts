@@ -30,6 +30,7 @@ export function httpStatusFor(code: ErrorCode): HttpStatus {
     case 'UPSTREAM_TIMEOUT':
       return HttpStatus.GATEWAY_TIMEOUT;
     case 'CIRCUIT_OPEN':
+    case 'DEPENDENCY_UNAVAILABLE':
       return HttpStatus.SERVICE_UNAVAILABLE;
     case 'INTERNAL':
       return HttpStatus.INTERNAL_SERVER_ERROR;

@@ -94,6 +94,8 @@ export const envSchema = z
     OMNI2_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(0),
     /** On SIGTERM: the whole shutdown is bounded by this; past it the process exits anyway. */
     OMNI2_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(20_000),
+    OMNI2_AUDIT_MAX_PENDING: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
+    OMNI2_AUDIT_STALL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.OMNI2_SHUTDOWN_DRAIN_MS >= env.OMNI2_SHUTDOWN_TIMEOUT_MS) {

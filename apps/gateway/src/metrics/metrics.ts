@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ErrorCode } from '@omni2/contracts';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DomainError } from '../common/domain-error';
 import { ServerCounter, ServerHistogram } from './server-series';
 
@@ -83,6 +83,43 @@ export class Metrics {
     name: 'omni2_coordinator_claimed_servers',
     help: 'Servers claimed per coordinator tick on this replica',
     buckets: BATCH_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly auditPending = new Gauge({
+    name: 'omni2_audit_pending_entries',
+    help: 'Audit entries accepted by this replica and not yet in the database',
+    registers: [this.registry],
+  });
+
+  readonly auditOldestPending = new Gauge({
+    name: 'omni2_audit_oldest_pending_seconds',
+    help: 'Age of the oldest audit entry waiting to be written (0 when none waits)',
+    registers: [this.registry],
+  });
+
+  readonly auditWritten = new Counter({
+    name: 'omni2_audit_entries_written_total',
+    help: 'Audit entries this replica wrote to the database',
+    registers: [this.registry],
+  });
+
+  readonly auditWriteFailures = new Counter({
+    name: 'omni2_audit_write_failures_total',
+    help: 'Failed audit writes, by reason: unavailable (retried) or refused_row (rewritten alone)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
+  readonly auditRefusedRequests = new Counter({
+    name: 'omni2_audit_refused_requests_total',
+    help: 'Audited requests refused (503) because the audit backlog was full: the action did not run',
+    registers: [this.registry],
+  });
+
+  readonly auditLost = new Counter({
+    name: 'omni2_audit_entries_lost_total',
+    help: 'Audit entries never written: still waiting when the process exited, or refused by the database in every form',
     registers: [this.registry],
   });
 

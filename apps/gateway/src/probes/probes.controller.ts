@@ -6,6 +6,7 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { AuditService } from '../audit/audit.service';
 import { Public } from '../auth/access.decorator';
 import { CoordinatorService } from '../coordinator/coordinator.service';
 import { RedisConnections } from '../redis/redis-connections';
@@ -26,6 +27,7 @@ export class ProbesController {
     private readonly indicators: HealthIndicatorService,
     private readonly coordinator: CoordinatorService,
     private readonly shutdown: ShutdownState,
+    private readonly audit: AuditService,
     // A union type erases to Object in decorator metadata: the token is named explicitly.
     @Optional() @Inject(RedisConnections) private readonly redis: RedisConnections | null,
   ) {}
@@ -38,12 +40,15 @@ export class ProbesController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database and Redis reachable, coordinator loop ticking' })
+  @ApiOperation({
+    summary: 'Readiness: database and Redis reachable, coordinator loop ticking, audit log written',
+  })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.shutdownCheck(),
       () => this.db.pingCheck('database', { timeout: 2_000 }),
       () => this.coordinatorCheck(),
+      () => this.auditCheck(),
       ...(this.redis ? [() => this.redisCheck(this.redis!)] : []),
     ]);
   }
@@ -62,6 +67,19 @@ export class ProbesController {
     return this.shutdown.draining
       ? indicator.down({ reason: 'shutting down' })
       : indicator.up({ state: 'serving' });
+  }
+
+  /** An audit log the database does not take is a replica that must not serve audited work. */
+  private auditCheck() {
+    const indicator = this.indicators.check('audit_log');
+    const details = { pending_entries: this.audit.pendingEntries() };
+    return this.audit.stalled()
+      ? indicator.down({
+          ...details,
+          oldest_pending_seconds: Math.round(this.audit.oldestPendingMs() / 1_000),
+          reason: 'audit entries are not being written',
+        })
+      : indicator.up(details);
   }
 
   private coordinatorCheck() {

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import type { EventEnvelope, NewEvent } from '@omni2/contracts';
 import { EventEmitter } from 'node:events';
+import { DomainError } from '../common/domain-error';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { EventStream, type StreamRead } from '../events/event-stream';
 import { isGap } from '../events/stream-id';
@@ -82,6 +83,20 @@ export class RedisEventStream
   }
 
   async read(after: string | null, limit: number): Promise<StreamRead> {
+    try {
+      return await this.readRange(after, limit);
+    } catch (error) {
+      this.log.warn(`event stream read failed: ${String(error)}`);
+      throw new DomainError(
+        'DEPENDENCY_UNAVAILABLE',
+        'events: the event stream (Redis) is not reachable right now; retry shortly',
+        undefined,
+        { dependency: 'redis', retry_after_seconds: 2 },
+      );
+    }
+  }
+
+  private async readRange(after: string | null, limit: number): Promise<StreamRead> {
     const key = this.redis.keys.stream;
     const [first, last] = await this.bounds();
     if (after === null) {

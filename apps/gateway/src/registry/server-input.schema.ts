@@ -6,13 +6,28 @@ import {
   type AuthType,
 } from '@omni2/contracts';
 import { z } from 'zod';
+import { singleLineReason } from '../common/text-safety';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
+/** A one-line value: control characters would change what a path, command or URL means. */
+const singleLine = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .superRefine((value, ctx) => {
+      const reason = singleLineReason(value);
+      if (reason) ctx.addIssue({ code: 'custom', message: reason });
+    });
+
 const httpUrl = z
   .string()
   .max(2048)
+  // The URL parser would quietly drop leading spaces, tabs and line breaks: refused instead, so
+  // what is stored is what was typed.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  .regex(/^[^\s\u0000-\u001f\u007f-\u009f]*$/, 'must not contain spaces or control characters')
   .refine(
     (value) => {
       try {
@@ -25,10 +40,16 @@ const httpUrl = z
     { message: 'must be an absolute http:// or https:// URL' },
   );
 
+// What HTTP can carry in a header value (RFC 9110 field-value as a byte string): no control
+// characters but tab, nothing above U+00FF. Refused here rather than failing every connection.
 const headerValue = z
   .string()
   .max(8192)
-  .regex(/^[^\r\n]*$/, 'must not contain line breaks');
+  .regex(/^[^\r\n]*$/, 'must not contain line breaks')
+  .regex(
+    /^[\t\u0020-\u007e\u0080-\u00ff]*$/,
+    'must not contain control characters or characters beyond U+00FF',
+  );
 
 export const AUTH_CONFIG_SCHEMAS: Record<
   Exclude<AuthType, 'none'>,
@@ -43,10 +64,8 @@ export const AUTH_CONFIG_SCHEMAS: Record<
     .strict(),
   basic: z
     .object({
-      username: z
-        .string()
+      username: singleLine(1024)
         .min(1, 'is required')
-        .max(1024)
         .regex(/^[^:]*$/, 'must not contain ":"'),
       password: z.string().max(1024),
     })
@@ -71,13 +90,13 @@ const fields = {
   description: z.string().max(2000).nullable(),
   protocol: z.enum(PROTOCOLS, { message: `must be one of ${PROTOCOLS.join(', ')}` }),
   url: httpUrl.nullable(),
-  command: z.string().min(1).max(4096).nullable(),
+  command: singleLine(4096).min(1).nullable(),
   args: z.array(z.string().max(8192)).max(256),
   env: z.record(
     z.string().regex(ENV_NAME, 'must be a valid environment variable name'),
     z.string().max(32_768),
   ),
-  cwd: z.string().min(1).max(4096).nullable(),
+  cwd: singleLine(4096).min(1).nullable(),
   timeout_seconds: z.number().int().min(1).max(3600),
   auth_type: z.enum(AUTH_TYPES, { message: `must be one of ${AUTH_TYPES.join(', ')}` }),
   auth_config: z.record(z.string(), z.unknown()).nullable(),

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ToolExecutionResult } from '@omni2/contracts';
 import type { Request } from 'express';
 import { Audited } from '../audit/audited.decorator';
+import { PassThroughJson } from '../common/request-shape';
 import { RequireRole } from '../auth/access.decorator';
 import { callerOf } from '../auth/caller';
 import { ToolExecutionService } from './tool-execution.service';
@@ -17,6 +18,7 @@ export class ToolsController {
   @HttpCode(200)
   @RequireRole('operator')
   @Audited('tool.execute', 'server')
+  @PassThroughJson('arguments')
   @ApiOperation({ summary: 'Run a tool with arguments validated against its input schema' })
   @ApiBody({
     schema: {
