@@ -46,6 +46,7 @@ import { HealthLogService } from './health-log/health-log.service';
 import { CriticalAlerts } from './health/critical-alerts';
 import { OperatorActionsService } from './health/operator-actions.service';
 import { CheckRecorder } from './health/check-recorder';
+import { CircuitGate } from './health/circuit-gate';
 import { HealthCheckService } from './health/health-check.service';
 import { HealthController } from './health/health.controller';
 import { HealthProbe } from './health/health-probe';
@@ -152,6 +153,7 @@ export class AppModule {
         CapabilitiesService,
         HealthProbe,
         CheckRecorder,
+        CircuitGate,
         HealthCheckService,
         HealthLogService,
         OperatorActionsService,

@@ -240,7 +240,7 @@ describe('enabled: false', () => {
 describe('callGate', () => {
   it('blocks calls while open and until the period ends, and when disabled', () => {
     const d = new Driver();
-    expect(callGate(d.state, d.now)).toEqual({ allowed: true });
+    expect(callGate(d.state, d.now)).toEqual({ allowed: true, probe: false });
     for (let i = 0; i < 5; i++) d.check(false);
     const until = d.state.open_until!;
     expect(callGate(d.state, until - 1)).toEqual({
@@ -248,7 +248,8 @@ describe('callGate', () => {
       reason: 'circuit_open',
       retryAt: until,
     });
-    expect(callGate(d.state, until)).toEqual({ allowed: true });
+    // Once the period is over, what goes through is a recovery probe.
+    expect(callGate(d.state, until)).toEqual({ allowed: true, probe: true });
     expect(callGate(initialBreakerState('inactive'), 0)).toEqual({
       allowed: false,
       reason: 'disabled',

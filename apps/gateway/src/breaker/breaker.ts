@@ -14,6 +14,11 @@ export interface BreakerState {
   consecutive_failures: number;
   /** Successes counted while half-open. */
   consecutive_successes: number;
+  /**
+   * The breaker's epoch: moves when the circuit opens or closes or the server is disabled. An
+   * outcome counts only in the generation it was admitted under (`outcomeCounts`).
+   */
+  generation: number;
   /** Failed half-open probes since the circuit last closed. */
   failure_cycles: number;
   circuit_opened_at: number | null;
@@ -37,13 +42,15 @@ export interface BreakerDecision {
   downtimeEndedSeconds: number;
 }
 
-export function initialBreakerState(status: ServerStatus = 'active'): BreakerState {
+/** A fresh breaker; `generation` continues the server's (a restart is a new epoch too). */
+export function initialBreakerState(status: ServerStatus = 'active', generation = 0): BreakerState {
   return {
     status,
     disabled_reason: null,
     circuit_state: 'closed',
     consecutive_failures: 0,
     consecutive_successes: 0,
+    generation,
     failure_cycles: 0,
     circuit_opened_at: null,
     open_until: null,
@@ -71,6 +78,7 @@ function open(
       ...state,
       circuit_state: 'open',
       consecutive_successes: 0,
+      generation: state.generation + 1,
       circuit_opened_at: now,
       open_until: now + period * 1_000,
       down_since: state.down_since ?? now,
@@ -89,6 +97,7 @@ function close(state: BreakerState, now: number, message: string): BreakerDecisi
       circuit_state: 'closed',
       consecutive_failures: 0,
       consecutive_successes: 0,
+      generation: state.generation + 1,
       failure_cycles: 0,
       circuit_opened_at: null,
       open_until: null,
@@ -108,6 +117,7 @@ function autoDisable(state: BreakerState, now: number, why: string): BreakerDeci
       ...state,
       status: 'inactive',
       disabled_reason: 'auto',
+      generation: state.generation + 1,
       open_until: null,
       down_since: null,
     },
@@ -221,18 +231,27 @@ export function onCheckResult(
   }
 }
 
-/** Whether a tool call may go through now (tool calls share the breaker). */
-export function callGate(
-  state: BreakerState,
-  now: number,
-):
-  | { allowed: true }
-  | { allowed: false; reason: 'disabled' | 'circuit_open'; retryAt: number | null } {
+export type Gate =
+  /** `probe`: the circuit is recovering (half-open, or open with its period over). */
+  | { allowed: true; probe: boolean }
+  | { allowed: false; reason: 'disabled' | 'circuit_open'; retryAt: number | null };
+
+/** Whether a check or tool call may go through now (tool calls share the breaker). */
+export function callGate(state: BreakerState, now: number): Gate {
   if (state.status === 'inactive') return { allowed: false, reason: 'disabled', retryAt: null };
   if (state.circuit_state === 'open' && state.open_until !== null && now < state.open_until) {
     return { allowed: false, reason: 'circuit_open', retryAt: state.open_until };
   }
-  return { allowed: true };
+  return { allowed: true, probe: state.circuit_state !== 'closed' };
+}
+
+/**
+ * Whether an outcome admitted in `admitted` may move the breaker now: only within the same
+ * generation. A call that started before the circuit opened (or closed, or the server was
+ * disabled or edited) is explained by what happened since, and counts for nothing.
+ */
+export function outcomeCounts(state: BreakerState, admitted: number): boolean {
+  return state.generation === admitted;
 }
 
 /** When the scheduler should check next: null when disabled, the period's end when open. */

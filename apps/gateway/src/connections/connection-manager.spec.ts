@@ -118,3 +118,36 @@ describe('idleLimitMs', () => {
     ).toBe(30 * MINUTE);
   });
 });
+
+/** Issue 13, defect 7: concurrent callers share one connect attempt, its failure included. */
+describe('ConnectionManager joining a connect attempt', () => {
+  it('gives a caller that joined a failing attempt that failure, without a second attempt', async () => {
+    const server = await startHttpMcpServer({
+      protocol: 'streamable_http',
+      behaviour: { mode: 'hanging' },
+    });
+    const manager = new ConnectionManager(new AppEnv(parseEnv({})), new FakeClock());
+    const target: ConnectionTarget = {
+      id: 'server-2',
+      name: 'hanging',
+      protocol: 'streamable_http',
+      url: server.url,
+      command: null,
+      args: [],
+      env: {},
+      cwd: null,
+      headers: {},
+    };
+    try {
+      const ping = () => manager.run(target, 300, (s) => s.ping(300));
+      const first = ping();
+      const joined = ping();
+      await expect(first).rejects.toThrow(/timed out/);
+      await expect(joined).rejects.toThrow(/timed out/);
+      expect(server.calls.filter((c) => c.method === 'initialize')).toHaveLength(1);
+    } finally {
+      await manager.onApplicationShutdown();
+      await server.stop();
+    }
+  });
+});

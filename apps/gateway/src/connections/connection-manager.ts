@@ -18,6 +18,8 @@ interface Entry {
   usedAt: number;
   /** Operations running on it now; a session in use is never idle. */
   inUse: number;
+  /** The connect attempt has finished (opened or failed). */
+  settled: boolean;
 }
 
 export interface SessionRun<T> {
@@ -143,7 +145,13 @@ export class ConnectionManager implements OnApplicationShutdown {
     const wanted = fingerprint(target);
     const existing = this.entries.get(target.id);
     if (existing && existing.fingerprint === wanted) {
-      const session = await existing.session.catch(() => null);
+      // Joining a connect attempt under way: its failure is this caller's too. Starting another
+      // after it would make the caller wait twice its timeout for the same answer.
+      const joined = !existing.settled;
+      const session = await existing.session.catch((error: unknown) => {
+        if (joined) throw error;
+        return null;
+      });
       if (session?.isOpen) return { session, opened: false, entry: this.hold(existing) };
       if (this.entries.get(target.id) === existing) this.entries.delete(target.id);
     } else if (existing) {
@@ -179,11 +187,21 @@ export class ConnectionManager implements OnApplicationShutdown {
       },
       this.env.values.OMNI2_STREAMABLE_HTTP_CLIENT,
     );
-    const entry: Entry = { fingerprint: wanted, session, usedAt: this.clock.now(), inUse: 0 };
+    const entry: Entry = {
+      fingerprint: wanted,
+      session,
+      usedAt: this.clock.now(),
+      inUse: 0,
+      settled: false,
+    };
     this.entries.set(target.id, entry);
-    session.catch(() => {
-      if (this.entries.get(target.id) === entry) this.entries.delete(target.id);
-    });
+    session.then(
+      () => (entry.settled = true),
+      () => {
+        entry.settled = true;
+        if (this.entries.get(target.id) === entry) this.entries.delete(target.id);
+      },
+    );
     return entry;
   }
 }

@@ -15,6 +15,7 @@ import { withDeadline } from './deadline';
 import { ProcessExitedError, isMethodNotFound } from './error-classifier';
 import type { CapabilityLists, McpSession, SessionHooks } from './mcp-session';
 import { CLIENT_INFO } from './client-info';
+import { endInBackground } from './session-ends';
 import { createTransport } from './transport-factory';
 
 const STDERR_TAIL_LINES = 20;
@@ -28,6 +29,8 @@ export class SdkMcpSession implements McpSession {
   readonly fingerprint: string;
   listsChanged = false;
   private closed = false;
+  /** The connection ended without omni2 closing it (for stdio: the process exited). */
+  private lost = false;
   private closing: Promise<void> | null = null;
   private readonly stderrTail: string[] = [];
 
@@ -52,8 +55,11 @@ export class SdkMcpSession implements McpSession {
     try {
       await withDeadline(client.connect(transport, { timeout: timeoutMs }), timeoutMs, 'connect');
     } catch (error) {
-      await session.close();
-      throw session.explain(error);
+      const explained = session.explain(error);
+      // Closing a stdio child that ignores its stdin takes seconds (SIGTERM, then SIGKILL): the
+      // caller has its answer now, the close finishes in the background (shutdown waits for it).
+      endInBackground(() => session.close());
+      throw explained;
     }
     return session;
   }
@@ -148,8 +154,9 @@ export class SdkMcpSession implements McpSession {
     }
   }
 
+  /** A stdio request that failed because the process went away says so, with its last words. */
   private explain(error: unknown): unknown {
-    if (this.target.protocol !== 'stdio' || !this.closed) return error;
+    if (this.target.protocol !== 'stdio' || !this.lost) return error;
     const tail = this.stderrTail.join('\n').trim();
     const base = error instanceof Error ? error.message : String(error);
     return new ProcessExitedError(tail ? `${base}; process stderr: ${tail.slice(-1_000)}` : base);
@@ -157,6 +164,7 @@ export class SdkMcpSession implements McpSession {
 
   private watch(hooks: SessionHooks): void {
     this.client.onclose = () => {
+      if (!this.closed) this.lost = true;
       this.closed = true;
       hooks.onClosed(this);
     };

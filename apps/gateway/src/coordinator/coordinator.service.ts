@@ -164,7 +164,7 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
 
   private launch(row: McpServerEntity, timeoutMs: number): void {
     const work: Promise<void> = this.checks
-      .run(row, timeoutMs, false)
+      .run(row, timeoutMs)
       .then(() => undefined)
       .catch((error: unknown) => this.log.error(`check of ${row.name} failed: ${String(error)}`))
       .finally(() => {

@@ -31,6 +31,17 @@ describe('CheckRecorder on PostgreSQL', () => {
   let recorder: CheckRecorder;
   let id: string;
 
+  const generation = async () =>
+    (
+      await ds.query<{ g: number }[]>(
+        'SELECT circuit_generation AS g FROM omni2.mcp_servers WHERE id = $1',
+        [id],
+      )
+    )[0]?.g ?? 0;
+  /** A check admitted now, in the server's current generation, as the coordinator does. */
+  const check = async (outcome: ProbeOutcome, at = new Date()) =>
+    recorder.record(id, outcome, at, { origin: 'check', generation: await generation() });
+
   const logTypes = async () =>
     (
       await ds.query<{ event_type: string; status: string }[]>(
@@ -60,8 +71,8 @@ describe('CheckRecorder on PostgreSQL', () => {
   });
 
   it('keeps a never-healthy server unknown while counting failures below the threshold', async () => {
-    await recorder.record(id, failure, new Date());
-    const result = await recorder.record(id, failure, new Date());
+    await check(failure);
+    const result = await check(failure);
     expect(result?.row).toMatchObject({
       health_status: 'unknown',
       circuit_state: 'closed',
@@ -76,7 +87,7 @@ describe('CheckRecorder on PostgreSQL', () => {
 
   it('records a success with its response time and schedules the next check', async () => {
     const at = new Date();
-    const result = await recorder.record(id, success, at);
+    const result = await check(success, at);
     expect(result?.row).toMatchObject({
       health_status: 'healthy',
       consecutive_failures: 0,
@@ -91,12 +102,12 @@ describe('CheckRecorder on PostgreSQL', () => {
   });
 
   it('opens the circuit on the fifth failure, not the fourth, and logs the transition', async () => {
-    await recorder.record(id, success, new Date());
+    await check(success);
     for (let i = 0; i < 4; i++) {
-      const r = await recorder.record(id, failure, new Date());
+      const r = await check(failure);
       expect(r?.row.health_status).toBe('healthy');
     }
-    const fifth = await recorder.record(id, failure, new Date());
+    const fifth = await check(failure);
     expect(fifth?.row).toMatchObject({ circuit_state: 'open', health_status: 'circuit_open' });
     expect(fifth!.row.next_check_at!.getTime()).toBe(fifth!.row.open_until!.getTime());
     expect((await logTypes()).slice(-2)).toEqual([
@@ -115,7 +126,11 @@ describe('CheckRecorder on PostgreSQL', () => {
       ...RUNTIME_DEFAULTS.circuit_breaker,
       failure_threshold: 100,
     });
-    await Promise.all(Array.from({ length: 8 }, () => recorder.record(id, failure, new Date())));
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        recorder.record(id, failure, new Date(), { origin: 'check', generation: 0 }),
+      ),
+    );
     const [row] = await ds.query<{ consecutive_failures: number; error_count: number }[]>(
       'SELECT consecutive_failures, error_count FROM omni2.mcp_servers WHERE id = $1',
       [id],
@@ -125,8 +140,57 @@ describe('CheckRecorder on PostgreSQL', () => {
 
   it('ignores a server deleted or disabled meanwhile', async () => {
     await ds.query(`UPDATE omni2.mcp_servers SET status = 'inactive' WHERE id = $1`, [id]);
-    await expect(recorder.record(id, success, new Date())).resolves.toBeNull();
+    await expect(check(success)).resolves.toBeNull();
     await ds.query('DELETE FROM omni2.mcp_servers WHERE id = $1', [id]);
-    await expect(recorder.record(id, success, new Date())).resolves.toBeNull();
+    await expect(check(success)).resolves.toBeNull();
+  });
+
+  it('writes a burst of outcomes for one server in a few transactions, each counted in order', async () => {
+    await config.put('circuit_breaker', {
+      ...RUNTIME_DEFAULTS.circuit_breaker,
+      failure_threshold: 1_000,
+    });
+    const transactions = jest.spyOn(ds.manager, 'transaction');
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 200 }, () =>
+          recorder.record(id, failure, new Date(), { origin: 'call', generation: 0 }),
+        ),
+      );
+      expect(results.map((r) => r?.row.consecutive_failures)).toEqual(
+        Array.from({ length: 200 }, (_, i) => i + 1),
+      );
+      expect(transactions.mock.calls.length).toBeLessThanOrEqual(3);
+    } finally {
+      transactions.mockRestore();
+    }
+    const [row] = await ds.query<{ consecutive_failures: number; error_count: number }[]>(
+      'SELECT consecutive_failures, error_count FROM omni2.mcp_servers WHERE id = $1',
+      [id],
+    );
+    expect(row).toEqual({ consecutive_failures: 200, error_count: 200 });
+  });
+
+  it('an outcome from an earlier generation does not move the breaker; a check still records what it saw', async () => {
+    for (let i = 0; i < 5; i++) await check(failure);
+    const opened = await generation();
+    expect(opened).toBe(1);
+    const before = await ds.query('SELECT * FROM omni2.mcp_servers WHERE id = $1', [id]);
+    const call = await recorder.record(id, failure, new Date(), { origin: 'call', generation: 0 });
+    expect(call).toBeNull();
+    expect(await ds.query('SELECT * FROM omni2.mcp_servers WHERE id = $1', [id])).toEqual(before);
+    const stale = await recorder.record(id, { ...failure, error: 'late' }, new Date(), {
+      origin: 'check',
+      generation: 0,
+    });
+    expect(stale?.row).toMatchObject({
+      circuit_state: 'open',
+      consecutive_failures: 5,
+      failure_cycles: 0,
+      last_error: 'late',
+      circuit_generation: opened,
+    });
+    expect(stale?.decision.events).toEqual([]);
+    expect((await logTypes()).slice(-1)).toEqual(['health_check:circuit_open']);
   });
 });

@@ -9,7 +9,7 @@ import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 import { CheckRecorder, type RecordedCheck } from './check-recorder';
-import { assertCircuitAllows, circuitAllows } from './circuit-gate';
+import { CircuitGate, type Ticket } from './circuit-gate';
 import { CriticalAlerts } from './critical-alerts';
 import { HealthProbe, type ProbeOutcome } from './health-probe';
 
@@ -30,6 +30,7 @@ export class HealthCheckService {
     private readonly alerts: CriticalAlerts,
     private readonly connections: ConnectionManager,
     private readonly metrics: Metrics,
+    private readonly gate: CircuitGate,
   ) {}
 
   /** Checks one server now. `reload` closes the session first and refetches capabilities. */
@@ -42,28 +43,45 @@ export class HealthCheckService {
       );
     }
     // An early check would count as a recovery attempt and could end in auto-disable.
-    assertCircuitAllows(row, Date.now(), '; reset the circuit to check it now');
+    const ticket = await this.gate.admitOrThrow(row, '; reset the circuit to check it now');
     const timeoutMs = (await this.config.get('health_check')).timeout_seconds * 1_000;
-    return this.run(row, timeoutMs, reload);
+    return this.checkAdmitted(row, ticket, timeoutMs, reload);
   }
 
-  /** Checks every active server whose circuit allows it; open circuits wait for their period. */
+  /**
+   * Checks every active server whose circuit lets a check through; open circuits wait for their
+   * period, and recovering ones whose probes are all in flight are left to those probes.
+   */
   async checkAll(): Promise<BulkHealthCheckResult> {
     const settings = await this.config.get('health_check');
-    const now = Date.now();
     const active = await this.registry.activeServers();
-    const rows = active.filter((row) => circuitAllows(row, now));
-    const results = await mapWithConcurrency(rows, settings.concurrency, (row) =>
-      this.run(row, settings.timeout_seconds * 1_000, false),
+    const admitted: { row: McpServerEntity; ticket: Ticket }[] = [];
+    for (const row of active) {
+      const ticket = await this.gate.admit(row);
+      if (ticket) admitted.push({ row, ticket });
+    }
+    const results = await mapWithConcurrency(admitted, settings.concurrency, ({ row, ticket }) =>
+      this.checkAdmitted(row, ticket, settings.timeout_seconds * 1_000, false),
     );
     const healthy = results.filter((r) => r.ok).length;
     return {
       checked: results.length,
       healthy,
       failed: results.length - healthy,
-      skipped_circuit_open: active.length - rows.length,
+      skipped_circuit_open: active.length - admitted.length,
       results,
     };
+  }
+
+  /**
+   * The scheduled check of a claimed server. One the circuit does not admit now (its recovery
+   * probes are all in flight) is put back for a check timeout, by when those probes have spoken.
+   */
+  async run(row: McpServerEntity, timeoutMs: number): Promise<HealthCheckResult | null> {
+    const ticket = await this.gate.admit(row);
+    if (ticket) return this.checkAdmitted(row, ticket, timeoutMs, false);
+    await this.recorder.postpone(row.id, new Date(Date.now() + timeoutMs));
+    return null;
   }
 
   /**
@@ -71,10 +89,13 @@ export class HealthCheckService {
    * is recorded only while the breaker has something to forget (failures counted, or
    * recovering), so the healthy path of a tool call writes nothing.
    */
-  async recordCall(row: McpServerEntity, outcome: ProbeOutcome): Promise<void> {
+  async recordCall(row: McpServerEntity, ticket: Ticket, outcome: ProbeOutcome): Promise<void> {
     const clean = row.circuit_state === 'closed' && row.consecutive_failures === 0;
     if (outcome.ok && clean) return;
-    const recorded = await this.recorder.record(row.id, outcome, new Date(), 'call');
+    const recorded = await this.recorder.record(row.id, outcome, new Date(), {
+      origin: 'call',
+      generation: ticket.generation,
+    });
     if (recorded) await this.afterRecord(recorded);
   }
 
@@ -87,15 +108,23 @@ export class HealthCheckService {
     if (recorded.row.status === 'inactive') await this.connections.drop(recorded.row.id);
   }
 
-  async run(row: McpServerEntity, timeoutMs: number, reload: boolean): Promise<HealthCheckResult> {
-    const outcome = await this.metrics.timeCheck(row.name, () =>
-      this.probe.probe(row, timeoutMs, reload),
-    );
+  private async checkAdmitted(
+    row: McpServerEntity,
+    ticket: Ticket,
+    timeoutMs: number,
+    reload: boolean,
+  ): Promise<HealthCheckResult> {
+    const outcome = await this.metrics
+      .timeCheck(row.name, () => this.probe.probe(row, timeoutMs, reload))
+      .finally(() => ticket.release());
     this.log.debug(
       `checked ${row.name}: ${outcome.ok ? 'ok' : `${outcome.errorKind}: ${outcome.error}`}`,
     );
     const at = new Date();
-    const recorded = await this.recorder.record(row.id, outcome, at);
+    const recorded = await this.recorder.record(row.id, outcome, at, {
+      origin: 'check',
+      generation: ticket.generation,
+    });
     if (recorded) await this.afterRecord(recorded);
     const saved = recorded?.row ?? row;
     return {

@@ -72,7 +72,7 @@ export class OperatorActionsService {
         if (row.status === 'active') return { row, events: [] };
         // Enabling starts over: counters cleared, circuit closed, checked at once, and shown
         // `unknown` until it answers rather than as healthy as it was before it was disabled.
-        withBreakerState(row, initialBreakerState('active'));
+        withBreakerState(row, initialBreakerState('active', row.circuit_generation + 1));
         row.next_check_at = new Date(now);
         row.last_success_at = null;
         logType = 'manually_enabled';
@@ -80,6 +80,7 @@ export class OperatorActionsService {
         if (row.status === 'inactive') return { row, events: [] };
         logType = 'manually_disabled';
         row.status = 'inactive';
+        row.circuit_generation += 1;
         row.disabled_reason = 'manual';
         row.next_check_at = null;
         if (row.down_since) {

@@ -77,6 +77,10 @@ export class McpServerEntity {
   @Column({ name: 'consecutive_successes', type: 'integer', default: 0 })
   consecutive_successes!: number;
 
+  /** The breaker's epoch (migration BreakerGeneration): outcomes count only within theirs. */
+  @Column({ name: 'circuit_generation', type: 'integer', default: 0 })
+  circuit_generation!: number;
+
   @Column({ name: 'circuit_opened_at', type: 'timestamptz', nullable: true })
   circuit_opened_at!: Date | null;
 

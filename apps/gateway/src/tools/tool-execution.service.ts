@@ -12,11 +12,12 @@ import { RegistryService } from '../registry/registry.service';
 import { CallRateLimiter } from '../auth/call-rate-limiter';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { ArgumentValidator } from './argument-validator';
-import { assertCircuitAllows } from '../health/circuit-gate';
+import { CircuitGate, type Ticket } from '../health/circuit-gate';
 import { HealthCheckService } from '../health/health-check.service';
 import type { ProbeOutcome } from '../health/health-probe';
 import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
+import { StdioCommandRefusedError } from '../registry/stdio-allowlist';
 
 const executeBodySchema = z
   .object({ arguments: z.record(z.string(), z.unknown()).default({}) })
@@ -36,6 +37,7 @@ export class ToolExecutionService {
     private readonly config: RuntimeConfigService,
     private readonly metrics: Metrics,
     private readonly checks: HealthCheckService,
+    private readonly gate: CircuitGate,
   ) {}
 
   /** `caller` (a user or API key id) is rate limited per SPEC §6. */
@@ -64,7 +66,20 @@ export class ToolExecutionService {
     toolName: string,
     args: Record<string, unknown>,
   ): Promise<ToolExecutionResult> {
-    assertCircuitAllows(row, Date.now());
+    const ticket = await this.gate.admitOrThrow(row);
+    try {
+      return await this.runAdmitted(row, ticket, toolName, args);
+    } finally {
+      ticket.release();
+    }
+  }
+
+  private async runAdmitted(
+    row: McpServerEntity,
+    ticket: Ticket,
+    toolName: string,
+    args: Record<string, unknown>,
+  ): Promise<ToolExecutionResult> {
     const caps = await this.capabilities.forServer(row);
     const tool = caps?.tools.find((t) => t.name === toolName);
     if (!tool) {
@@ -84,7 +99,7 @@ export class ToolExecutionService {
       const { value } = await this.connections.run(this.registry.target(row), timeoutMs, (s) =>
         s.callTool(toolName, args, timeoutMs),
       );
-      await this.feedBreaker(row, { ok: true });
+      await this.feedBreaker(row, ticket, { ok: true });
       return {
         server_id: row.id,
         tool: toolName,
@@ -96,7 +111,7 @@ export class ToolExecutionService {
     } catch (error) {
       // A JSON-RPC error from the tool is the tool's answer, not an omni2 failure.
       if (error instanceof McpError && error.code !== -32001 && error.code !== -32000) {
-        await this.feedBreaker(row, { ok: true });
+        await this.feedBreaker(row, ticket, { ok: true });
         return {
           server_id: row.id,
           tool: toolName,
@@ -107,8 +122,13 @@ export class ToolExecutionService {
           error: { code: error.code, message: error.message },
         };
       }
+      // omni2's own failure (a refused command, a bug) is not the upstream's to pay for.
+      if (error instanceof StdioCommandRefusedError) {
+        throw upstreamFailure(error, row.protocol, row.name);
+      }
+      if (isOwnFailure(error)) throw error;
       const { kind, message } = classifyError(error, row.protocol);
-      await this.feedBreaker(row, { ok: false, errorKind: kind, error: message });
+      await this.feedBreaker(row, ticket, { ok: false, errorKind: kind, error: message });
       throw upstreamFailure(error, row.protocol, row.name);
     }
   }
@@ -116,6 +136,7 @@ export class ToolExecutionService {
   /** The server answered (whatever the tool said) or the call failed on the way: breaker input. */
   private async feedBreaker(
     row: McpServerEntity,
+    ticket: Ticket,
     result: { ok: true } | { ok: false; errorKind: ErrorKind; error: string },
   ): Promise<void> {
     const outcome: ProbeOutcome = result.ok
@@ -123,9 +144,14 @@ export class ToolExecutionService {
       : { ...result, probe: 'none', sessionOpened: false };
     // The call's own answer matters more than bookkeeping: a failed write is logged, not thrown.
     await this.checks
-      .recordCall(row, outcome)
+      .recordCall(row, ticket, outcome)
       .catch((e: unknown) => this.log.error(`breaker update for ${row.name} failed: ${String(e)}`));
   }
+}
+
+/** omni2's own refusals (DomainError) and limits (a RangeError such as a stack overflow). */
+function isOwnFailure(error: unknown): boolean {
+  return error instanceof DomainError || error instanceof RangeError;
 }
 
 function elapsed(started: number): number {
