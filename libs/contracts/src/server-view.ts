@@ -70,7 +70,27 @@ export function viewerServerView(view: McpServerView): McpServerView {
     args: [],
     env: {},
     cwd: null,
+    last_error:
+      view.last_error === null ? null : viewerErrorText(view.last_error_kind, view.last_error),
   };
+}
+
+const KIND_TEXT: Record<ErrorKind, string> = {
+  unreachable: 'no connection to the server',
+  timeout: 'no answer within the timeout',
+  auth: 'the server refused the credentials',
+  protocol: 'the answer was not valid MCP',
+  process_exit: 'the server process ended',
+};
+
+/**
+ * An upstream error as a viewer sees it: its kind and HTTP status only. Upstream error texts
+ * (a process's stderr, an error page) can carry what viewers must not see, whatever was scrubbed.
+ */
+export function viewerErrorText(kind: ErrorKind | null, text: string): string {
+  if (kind === null) return 'the check failed';
+  const status = /\bHTTP (\d{3})\b/.exec(text)?.[1];
+  return `${kind}: ${KIND_TEXT[kind]}${status ? ` (HTTP ${status})` : ''}`;
 }
 
 function originOf(url: string): string {

@@ -59,7 +59,7 @@ export class CapabilitiesService implements OnModuleInit {
       );
       return value;
     } catch (error) {
-      throw upstreamFailure(error, row.protocol, row.name);
+      throw upstreamFailure(error, row.protocol, row.name, this.registry.secrets(row));
     }
   }
 

@@ -3,6 +3,7 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ErrorKind, Protocol } from '@omni2/contracts';
+import { scrubSecrets } from './secret-scrub';
 
 export interface ClassifiedError {
   kind: ErrorKind;
@@ -99,8 +100,16 @@ function describe(error: unknown): string {
   return cause && !error.message.includes(cause) ? `${error.message}: ${cause}` : error.message;
 }
 
-export function classifyError(error: unknown, protocol: Protocol): ClassifiedError {
-  const message = describe(error);
+/**
+ * Which layer failed, and the failure as text fit to store and publish: `secrets` (the server's
+ * own, from secretsOf) and anything that reads as a credential are cut out.
+ */
+export function classifyError(
+  error: unknown,
+  protocol: Protocol,
+  secrets: readonly string[] = [],
+): ClassifiedError {
+  const message = scrubSecrets(describe(error), secrets);
   if (error instanceof UpstreamTimeoutError) return { kind: 'timeout', message, httpStatus: null };
   if (error instanceof ProcessExitedError)
     return { kind: 'process_exit', message, httpStatus: null };

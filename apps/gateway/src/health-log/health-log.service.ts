@@ -7,6 +7,7 @@ import {
   type HealthLogPage,
   type UptimeView,
   type UptimeWindow,
+  viewerErrorText,
 } from '@omni2/contracts';
 import type { Repository } from 'typeorm';
 import { z } from 'zod';
@@ -69,8 +70,15 @@ export class HealthLogService {
     @InjectRepository(HealthLogEntity) private readonly repo: Repository<HealthLogEntity>,
   ) {}
 
-  /** Newest first by time (id breaks ties), keyset-paged: the cursor is the last row's id. */
-  async page(server: McpServerEntity, raw: Record<string, unknown>): Promise<HealthLogPage> {
+  /**
+   * Newest first by time (id breaks ties), keyset-paged: the cursor is the last row's id.
+   * Viewers get upstream errors as their kind only (viewerErrorText).
+   */
+  async page(
+    server: McpServerEntity,
+    raw: Record<string, unknown>,
+    audience: 'full' | 'viewer' = 'full',
+  ): Promise<HealthLogPage> {
     const q = parseOrThrow(pageQuery, raw);
     const qb = this.repo
       .createQueryBuilder('l')
@@ -90,6 +98,13 @@ export class HealthLogService {
     const rows = await qb.getMany();
     const more = rows.length > q.limit;
     const items = rows.slice(0, q.limit).map(toEntry);
+    if (audience === 'viewer') {
+      for (const item of items) {
+        if (item.error_kind !== null && item.error_message !== null) {
+          item.error_message = viewerErrorText(item.error_kind, item.error_message);
+        }
+      }
+    }
     return { items, next_cursor: more ? (items.at(-1)?.id ?? null) : null };
   }
 

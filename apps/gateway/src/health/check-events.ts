@@ -92,9 +92,11 @@ export function eventsForCheck(
     });
   }
   if (row.health_status !== previousStatus) {
+    // The breaker's words, or the kind of failure: an upstream's error text stays in
+    // last_error and the check event, where each audience gets what it may see.
     const reason =
       decision.events.map((e) => e.message).join('; ') ||
-      (outcome.ok ? 'check succeeded' : outcome.error);
+      (outcome.ok ? 'check succeeded' : `check failed: ${outcome.errorKind}`);
     events.push({
       ...base,
       type: 'mcp_status_change',

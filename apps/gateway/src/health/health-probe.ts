@@ -42,15 +42,14 @@ export class HealthProbe {
       );
       if (fresh || (await this.capabilities.needsRefresh(row, session))) {
         // A failed refresh does not make a server that answered ping unhealthy.
-        await this.capabilities
-          .refresh(row, session, timeoutMs)
-          .catch((error: unknown) =>
-            this.log.warn(`capability refresh failed for ${row.name}: ${String(error)}`),
-          );
+        await this.capabilities.refresh(row, session, timeoutMs).catch((error: unknown) => {
+          const { message } = classifyError(error, row.protocol, this.registry.secrets(row));
+          this.log.warn(`capability refresh failed for ${row.name}: ${message}`);
+        });
       }
       return { ok: true, ...value, sessionOpened: opened };
     } catch (error) {
-      const { kind, message } = classifyError(error, row.protocol);
+      const { kind, message } = classifyError(error, row.protocol, this.registry.secrets(row));
       // The server is gone: its next answer comes from a fresh session (a restarted server
       // does not know the old one), which the log then records as `connected` again.
       if (connectionLost(kind)) await this.connections.drop(row.id);

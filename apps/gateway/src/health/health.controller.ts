@@ -90,8 +90,10 @@ export class HealthController {
   async healthLogs(
     @Param('id') id: string,
     @Query() query: Record<string, unknown>,
+    @Req() req: Request,
   ): Promise<HealthLogPage> {
-    return this.healthLog.page(await this.registry.find(id), query);
+    const audience = callerOf(req).role === 'viewer' ? 'viewer' : 'full';
+    return this.healthLog.page(await this.registry.find(id), query, audience);
   }
 
   @Get(':id/uptime')

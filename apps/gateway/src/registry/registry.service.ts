@@ -15,6 +15,7 @@ import { authHeaders } from '../connections/auth-headers';
 import { CapabilityCache } from '../connections/capability-cache';
 import { ConnectionManager } from '../connections/connection-manager';
 import { type ConnectionTarget, fingerprint } from '../connections/connection-target';
+import { secretsOf } from '../connections/secret-scrub';
 import { EventStream } from '../events/event-stream';
 import { SecretCodec } from '../secrets/secret-codec';
 import { McpServerEntity } from './mcp-server.entity';
@@ -178,6 +179,15 @@ export class RegistryService {
     target.fingerprint = fingerprint(target);
     this.targets.set(row, target);
     return target;
+  }
+
+  /** What must be cut out of this server's error texts (secretsOf its target); [] if unbuildable. */
+  secrets(row: McpServerEntity): string[] {
+    try {
+      return secretsOf(this.target(row));
+    } catch {
+      return [];
+    }
   }
 
   view(row: McpServerEntity): McpServerView {

@@ -123,13 +123,14 @@ export class ToolExecutionService {
         };
       }
       // omni2's own failure (a refused command, a bug) is not the upstream's to pay for.
+      const secrets = this.registry.secrets(row);
       if (error instanceof StdioCommandRefusedError) {
-        throw upstreamFailure(error, row.protocol, row.name);
+        throw upstreamFailure(error, row.protocol, row.name, secrets);
       }
       if (isOwnFailure(error)) throw error;
-      const { kind, message } = classifyError(error, row.protocol);
+      const { kind, message } = classifyError(error, row.protocol, secrets);
       await this.feedBreaker(row, ticket, { ok: false, errorKind: kind, error: message });
-      throw upstreamFailure(error, row.protocol, row.name);
+      throw upstreamFailure(error, row.protocol, row.name, secrets);
     }
   }
 
