@@ -100,6 +100,7 @@ export class RegistryService {
     const input = parseOrThrow(createServerSchema, body);
     const def = parseOrThrow(serverDefinitionSchema, definitionFromCreate(input));
     if (def.protocol === 'stdio' && def.command) this.allowlist.assertAllowed(def.command);
+    this.allowlist.assertSafeEnv(def.env);
     const row = this.repo.create({
       ...this.persistable(def),
       disabled_reason: def.status === 'inactive' ? 'manual' : null,
@@ -129,6 +130,7 @@ export class RegistryService {
     if (def.protocol === 'stdio' && def.command && commandChanged) {
       this.allowlist.assertAllowed(def.command);
     }
+    this.allowlist.assertSafeEnv(def.env);
     const previousName = row.name;
     const previousStatus = row.status;
     Object.assign(row, this.persistable(def));
@@ -161,14 +163,17 @@ export class RegistryService {
   target(row: McpServerEntity): ConnectionTarget {
     const known = this.targets.get(row);
     if (known) return known;
-    if (row.protocol === 'stdio' && row.command) this.allowlist.assertRunnable(row.command);
     const env = this.codec.open(row.env, 'env') ?? {};
+    const command =
+      row.protocol === 'stdio' && row.command
+        ? this.allowlist.runnable(row.command, env)
+        : row.command;
     const target: ConnectionTarget = {
       id: row.id,
       name: row.name,
       protocol: row.protocol,
       url: row.url,
-      command: row.command,
+      command,
       args: row.args,
       env: Object.fromEntries(
         Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'),

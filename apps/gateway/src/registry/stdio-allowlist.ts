@@ -1,4 +1,6 @@
+import { isAbsolute, resolve } from 'node:path';
 import { Injectable } from '@nestjs/common';
+import which from 'which';
 import { DomainError } from '../common/domain-error';
 import { AppEnv } from '../config/env.schema';
 import { ProcessExitedError } from '../connections/error-classifier';
@@ -6,13 +8,49 @@ import { ProcessExitedError } from '../connections/error-classifier';
 export class StdioCommandRefusedError extends ProcessExitedError {}
 
 /**
+ * Variables that choose what code a process loads rather than configuring it: the dynamic
+ * loader's, interpreters' startup and module paths, and PATH itself (a `#!/usr/bin/env node`
+ * script such as npx finds its interpreter through it). A stdio server may set anything else.
+ */
+const LOADER_VARIABLES = new Set([
+  'PATH',
+  'NODE_OPTIONS',
+  'NODE_PATH',
+  'NODE_REPL_EXTERNAL_MODULE',
+  'PYTHONPATH',
+  'PYTHONHOME',
+  'PYTHONSTARTUP',
+  'PYTHONUSERBASE',
+  'PYTHONEXECUTABLE',
+  'PERL5LIB',
+  'PERL5OPT',
+  'PERLLIB',
+  'RUBYLIB',
+  'RUBYOPT',
+  'BASH_ENV',
+  'ENV',
+  'JAVA_TOOL_OPTIONS',
+  '_JAVA_OPTIONS',
+  'JDK_JAVA_OPTIONS',
+  'GCONV_PATH',
+]);
+const LOADER_PREFIXES = /^(LD_|DYLD_|NPM_CONFIG_)/i;
+
+export function isLoaderVariable(name: string): boolean {
+  return LOADER_VARIABLES.has(name.toUpperCase()) || LOADER_PREFIXES.test(name);
+}
+
+/**
  * stdio servers run a command on omni2's host, so only commands named in OMNI2_STDIO_ALLOWLIST
- * (exactly as written there) may run. Checked when a server is saved and again before each
- * start, so a row edited in the database or an allowlist narrowed later is still enforced.
+ * (exactly as written there) may run, resolved to an absolute path with omni2's own PATH (the
+ * server's env cannot point a name at another binary), and never with variables that change what
+ * the process loads. Checked when a server is saved and again before each start, so a row edited
+ * in the database or an allowlist narrowed later is still enforced.
  */
 @Injectable()
 export class StdioAllowlist {
   private readonly allowed: ReadonlySet<string>;
+  private readonly resolved = new Map<string, string>();
 
   constructor(env: AppEnv) {
     this.allowed = new Set(env.values.OMNI2_STDIO_ALLOWLIST);
@@ -24,10 +62,48 @@ export class StdioAllowlist {
     if (problem) throw DomainError.validation([{ field: 'command', message: problem }]);
   }
 
-  /** Before spawning: an error the health check reports as a process failure. */
-  assertRunnable(command: string): void {
+  /** For input validation: a 400 naming each refused `env` variable. */
+  assertSafeEnv(env: Record<string, unknown>): void {
+    const loaders = Object.keys(env).filter(isLoaderVariable);
+    if (loaders.length > 0) {
+      throw DomainError.validation(
+        loaders.map((name) => ({
+          field: `env.${name}`,
+          message: 'is refused: it changes what the process loads (see OMNI2_STDIO_ALLOWLIST)',
+        })),
+      );
+    }
+  }
+
+  /**
+   * Before spawning: the absolute path to run, or an error the health check reports as a
+   * process failure.
+   */
+  runnable(command: string, env: Record<string, unknown>): string {
     const problem = this.problem(command);
     if (problem) throw new StdioCommandRefusedError(`command ${problem}`);
+    const loaders = Object.keys(env).filter(isLoaderVariable);
+    if (loaders.length > 0) {
+      throw new StdioCommandRefusedError(
+        `env ${loaders.join(', ')} refused: it changes what the process loads`,
+      );
+    }
+    return this.resolve(command);
+  }
+
+  /** An allowlisted name as omni2's PATH finds it; a path as written, made absolute. */
+  private resolve(command: string): string {
+    const known = this.resolved.get(command);
+    if (known) return known;
+    const path =
+      command.includes('/') || isAbsolute(command)
+        ? resolve(command)
+        : which.sync(command, { nothrow: true });
+    if (path === null) {
+      throw new StdioCommandRefusedError(`command "${command}" is not on omni2's PATH`);
+    }
+    this.resolved.set(command, path);
+    return path;
   }
 
   private problem(command: string): string | null {
