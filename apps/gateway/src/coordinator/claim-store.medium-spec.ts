@@ -131,6 +131,17 @@ describe('ClaimStore on PostgreSQL', () => {
     expect(new Set([...taken, ...kept].map((r) => r.id)).size).toBe(200);
   });
 
+  it('takes servers due before the donor’s next tick, when asked to look a tick ahead', async () => {
+    await storeA.heartbeat('replica-a', 10);
+    await storeB.heartbeat('replica-b', 10);
+    await a.query(
+      `UPDATE omni2.mcp_servers SET checked_by = 'replica-a', next_check_at = now() + interval '500 milliseconds'`,
+    );
+    // Without look-ahead the donor, ticking first when they fall due, would keep them all.
+    await expect(storeB.rebalance('replica-b', 500, 60, 10)).resolves.toHaveLength(0);
+    await expect(storeB.rebalance('replica-b', 500, 60, 10, 1)).resolves.toHaveLength(100);
+  });
+
   it('takes no more than the shortfall, and only from replicas above their share', async () => {
     await storeA.heartbeat('replica-a', 10);
     await storeB.heartbeat('replica-b', 10);

@@ -56,12 +56,16 @@ export class ClaimStore {
    * last, so repeated ticks do not take more than the shortfall before those checks land. From
    * each donor it takes at most that donor's excess, so no server moves twice to even things out.
    * The excess is ranked without locks (window functions cannot lock), then re-checked and locked.
+   * `aheadSeconds` (one tick) lets it take servers due before the donor's next tick: the donor
+   * claims its own due servers at every tick, so without it the taker only ever got the ones that
+   * fell due between its tick and the donor's, and a new replica took minutes to reach its share.
    */
   async rebalance(
     replicaId: string,
     limit: number,
     leaseSeconds: number,
     deadAfterSeconds: number,
+    aheadSeconds = 0,
   ): Promise<McpServerEntity[]> {
     if (limit <= 0) return [];
     const [claimed] = await this.repo.query<[{ id: string }[], number]>(
@@ -84,12 +88,14 @@ export class ClaimStore {
            SELECT s.id, d.excess,
                   row_number() OVER (PARTITION BY s.checked_by ORDER BY s.next_check_at) AS k
              FROM omni2.mcp_servers s JOIN donors d ON d.holder = s.checked_by
-            WHERE s.status = 'active' AND s.next_check_at <= now() AND s.claimed_by IS NULL) o
+            WHERE s.status = 'active' AND s.claimed_by IS NULL
+              AND s.next_check_at <= now() + make_interval(secs => $5)) o
           WHERE k <= excess),
        picked AS (
          SELECT id FROM omni2.mcp_servers
           WHERE id IN (SELECT id FROM offered)
-            AND status = 'active' AND next_check_at <= now() AND claimed_by IS NULL
+            AND status = 'active' AND claimed_by IS NULL
+            AND next_check_at <= now() + make_interval(secs => $5)
           ORDER BY next_check_at
           LIMIT (SELECT n FROM quota)
           FOR UPDATE SKIP LOCKED)
@@ -98,7 +104,7 @@ export class ClaimStore {
               next_check_at = now() + make_interval(secs => $3 + s.timeout_seconds)
          FROM picked WHERE s.id = picked.id
        RETURNING s.id`,
-      [replicaId, limit, leaseSeconds, deadAfterSeconds],
+      [replicaId, limit, leaseSeconds, deadAfterSeconds, aheadSeconds],
     );
     return this.load(claimed);
   }

@@ -139,6 +139,7 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
       free - rows.length,
       lease,
       this.deadAfterSeconds,
+      this.env.values.OMNI2_COORDINATOR_TICK_MS / 1_000,
     );
     return taken.length === 0 ? rows : [...rows, ...taken];
   }
