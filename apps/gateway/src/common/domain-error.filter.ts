@@ -51,11 +51,15 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
-      // Unknown routes and the body parser's errors (malformed JSON, too large) arrive here.
-      const message =
-        statusCode === 400 || statusCode === 413
-          ? `request body: ${exception.message}`
-          : exception.message;
+      // Unknown routes, an undecodable path (%zz) and the body parser's errors (malformed JSON,
+      // too large) arrive here, turned into HttpExceptions by Nest's Express adapter.
+      const where =
+        exception.cause instanceof URIError
+          ? 'path'
+          : statusCode === 400 || statusCode === 413
+            ? 'request body'
+            : null;
+      const message = where ? `${where}: ${exception.message}` : exception.message;
       return { statusCode, code: codeForHttpStatus(statusCode), message };
     }
     const clientStatus = clientErrorStatus(exception);
