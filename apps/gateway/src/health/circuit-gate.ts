@@ -63,8 +63,15 @@ export class CircuitGate {
   }
 
   private async admission(row: McpServerEntity) {
-    const { half_open_max_calls } = await this.config.get('circuit_breaker');
-    return this.slots.admit(row.id, breakerStateOf(row), this.clock.now(), half_open_max_calls);
+    const state = breakerStateOf(row);
+    const now = this.clock.now();
+    // The setting matters only to a recovering circuit: a healthy call does not wait for it.
+    const gate = callGate(state, now);
+    const maxProbes =
+      gate.allowed && gate.probe
+        ? (await this.config.get('circuit_breaker')).half_open_max_calls
+        : 0;
+    return this.slots.admit(row.id, state, now, maxProbes);
   }
 }
 
