@@ -7,6 +7,7 @@
  *
  *   npm run bench:hanging            (CALLS=200 ROUNDS=3 by default)
  */
+import { RUNTIME_DEFAULTS } from '@omni2/contracts';
 import { startHttpMcpServer } from '@omni2/testkit';
 import { benchDatabase, fmt, startGateway, summarize } from './support';
 
@@ -51,15 +52,8 @@ async function main(): Promise<void> {
       if (created.status !== 201) throw new Error(`register: ${JSON.stringify(created.json)}`);
     }
     const breaker = await call('PUT', `${api}/config/circuit_breaker`, auth, {
-      enabled: true,
-      failure_threshold: 5,
-      timeout_seconds: 60,
-      backoff_multiplier: 2,
-      max_timeout_seconds: 600,
-      half_open_max_calls: 3,
-      max_failure_cycles: 3,
+      ...RUNTIME_DEFAULTS.circuit_breaker,
       auto_disable_enabled: false,
-      disable_after_minutes: 30,
     });
     if (breaker.status !== 200) throw new Error(`breaker: ${JSON.stringify(breaker.json)}`);
     console.log(

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { EventEnvelope } from '@omni2/contracts';
 import { Client } from 'pg';
 import { EventStream } from '../src/events/event-stream';
-import { callApi, startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, type TestApp } from './support/test-app';
 
 const ENV_SECRET = 'PLANTED-env-1f3870be274f6c49';
 const ARG_SECRET = 'PLANTED-arg-8277e0910d750195';
@@ -129,18 +129,14 @@ describe('secrets in upstream error texts (e2e)', () => {
         `health log ${name}`,
         (await t.api('GET', `/api/v1/mcp/servers/${name}/health-logs`)).text,
       );
-      const asViewer = await callApi(
-        t.baseUrl,
-        'GET',
-        `/api/v1/mcp/servers/${name}`,
-        undefined,
-        viewer,
-      );
+      const asViewer = await t.api('GET', `/api/v1/mcp/servers/${name}`, undefined, {
+        token: viewer,
+      });
       expectNone(`viewer's server ${name}`, asViewer.text);
     }
     expectNone(
       "viewer's list",
-      (await callApi(t.baseUrl, 'GET', '/api/v1/mcp/servers', undefined, viewer)).text,
+      (await t.api('GET', '/api/v1/mcp/servers', undefined, { token: viewer })).text,
     );
     // Configuration events carry the server's own configuration to admins; every other event
     // is about its state and must carry no secret.
@@ -152,7 +148,7 @@ describe('secrets in upstream error texts (e2e)', () => {
     expectNone('events published', stateEvents(events));
     expectNone(
       "viewer's event feed",
-      (await callApi(t.baseUrl, 'GET', '/api/v1/events?limit=1000', undefined, viewer)).text,
+      (await t.api('GET', '/api/v1/events?limit=1000', undefined, { token: viewer })).text,
     );
     const stored = await pg.query(
       `SELECT s.last_error, l.error_message FROM omni2.mcp_servers s
@@ -163,41 +159,19 @@ describe('secrets in upstream error texts (e2e)', () => {
   });
 
   it('shows viewers the kind of failure and its HTTP status, never the text', async () => {
-    const server = await callApi<any>(
-      t.baseUrl,
-      'GET',
-      '/api/v1/mcp/servers/echoer',
-      undefined,
-      viewer,
-    );
+    const server = await t.api('GET', '/api/v1/mcp/servers/echoer', undefined, { token: viewer });
     expect(server.body.last_error).toBe('auth: the server refused the credentials (HTTP 401)');
-    const chatty = await callApi<any>(
-      t.baseUrl,
-      'GET',
-      '/api/v1/mcp/servers/chatty',
-      undefined,
-      viewer,
-    );
+    const chatty = await t.api('GET', '/api/v1/mcp/servers/chatty', undefined, { token: viewer });
     expect(chatty.body.last_error).toBe('process_exit: the server process ended');
-    const logs = await callApi<any>(
-      t.baseUrl,
-      'GET',
-      '/api/v1/mcp/servers/chatty/health-logs',
-      undefined,
-      viewer,
-    );
+    const logs = await t.api('GET', '/api/v1/mcp/servers/chatty/health-logs', undefined, {
+      token: viewer,
+    });
     const failures = logs.body.items.filter((i: { error_kind: string | null }) => i.error_kind);
     expect(failures.length).toBeGreaterThan(0);
     for (const item of failures) {
       expect(item.error_message).toBe('process_exit: the server process ended');
     }
-    const feed = await callApi<any>(
-      t.baseUrl,
-      'GET',
-      '/api/v1/events?limit=1000',
-      undefined,
-      viewer,
-    );
+    const feed = await t.api('GET', '/api/v1/events?limit=1000', undefined, { token: viewer });
     const checks = feed.body.items.filter(
       (e: EventEnvelope) => e.type === 'mcp_health_check' && e.mcp_name === 'chatty',
     );

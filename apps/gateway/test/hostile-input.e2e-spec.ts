@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { pollUntil } from './support/poll';
 import { startPrivateRedis, type PrivateRedis } from './support/redis-server';
 import { TEST_JWT_SECRET } from './support/secrets';
-import { callApi, startTestApp, type ApiResponse, type TestApp } from './support/test-app';
+import { startTestApp, type ApiResponse, type TestApp } from './support/test-app';
 import { startUpstream, type Upstream } from './support/upstreams';
 
 const NUL = '\u0000';
@@ -119,17 +119,11 @@ describe('hostile input (e2e)', () => {
       ['a health-log query %01', 'GET', '/api/v1/mcp/servers/up/health-logs?limit=%01', 'limit'],
     ])('%s: 400 naming it', async (_label, method, path, field) => {
       const token = path.includes('/audit') ? t.adminToken : method === 'GET' ? viewer : operator;
-      expectField(await callApi<any>(t.baseUrl, method, path, undefined, token), 400, field);
+      expectField(await t.api(method, path, undefined, { token: token }), 400, field);
     });
 
     it('a path that is not UTF-8 (%ED%A0%80, an encoded surrogate) is a 400', async () => {
-      const res = await callApi<any>(
-        t.baseUrl,
-        'GET',
-        '/api/v1/mcp/servers/%ED%A0%80',
-        undefined,
-        viewer,
-      );
+      const res = await t.api('GET', '/api/v1/mcp/servers/%ED%A0%80', undefined, { token: viewer });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
     });
@@ -160,7 +154,7 @@ describe('hostile input (e2e)', () => {
         ['POST', '/api/v1/mcp/servers/up/health-check'],
         ['GET', '/api/v1/audit'],
       ] as const) {
-        const res = await callApi<any>(t.baseUrl, method, path, undefined, token);
+        const res = await t.api(method, path, undefined, { token: token });
         expect([path, res.status, res.body.code]).toEqual([path, 401, 'UNAUTHENTICATED']);
       }
     });

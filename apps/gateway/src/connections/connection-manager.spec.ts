@@ -9,6 +9,18 @@ import { idleLimitMs } from './idle-session-reaper';
 
 const MINUTE = 60_000;
 
+const httpTarget = (id: string, url: string): ConnectionTarget => ({
+  id,
+  name: id,
+  protocol: 'streamable_http',
+  url,
+  command: null,
+  args: [],
+  env: {},
+  cwd: null,
+  headers: {},
+});
+
 /** Idle sessions against a real testkit server, with a fake clock for the idle time. */
 describe.each(['lean', 'sdk'] as const)('ConnectionManager idle sessions (%s client)', (client) => {
   let server: TestMcpServer;
@@ -23,17 +35,7 @@ describe.each(['lean', 'sdk'] as const)('ConnectionManager idle sessions (%s cli
       new AppEnv(parseEnv({ OMNI2_STREAMABLE_HTTP_CLIENT: client })),
       clock,
     );
-    target = {
-      id: 'server-1',
-      name: 'idle-test',
-      protocol: 'streamable_http',
-      url: server.url,
-      command: null,
-      args: [],
-      env: {},
-      cwd: null,
-      headers: {},
-    };
+    target = httpTarget('server-1', server.url);
   });
 
   afterEach(async () => {
@@ -127,17 +129,7 @@ describe('ConnectionManager joining a connect attempt', () => {
       behaviour: { mode: 'hanging' },
     });
     const manager = new ConnectionManager(new AppEnv(parseEnv({})), new FakeClock());
-    const target: ConnectionTarget = {
-      id: 'server-2',
-      name: 'hanging',
-      protocol: 'streamable_http',
-      url: server.url,
-      command: null,
-      args: [],
-      env: {},
-      cwd: null,
-      headers: {},
-    };
+    const target = httpTarget('server-2', server.url);
     try {
       const ping = () => manager.run(target, 300, (s) => s.ping(300));
       const first = ping();
