@@ -5,7 +5,7 @@ import { CoordinatorReplicas1764100000000 } from './1764100000000-CoordinatorRep
 import { Security1764200000000 } from './1764200000000-Security';
 import { EventSettings1764300000000 } from './1764300000000-EventSettings';
 import { LoggingFollowsEnv1764400000000 } from './1764400000000-LoggingFollowsEnv';
-import { BreakerGeneration1764500000000 } from './1764500000000-BreakerGeneration';
+import { BreakerGeneration1764600000000 } from './1764600000000-BreakerGeneration';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
 export const MIGRATIONS = [
@@ -16,5 +16,5 @@ export const MIGRATIONS = [
   Security1764200000000,
   EventSettings1764300000000,
   LoggingFollowsEnv1764400000000,
-  BreakerGeneration1764500000000,
+  BreakerGeneration1764600000000,
 ];

@@ -40,6 +40,19 @@ describe('audit log outage (e2e)', () => {
 
   it('keeps entries while the table is away, refuses past the backlog, and catches up', async () => {
     expect((await ready()).status).toBe(200);
+    // The registration's own entry is written before the table goes away.
+    await pollUntil(
+      async () =>
+        Number(
+          (
+            await pg.query(
+              `SELECT count(*) AS n FROM omni2.audit_log WHERE action = 'server.create'`,
+            )
+          ).rows[0].n,
+        ),
+      (n) => n === 1,
+      { what: 'the registration audited' },
+    );
     await pg.query('ALTER TABLE omni2.audit_log RENAME TO audit_log_away');
     try {
       for (let n = 1; n <= 3; n++) expect((await edit(n)).status).toBe(200);

@@ -74,9 +74,10 @@ describe('a burst of calls against a hanging server (e2e)', () => {
     upstream.setBehaviour({ mode: 'hanging' });
     const results = await Promise.all(Array.from({ length: 200 }, call));
     expect(new Set(results.map((r) => r.status))).toEqual(new Set([504]));
-    // The bound is generous for a loaded CI machine; before the fix the slowest took 4x the timeout.
+    // Generous for a loaded 2-core CI machine (measured 1.1-1.3x); the adversarial pass saw the
+    // slowest caller wait 4x its timeout, each failed call queued on its own breaker write.
     const slowest = Math.max(...results.map((r) => r.ms));
-    expect(slowest).toBeLessThan(TIMEOUT_SECONDS * 1_000 * 1.75);
+    expect(slowest).toBeLessThan(TIMEOUT_SECONDS * 1_000 * 2.25);
     expect(await server()).toMatchObject({
       circuit_state: 'open',
       failure_cycles: 0,

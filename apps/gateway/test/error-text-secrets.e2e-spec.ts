@@ -159,6 +159,15 @@ describe('secrets in upstream error texts (e2e)', () => {
   });
 
   it('shows viewers the kind of failure and its HTTP status, never the text', async () => {
+    // Capabilities are fetched on a viewer's read when none are cached: a failure says its kind.
+    const caps = await t.api('GET', '/api/v1/mcp/servers/chatty/capabilities', undefined, {
+      token: viewer,
+    });
+    expect(caps.status).toBe(502);
+    expect(caps.body.message).toBe('upstream failed: process_exit: the server process ended');
+    expectNone("viewer's capabilities", caps.text);
+    const adminCaps = await t.api('GET', '/api/v1/mcp/servers/chatty/capabilities');
+    expect(adminCaps.body.message).toMatch(/config: token=\*\*\*/);
     const server = await t.api('GET', '/api/v1/mcp/servers/echoer', undefined, { token: viewer });
     expect(server.body.last_error).toBe('auth: the server refused the credentials (HTTP 401)');
     const chatty = await t.api('GET', '/api/v1/mcp/servers/chatty', undefined, { token: viewer });

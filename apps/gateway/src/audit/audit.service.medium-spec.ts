@@ -8,7 +8,7 @@ import { AppEnv, parseEnv } from '../config/env.schema';
 import { dataSourceOptions } from '../database/data-source-options';
 import { Metrics } from '../metrics/metrics';
 import { AuditEntity } from './audit.entity';
-import { type AuditRecord, AuditService } from './audit.service';
+import { AUDIT_DETAILS_MAX_CHARS, type AuditRecord, AuditService } from './audit.service';
 
 const oddRecord: fc.Arbitrary<AuditRecord> = fc.record({
   actor: fc.record({
@@ -139,6 +139,55 @@ describe('AuditService on PostgreSQL', () => {
         (r) => r.action,
       ),
     ).toEqual(['a0', 'a1', 'a2']);
+  });
+
+  it('answers a flush once what was queued before it is written, however much keeps coming', async () => {
+    const entry = (n: number): AuditRecord => ({
+      actor: { kind: 'system', id: null, name: 'load' },
+      action: `a${n}`,
+      target: null,
+      details: {},
+      ip: null,
+    });
+    for (let i = 0; i < 10; i++) audit.record(entry(i));
+    let flushed = false;
+    const flush = audit.flush().then(() => (flushed = true));
+    let produced = 0;
+    while (!flushed && produced < 20_000) {
+      audit.record(entry(10 + produced++));
+      await new Promise((r) => setImmediate(r));
+    }
+    await flush;
+    expect(produced).toBeLessThan(20_000);
+    const first = await ds.query<{ action: string }[]>(
+      `SELECT action FROM omni2.audit_log WHERE action = ANY($1)`,
+      [Array.from({ length: 10 }, (_, i) => `a${i}`)],
+    );
+    expect(first).toHaveLength(10);
+  });
+
+  it('summarises details beyond the bound, keeping outcome, status and the body’s keys', async () => {
+    const request = Object.fromEntries(
+      Array.from({ length: 90 }, (_, i) => [`k${i}`, 'x'.repeat(900)]),
+    );
+    audit.record({
+      actor: { kind: 'user', id: null, name: 'u' },
+      action: 'server.create',
+      target: null,
+      details: { outcome: 'VALIDATION_FAILED', status: 400, request },
+      ip: null,
+    });
+    await audit.flush();
+    const [row] = await ds.query<{ details: Record<string, any>; size: number }[]>(
+      `SELECT details, length(details::text) AS size FROM omni2.audit_log`,
+    );
+    expect(row.size).toBeLessThan(AUDIT_DETAILS_MAX_CHARS);
+    expect(row.details).toMatchObject({
+      outcome: 'VALIDATION_FAILED',
+      status: 400,
+      request: { elided: expect.stringMatching(/characters of details/) },
+    });
+    expect(row.details.request.keys).toHaveLength(50);
   });
 
   it('keeps details that are not JSON (bigint, undefined) as text instead of failing', async () => {

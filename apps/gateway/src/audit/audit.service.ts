@@ -35,12 +35,18 @@ interface AuditLimits {
 interface Pending {
   row: AuditRow;
   queuedAt: number;
+  /** Size of its details as JSON: the backlog is bounded in bytes too. */
+  bytes: number;
 }
 
 const FLUSH_DELAY_MS = 50;
 const FLUSH_BATCH = 500;
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
+/** An entry records a change, it is no copy of the request: details beyond this are summarised. */
+export const AUDIT_DETAILS_MAX_CHARS = 8_192;
+/** With entries bounded as above, a backlog beyond this many bytes refuses audited work too. */
+const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
 const pageQuery = z
   .object({
@@ -66,6 +72,11 @@ const pageQuery = z
 export class AuditService implements OnApplicationShutdown {
   private readonly log = new Logger('audit');
   private queue: Pending[] = [];
+  private pendingBytes = 0;
+  /** Entries ever queued, and ever settled (written, or given up as lost): flush watermarks. */
+  private enqueued = 0;
+  private settled = 0;
+  private waiters: { upTo: number; done: () => void }[] = [];
   private timer: NodeJS.Timeout | null = null;
   private draining: Promise<void> | null = null;
   private retryMs = 0;
@@ -86,15 +97,20 @@ export class AuditService implements OnApplicationShutdown {
 
   /** Queues an entry; it reaches the database within ~50 ms while the database is up. */
   record(entry: AuditRecord): void {
-    this.queue.push({ row: toRow(entry), queuedAt: this.clock.now() });
+    const { row, bytes } = toRow(entry);
+    this.queue.push({ row, queuedAt: this.clock.now(), bytes });
+    this.pendingBytes += bytes;
+    this.enqueued += 1;
     this.noteBacklog();
-    if (this.queue.length >= FLUSH_BATCH) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.retryMs || FLUSH_DELAY_MS);
+    // A full batch goes at once, except while the database is away: then the retry's backoff
+    // decides, or every new entry would hammer it.
+    if (this.queue.length >= FLUSH_BATCH && this.retryMs === 0) this.startDrain();
+    else this.timer ??= setTimeout(() => this.startDrain(), this.retryMs || FLUSH_DELAY_MS);
   }
 
   /** False while the backlog is full: an audited action must not run unrecorded. */
   accepting(): boolean {
-    return this.queue.length < this.limits.maxPending;
+    return this.queue.length < this.limits.maxPending && this.pendingBytes < MAX_PENDING_BYTES;
   }
 
   /** The database has not taken an entry for too long (readiness reports it). */
@@ -113,20 +129,30 @@ export class AuditService implements OnApplicationShutdown {
   }
 
   /**
-   * Writes what is queued. Resolves when the queue is empty, or when the database refused the
-   * connection (the entries stay queued and a retry is scheduled).
+   * Writes what is queued now (later entries do not hold it up). Resolves when those entries are
+   * in the database, or when the database refused the connection (they stay queued and a retry
+   * is scheduled).
    */
   flush(): Promise<void> {
+    const upTo = this.enqueued;
+    if (this.settled >= upTo) return Promise.resolve();
+    const flushed = new Promise<void>((done) => this.waiters.push({ upTo, done }));
+    this.startDrain();
+    return flushed;
+  }
+
+  private startDrain(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.draining ??= this.drain().finally(() => {
       this.draining = null;
       this.noteBacklog();
+      // Stopped early by an outage: whoever waits is answered now, the retry comes later.
+      for (const waiter of this.waiters.splice(0)) waiter.done();
       if (this.queue.length > 0 && !this.stopped) {
-        this.timer ??= setTimeout(() => void this.flush(), this.retryMs || FLUSH_DELAY_MS);
+        this.timer ??= setTimeout(() => this.startDrain(), this.retryMs || FLUSH_DELAY_MS);
       }
     });
-    return this.draining;
   }
 
   async page(query: Record<string, unknown>): Promise<AuditPage> {
@@ -151,6 +177,7 @@ export class AuditService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await this.flush();
+    if (this.timer) clearTimeout(this.timer);
     if (this.queue.length > 0) {
       this.metrics.auditLost.inc(this.queue.length);
       this.log.error(
@@ -163,8 +190,14 @@ export class AuditService implements OnApplicationShutdown {
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, FLUSH_BATCH);
       const written = await this.write(batch.map((p) => p.row));
-      this.queue.splice(0, written);
+      for (const done of this.queue.splice(0, written)) this.pendingBytes -= done.bytes;
+      this.settled += written;
       this.metrics.auditWritten.inc(written);
+      this.waiters = this.waiters.filter((w) => {
+        if (w.upTo > this.settled) return true;
+        w.done();
+        return false;
+      });
       if (written < batch.length) {
         this.retryMs = Math.min(Math.max(this.retryMs * 2, RETRY_MIN_MS), RETRY_MAX_MS);
         return;
@@ -234,7 +267,26 @@ function rowAtFault(error: unknown): boolean {
   return error instanceof TypeError || error instanceof RangeError;
 }
 
-function toRow(e: AuditRecord): AuditRow {
+/** The row, with details bounded to AUDIT_DETAILS_MAX_CHARS of JSON, and that size. */
+function toRow(e: AuditRecord): { row: AuditRow; bytes: number } {
+  let details = redactBody(e.details) as Record<string, unknown>;
+  let json = JSON.stringify(details);
+  if (json.length > AUDIT_DETAILS_MAX_CHARS) {
+    const request = details.request;
+    details = {
+      ...Object.fromEntries(Object.entries(details).filter(([, v]) => typeof v !== 'object')),
+      request: {
+        elided: `${json.length} characters of details`,
+        keys:
+          typeof request === 'object' && request !== null ? Object.keys(request).slice(0, 50) : [],
+      },
+    };
+    json = JSON.stringify(details);
+  }
+  return { row: rowOf(e, details as AuditRow['details']), bytes: json.length };
+}
+
+function rowOf(e: AuditRecord, details: AuditRow['details']): AuditRow {
   return {
     actor: storableText(e.actor.name, 256),
     actor_kind: e.actor.kind,
@@ -243,7 +295,7 @@ function toRow(e: AuditRecord): AuditRow {
     target_type: e.target ? storableText(e.target.type, 100) : null,
     target_id: e.target?.id ? storableText(e.target.id, 256) : null,
     target_name: e.target?.name ? storableText(e.target.name, 256) : null,
-    details: redactBody(e.details) as AuditRow['details'],
+    details,
     ip: e.ip === null ? null : storableText(e.ip, 100),
   };
 }

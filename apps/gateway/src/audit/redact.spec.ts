@@ -37,8 +37,6 @@ describe('redactBody', () => {
     fc.assert(
       fc.property(oddJson(), (body) => {
         const out = redactBody({ request: body });
-        const json = JSON.stringify(out);
-        expect(json.length).toBeLessThan(2_000_000);
         expect(texts(out).filter(hasUnstorable)).toEqual([]);
         expect(depthOf(out)).toBeLessThanOrEqual(AUDIT_BODY_LIMITS.depth + 1);
       }),

@@ -5,6 +5,7 @@ import { type BreakerState, initialBreakerState, onCheckResult, outcomeCounts } 
 import { ProbeSlots, type Ticket } from './probe-slots';
 
 const ID = 'server';
+const LEASE_MS = 30_000;
 
 /**
  * The breaker as the gateway drives it: calls are admitted through ProbeSlots, run for a while,
@@ -14,16 +15,19 @@ class Fleet {
   state: BreakerState = initialBreakerState();
   now = 1_700_000_000_000;
   readonly slots = new ProbeSlots();
-  readonly inFlight: Ticket[] = [];
+  readonly inFlight: (Ticket & { at: number })[] = [];
   readonly violations: string[] = [];
 
   constructor(readonly s: CircuitBreakerSettings) {}
 
   admit(): boolean {
-    const a = this.slots.admit(ID, this.state, this.now, this.s.half_open_max_calls);
+    const a = this.slots.admit(ID, this.state, this.now, this.s.half_open_max_calls, LEASE_MS);
     if (!a.admitted) return false;
-    this.inFlight.push(a.ticket);
-    const probes = this.inFlight.filter((t) => t.probe && t.generation === this.state.generation);
+    this.inFlight.push({ ...a.ticket, at: this.now });
+    // A real probe ends within its lease (its own timeouts); one still here past it has.
+    const probes = this.inFlight.filter(
+      (t) => t.probe && t.generation === this.state.generation && t.at + LEASE_MS > this.now,
+    );
     if (probes.length > this.s.half_open_max_calls) {
       this.violations.push(`${probes.length} probes in flight`);
     }
@@ -117,15 +121,27 @@ describe('breaker admission under bursts (issue 13, defect 2)', () => {
   it('frees a slot when a probe ends, and forgets slots of an earlier generation', () => {
     const slots = new ProbeSlots();
     const half: BreakerState = { ...initialBreakerState(), circuit_state: 'half_open' };
-    const first = slots.admit(ID, half, 0, 1);
+    const first = slots.admit(ID, half, 0, 1, LEASE_MS);
     expect(first.admitted).toBe(true);
-    expect(slots.admit(ID, half, 0, 1)).toMatchObject({ admitted: false, reason: 'probes_busy' });
+    expect(slots.admit(ID, half, 0, 1, LEASE_MS)).toMatchObject({
+      admitted: false,
+      reason: 'probes_busy',
+    });
     if (first.admitted) {
       first.ticket.release();
       first.ticket.release();
     }
-    expect(slots.probesInFlight(ID, 0)).toBe(0);
-    expect(slots.admit(ID, half, 0, 1).admitted).toBe(true);
-    expect(slots.admit(ID, { ...half, generation: 1 }, 0, 1).admitted).toBe(true);
+    expect(slots.probesInFlight(ID, 0, 0)).toBe(0);
+    expect(slots.admit(ID, half, 0, 1, LEASE_MS).admitted).toBe(true);
+    expect(slots.admit(ID, { ...half, generation: 1 }, 0, 1, LEASE_MS).admitted).toBe(true);
+  });
+
+  it('gives a slot back when its lease ends, so a lost ticket cannot keep a circuit from recovering', () => {
+    const slots = new ProbeSlots();
+    const half: BreakerState = { ...initialBreakerState(), circuit_state: 'half_open' };
+    expect(slots.admit(ID, half, 0, 1, LEASE_MS).admitted).toBe(true); // never released
+    expect(slots.admit(ID, half, LEASE_MS - 1, 1, LEASE_MS).admitted).toBe(false);
+    expect(slots.probesInFlight(ID, 0, LEASE_MS)).toBe(0);
+    expect(slots.admit(ID, half, LEASE_MS, 1, LEASE_MS).admitted).toBe(true);
   });
 });

@@ -29,35 +29,51 @@ const NOT_A_PROBE = (generation: number): Ticket => ({
  * Admission to the breaker (SPEC §2): closed admits everything; open refuses until its period
  * ends; a recovering circuit admits at most `half_open_max_calls` probes in flight per
  * generation on this replica, so a burst of calls cannot all probe a server that is just coming
- * back. Pure bookkeeping, no I/O: the slots live in memory and are per replica.
+ * back. A slot is held until its ticket is released or its lease (the longest a probe can take)
+ * runs out, so a ticket lost to a bug cannot keep a circuit from recovering. Pure bookkeeping, no
+ * I/O: the slots live in memory and are per replica.
  */
 export class ProbeSlots {
-  private readonly inFlight = new Map<string, { generation: number; count: number }>();
+  /** Per server: the generation probed and the lease end of each probe in flight. */
+  private readonly inFlight = new Map<
+    string,
+    { generation: number; leases: Map<symbol, number> }
+  >();
 
-  admit(serverId: string, state: BreakerState, now: number, maxProbes: number): Admission {
+  admit(
+    serverId: string,
+    state: BreakerState,
+    now: number,
+    maxProbes: number,
+    leaseMs: number,
+  ): Admission {
     const gate = callGate(state, now);
     if (!gate.allowed) return { admitted: false, reason: gate.reason, retryAt: gate.retryAt };
     if (!gate.probe) return { admitted: true, ticket: NOT_A_PROBE(state.generation) };
     const generation = state.generation;
-    const slot = this.inFlight.get(serverId);
-    const taken = slot?.generation === generation ? slot.count : 0;
-    if (taken >= maxProbes) return { admitted: false, reason: 'probes_busy', retryAt: null };
-    this.inFlight.set(serverId, { generation, count: taken + 1 });
-    let released = false;
+    let slot = this.inFlight.get(serverId);
+    if (slot?.generation !== generation) {
+      slot = { generation, leases: new Map() };
+      this.inFlight.set(serverId, slot);
+    }
+    for (const [id, until] of slot.leases) if (until <= now) slot.leases.delete(id);
+    if (slot.leases.size >= maxProbes) {
+      return { admitted: false, reason: 'probes_busy', retryAt: null };
+    }
+    const id = Symbol('probe');
+    slot.leases.set(id, now + leaseMs);
     const release = () => {
-      if (released) return;
-      released = true;
       const current = this.inFlight.get(serverId);
-      if (current?.generation !== generation) return;
-      if (current.count <= 1) this.inFlight.delete(serverId);
-      else current.count -= 1;
+      if (current?.generation !== generation || !current.leases.delete(id)) return;
+      if (current.leases.size === 0) this.inFlight.delete(serverId);
     };
     return { admitted: true, ticket: { generation, probe: true, release } };
   }
 
-  /** Probes in flight for the server's current generation (metrics, tests). */
-  probesInFlight(serverId: string, generation: number): number {
+  /** Probes holding a slot for the server's generation at `now` (metrics, tests). */
+  probesInFlight(serverId: string, generation: number, now: number): number {
     const slot = this.inFlight.get(serverId);
-    return slot?.generation === generation ? slot.count : 0;
+    if (slot?.generation !== generation) return 0;
+    return [...slot.leases.values()].filter((until) => until > now).length;
   }
 }

@@ -16,40 +16,76 @@ export const PASS_THROUGH_METADATA = 'omni2:pass-through-json';
  */
 export const PassThroughJson = (...fields: string[]) => SetMetadata(PASS_THROUGH_METADATA, fields);
 
-const fieldPath = (path: readonly (string | number)[]) =>
-  path.length === 0 ? '(body)' : path.map(String).join('.');
+interface Frame {
+  value: unknown;
+  parent: Frame | null;
+  key: string | number | null;
+  depth: number;
+  /** Inside a pass-through field: any text allowed. */
+  free: boolean;
+}
+
+/** The dotted path of a frame, built only when a problem is reported (at most `limit` parts). */
+function pathOf(frame: Frame, limit = Infinity): string {
+  const parts: (string | number)[] = [];
+  for (let f: Frame | null = frame; f?.key != null; f = f.parent) parts.push(f.key);
+  parts.reverse();
+  return parts.length === 0 ? '(body)' : parts.slice(0, limit).map(String).join('.');
+}
 
 /**
  * The first problem in a parsed JSON body: nesting deeper than MAX_BODY_DEPTH, or a key or string
- * no store accepts (outside the pass-through fields). Iterative, so no input can overflow it.
+ * no store accepts (outside the pass-through fields). Iterative, with constant work per value
+ * (paths are built only for the problem reported), so no body can overflow a stack or stall the
+ * event loop here.
  */
 export function bodyProblem(body: unknown, passThrough: readonly string[] = []): FieldError | null {
-  const stack: { value: unknown; path: (string | number)[]; free: boolean }[] = [
-    { value: body, path: [], free: false },
-  ];
+  const root: Frame = { value: body, parent: null, key: null, depth: 0, free: false };
+  if (typeof body === 'string') {
+    const reason = unstorableReason(body);
+    return reason ? { field: '(body)', message: reason } : null;
+  }
+  // Strings are checked where they stand and only objects get a frame: a wide array of scalars or
+  // strings costs a loop, not an allocation per element.
+  const stack: Frame[] = typeof body === 'object' && body !== null ? [root] : [];
+  const child = (
+    parent: Frame,
+    key: string | number,
+    item: unknown,
+    free: boolean,
+  ): FieldError | null => {
+    if (typeof item === 'string') {
+      const reason = free ? null : unstorableReason(item);
+      if (!reason) return null;
+      const at: Frame = { value: item, parent, key, depth: parent.depth + 1, free };
+      return { field: pathOf(at), message: reason };
+    }
+    if (typeof item === 'object' && item !== null) {
+      stack.push({ value: item, parent, key, depth: parent.depth + 1, free });
+    }
+    return null;
+  };
   while (stack.length > 0) {
-    const { value, path, free } = stack.pop()!;
-    if (typeof value === 'string') {
-      const reason = free ? null : unstorableReason(value);
-      if (reason) return { field: fieldPath(path), message: reason };
+    const frame = stack.pop()!;
+    if (frame.depth >= MAX_BODY_DEPTH) {
+      return { field: pathOf(frame, 3), message: `is nested deeper than ${MAX_BODY_DEPTH} levels` };
+    }
+    if (Array.isArray(frame.value)) {
+      const items: unknown[] = frame.value;
+      for (let i = items.length - 1; i >= 0; i--) {
+        const problem = child(frame, i, items[i], frame.free);
+        if (problem) return problem;
+      }
       continue;
     }
-    if (typeof value !== 'object' || value === null) continue;
-    if (path.length >= MAX_BODY_DEPTH) {
-      return {
-        field: fieldPath(path.slice(0, 3)),
-        message: `is nested deeper than ${MAX_BODY_DEPTH} levels`,
-      };
-    }
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => stack.push({ value: item, path: [...path, i], free }));
-      continue;
-    }
-    for (const [key, item] of Object.entries(value)) {
-      const childFree = free || (path.length === 0 && passThrough.includes(key));
-      const keyReason = free ? null : unstorableReason(key);
-      if (keyReason) return { field: fieldPath(path), message: `has a key that ${keyReason}` };
-      stack.push({ value: item, path: [...path, key], free: childFree });
+    const entries = Object.entries(frame.value as Record<string, unknown>);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, item] = entries[i];
+      const keyReason = frame.free ? null : unstorableReason(key);
+      if (keyReason) return { field: pathOf(frame), message: `has a key that ${keyReason}` };
+      const free = frame.free || (frame.depth === 0 && passThrough.includes(key));
+      const problem = child(frame, key, item, free);
+      if (problem) return problem;
     }
   }
   return null;

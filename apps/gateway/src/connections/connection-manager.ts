@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConnectionTarget } from './connection-target';
 import { fingerprint } from './connection-target';
+import { withDeadline } from './deadline';
 import { isSessionExpired } from './error-classifier';
 import type { McpSession } from './mcp-session';
 import { sessionEndsSettled } from './session-ends';
@@ -147,8 +148,12 @@ export class ConnectionManager implements OnApplicationShutdown {
     if (existing && existing.fingerprint === wanted) {
       // Joining a connect attempt under way: its failure is this caller's too. Starting another
       // after it would make the caller wait twice its timeout for the same answer.
+      // The attempt keeps its own deadline for its starter; this caller waits no longer than its.
       const joined = !existing.settled;
-      const session = await existing.session.catch((error: unknown) => {
+      const attempt = joined
+        ? withDeadline(existing.session, timeoutMs, 'connect')
+        : existing.session;
+      const session = await attempt.catch((error: unknown) => {
         if (joined) throw error;
         return null;
       });

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { FC_PARAMS, hasUnstorable, oddString } from '../../test/support/odd-input';
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
@@ -5,6 +7,7 @@ import {
   classifyError,
   isMethodNotFound,
   isSessionExpired,
+  ProcessExitedError,
   UpstreamTimeoutError,
 } from './error-classifier';
 
@@ -62,6 +65,25 @@ describe('classifyError', () => {
   it('reads any other MCP error as protocol', () => {
     expect(classifyError(new McpError(ErrorCode.InvalidParams, 'bad'), 'sse').kind).toBe(
       'protocol',
+    );
+  });
+});
+
+describe('classifyError texts', () => {
+  it('gives, for any upstream text, storable bounded text without the secrets', () => {
+    fc.assert(
+      fc.property(oddString(3_000), (text) => {
+        const { message } = classifyError(
+          new ProcessExitedError(`S3CRET-VALUE token=abc123 ${text}`),
+          'stdio',
+          ['S3CRET-VALUE'],
+        );
+        expect(hasUnstorable(message)).toBe(false);
+        expect(message.length).toBeLessThanOrEqual(2_000);
+        expect(message).not.toContain('S3CRET-VALUE');
+        expect(message).not.toContain('abc123');
+      }),
+      FC_PARAMS,
     );
   });
 });

@@ -3,6 +3,7 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ErrorKind, Protocol } from '@omni2/contracts';
+import { storableText } from '../common/text-safety';
 import { scrubSecrets } from './secret-scrub';
 
 export interface ClassifiedError {
@@ -102,14 +103,17 @@ function describe(error: unknown): string {
 
 /**
  * Which layer failed, and the failure as text fit to store and publish: `secrets` (the server's
- * own, from secretsOf) and anything that reads as a credential are cut out.
+ * own, from secretsOf) and anything that reads as a credential are cut out, NUL and lone
+ * surrogates replaced, the length bounded.
  */
 export function classifyError(
   error: unknown,
   protocol: Protocol,
   secrets: readonly string[] = [],
 ): ClassifiedError {
-  const message = scrubSecrets(describe(error), secrets);
+  // Upstream text can hold anything (a NUL from a process's stderr): made storable here, once,
+  // for every place that keeps or publishes it.
+  const message = storableText(scrubSecrets(describe(error), secrets), 2_000);
   if (error instanceof UpstreamTimeoutError) return { kind: 'timeout', message, httpStatus: null };
   if (error instanceof ProcessExitedError)
     return { kind: 'process_exit', message, httpStatus: null };

@@ -15,6 +15,7 @@ import { withDeadline } from './deadline';
 import { ProcessExitedError, isMethodNotFound } from './error-classifier';
 import type { CapabilityLists, McpSession, SessionHooks } from './mcp-session';
 import { CLIENT_INFO } from './client-info';
+import { scrubSecrets, secretsOf } from './secret-scrub';
 import { endInBackground } from './session-ends';
 import { createTransport } from './transport-factory';
 
@@ -157,7 +158,8 @@ export class SdkMcpSession implements McpSession {
   /** A stdio request that failed because the process went away says so, with its last words. */
   private explain(error: unknown): unknown {
     if (this.target.protocol !== 'stdio' || !this.lost) return error;
-    const tail = this.stderrTail.join('\n').trim();
+    // Scrubbed before it is cut, so a secret straddling the cut cannot leak in part.
+    const tail = scrubSecrets(this.stderrTail.join('\n').trim(), secretsOf(this.target));
     const base = error instanceof Error ? error.message : String(error);
     return new ProcessExitedError(tail ? `${base}; process stderr: ${tail.slice(-1_000)}` : base);
   }

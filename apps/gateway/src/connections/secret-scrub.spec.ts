@@ -72,4 +72,30 @@ describe('scrubSecrets', () => {
       'connect ECONNREFUSED 127.0.0.1:9',
     );
   });
+
+  it('cuts prefixed names, any case, and quoted values whole', () => {
+    const cases: [string, string][] = [
+      ['GITHUB_TOKEN=ghp_abc123', 'GITHUB_TOKEN=***'],
+      ['DB_PASSWORD=p4ss api_token: t0k', 'DB_PASSWORD=*** api_token: ***'],
+      ['AWS_SECRET_ACCESS_KEY=wJalr/K7MDENG', 'AWS_SECRET_ACCESS_KEY=***'],
+      ['x-api-key: k123 and X-Api-Key=k456', 'x-api-key: *** and X-Api-Key=***'],
+      ["password='p@ss word, really' next", "password='***' next"],
+      ['sent bearer abcdef123', 'sent bearer ***'],
+      ['invalid token format', 'invalid token format'],
+      ['max_tokens_used 5', 'max_tokens_used 5'],
+    ];
+    for (const [text, expected] of cases) expect(scrubSecrets(text, [])).toBe(expected);
+  });
+
+  it('leaves short config values (ports, levels) in place, but not credentials', () => {
+    const secrets = secretsOf({
+      ...base,
+      env: { PORT: '3000', LEVEL: 'info', KEY: 'long-secret' },
+      args: ['--port=8080'],
+    });
+    expect(secrets).toEqual(['long-secret', '--port=8080']);
+    expect(scrubSecrets('connect ECONNREFUSED 127.0.0.1:3000', secrets)).toBe(
+      'connect ECONNREFUSED 127.0.0.1:3000',
+    );
+  });
 });

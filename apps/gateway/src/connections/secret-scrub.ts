@@ -3,6 +3,11 @@ import type { ConnectionTarget } from './connection-target';
 
 /** Shorter values are too common as words to cut out of a message ("1", "on"). */
 const MIN_SECRET_LENGTH = 4;
+/**
+ * Env values and arguments are mostly not secrets (ports, levels, paths), and cutting "3000" out
+ * of "connect ECONNREFUSED 127.0.0.1:3000" hides the diagnosis: a longer floor for them.
+ */
+const MIN_CONFIG_VALUE_LENGTH = 6;
 
 /**
  * What of a server's configuration must never appear in a text omni2 stores or publishes: its
@@ -12,8 +17,8 @@ const MIN_SECRET_LENGTH = 4;
  */
 export function secretsOf(target: ConnectionTarget): string[] {
   const found = new Set<string>();
-  const add = (value: string | null | undefined) => {
-    if (value && value.length >= MIN_SECRET_LENGTH) found.add(value);
+  const add = (value: string | null | undefined, min = MIN_SECRET_LENGTH) => {
+    if (value && value.length >= min) found.add(value);
   };
   for (const value of Object.values(target.headers)) {
     add(value);
@@ -26,12 +31,12 @@ export function secretsOf(target: ConnectionTarget): string[] {
       add(pair.slice(pair.indexOf(':') + 1));
     }
   }
-  for (const value of Object.values(target.env)) add(value);
+  for (const value of Object.values(target.env)) add(value, MIN_CONFIG_VALUE_LENGTH);
   for (const arg of target.args) {
     const eq = arg.indexOf('=');
-    if (eq > 0) add(arg.slice(eq + 1));
+    if (eq > 0) add(arg.slice(eq + 1), MIN_CONFIG_VALUE_LENGTH);
     // A flag alone (--verbose) names an option, it does not carry a value.
-    if (!/^-{1,2}[\w-]+$/.test(arg)) add(arg);
+    if (!/^-{1,2}[\w-]+$/.test(arg)) add(arg, MIN_CONFIG_VALUE_LENGTH);
   }
   if (target.url) {
     try {
@@ -46,9 +51,16 @@ export function secretsOf(target: ConnectionTarget): string[] {
   return [...found].sort((a, b) => b.length - a.length);
 }
 
+/**
+ * `<name> = <value>` or `"<name>": "<value>"` where the name ends in a credential word (token,
+ * GITHUB_TOKEN, db_password, X-Api-Key, aws_secret_access_key), any case; a quoted value is
+ * cut whole, spaces and all.
+ */
 const NAMED_VALUE =
-  /\b((?:access|refresh|id)?_?token|secret|client_secret|password|passwd|pwd|api[-_]?key|apikey|authorization|credentials?|private[-_]?key|session[-_]?id|cookie)(["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic|Token)\s)([^\s"',;&}]+)/gi;
-const AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{4,}/g;
+  /(?<![A-Za-z0-9])((?:[A-Za-z0-9]+[_-])*(?:token|secret|password|passwd|pwd|api[-_]?key|apikey|authorization|credentials?|private[-_]?key|session[-_]?id|cookie|access[-_]?key))(["']?\s*[:=]\s*)(?!(?:bearer|basic|token)\s)("[^"\n]*"|'[^'\n]*'|[^\s"',;&}]+)/gi;
+/** `Bearer ...`, `basic ...` in any case; `Token ...` capitalised only ("invalid token format"). */
+const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/gi;
+const TOKEN_SCHEME = /\b(Token)\s+[A-Za-z0-9._~+/=-]{4,}/g;
 
 /**
  * `text` with the server's secrets cut out, and with anything that reads as a credential
@@ -62,5 +74,9 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   }
   return out
     .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`)
-    .replace(NAMED_VALUE, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`);
+    .replace(TOKEN_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`)
+    .replace(NAMED_VALUE, (_m, name: string, sep: string, value: string) => {
+      const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
+      return `${name}${sep}${quote}${REDACTED}${quote}`;
+    });
 }

@@ -94,6 +94,29 @@ describe('ClaimStore on PostgreSQL', () => {
     expect(due.map((r) => r.name)).toEqual(['s3']);
   });
 
+  it('moves the breaker generation on connection edits and disabling, and never backwards', async () => {
+    const generation = async (name: string) =>
+      (
+        await a.query<{ g: number }[]>(
+          'SELECT circuit_generation AS g FROM omni2.mcp_servers WHERE name = $1',
+          [name],
+        )
+      )[0].g;
+    await a.query(`UPDATE omni2.mcp_servers SET description = 'cosmetic' WHERE name = 's5'`);
+    expect(await generation('s5')).toBe(0);
+    await a.query(`UPDATE omni2.mcp_servers SET url = 'http://moved/s5' WHERE name = 's5'`);
+    expect(await generation('s5')).toBe(1);
+    await a.query(`UPDATE omni2.mcp_servers SET status = 'inactive' WHERE name = 's5'`);
+    expect(await generation('s5')).toBe(2);
+    // A writer with a stale copy of the row cannot move it back.
+    await a.query(
+      `UPDATE omni2.mcp_servers SET circuit_generation = 0, status = 'active' WHERE name = 's5'`,
+    );
+    expect(await generation('s5')).toBe(3);
+    await a.query(`UPDATE omni2.mcp_servers SET circuit_generation = 1 WHERE name = 's5'`);
+    expect(await generation('s5')).toBe(3);
+  });
+
   it('keeps servers with the live replica that holds their session, however overdue', async () => {
     await storeA.heartbeat('replica-a', 10);
     await a.query(

@@ -193,4 +193,18 @@ describe('CheckRecorder on PostgreSQL', () => {
     expect(stale?.decision.events).toEqual([]);
     expect((await logTypes()).slice(-1)).toEqual(['health_check:circuit_open']);
   });
+
+  it('keeps the breaker decisions of a batch whose error text the database refuses', async () => {
+    const nul: ProbeOutcome = { ...failure, errorKind: 'process_exit', error: 'stderr: a\u0000b' };
+    const results = await Promise.all([
+      recorder.record(id, failure, new Date(), { origin: 'call', generation: 0 }),
+      recorder.record(id, nul, new Date(), { origin: 'call', generation: 0 }),
+    ]);
+    expect(results.map((r) => r?.row.consecutive_failures)).toEqual([1, 2]);
+    const [row] = await ds.query<{ consecutive_failures: number; last_error: string }[]>(
+      'SELECT consecutive_failures, last_error FROM omni2.mcp_servers WHERE id = $1',
+      [id],
+    );
+    expect(row).toEqual({ consecutive_failures: 2, last_error: 'process_exit' });
+  });
 });

@@ -15,6 +15,7 @@ import {
   onCheckResult,
   outcomeCounts,
 } from '../breaker/breaker';
+import { isRefusedValue } from '../common/database-errors';
 import { ReplicaIdentity } from '../common/replica-identity';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { HealthLogEntity } from '../health-log/health-log.entity';
@@ -121,11 +122,30 @@ export class CheckRecorder {
       }
       this.queues.set(serverId, []);
       try {
-        const results = await this.write(serverId, batch);
+        const results = await this.writeOrPlain(serverId, batch);
         batch.forEach((s, i) => s.done(results[i] ?? null));
       } catch (error) {
         for (const s of batch) s.failed(error);
       }
+    }
+  }
+
+  /**
+   * A value the database refuses (an error text no sanitising foresaw) must not cost the batch
+   * its breaker decisions: it is written again with each failure reduced to its kind.
+   */
+  private async writeOrPlain(
+    serverId: string,
+    batch: Submission[],
+  ): Promise<(RecordedCheck | null)[]> {
+    try {
+      return await this.write(serverId, batch);
+    } catch (error) {
+      if (!isRefusedValue(error)) throw error;
+      const plain = batch.map((s) =>
+        s.outcome.ok ? s : { ...s, outcome: { ...s.outcome, error: `${s.outcome.errorKind}` } },
+      );
+      return this.write(serverId, plain);
     }
   }
 

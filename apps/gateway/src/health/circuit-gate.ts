@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { callGate } from '../breaker/breaker';
-import { ProbeSlots, type Ticket } from '../breaker/probe-slots';
+import { type Admission, ProbeSlots, type Ticket } from '../breaker/probe-slots';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { RuntimeConfigService } from '../config/runtime-config.service';
@@ -62,16 +62,21 @@ export class CircuitGate {
     );
   }
 
-  private async admission(row: McpServerEntity) {
+  /** Whether the circuit lets a check or call of `row` through now, with its ticket. */
+  async admission(row: McpServerEntity): Promise<Admission> {
     const state = breakerStateOf(row);
     const now = this.clock.now();
-    // The setting matters only to a recovering circuit: a healthy call does not wait for it.
+    // The settings matter only to a recovering circuit: a healthy call does not wait for them.
     const gate = callGate(state, now);
-    const maxProbes =
-      gate.allowed && gate.probe
-        ? (await this.config.get('circuit_breaker')).half_open_max_calls
-        : 0;
-    return this.slots.admit(row.id, state, now, maxProbes);
+    if (!gate.allowed || !gate.probe) return this.slots.admit(row.id, state, now, 0, 0);
+    const [breaker, health] = await Promise.all([
+      this.config.get('circuit_breaker'),
+      this.config.get('health_check'),
+    ]);
+    // The longest a probe can take: a session opening (the server's timeout), then ping and a
+    // capability refresh (the check timeout each), as a claim's lease counts it.
+    const leaseMs = (row.timeout_seconds + 2 * health.timeout_seconds + 2) * 1_000;
+    return this.slots.admit(row.id, state, now, breaker.half_open_max_calls, leaseMs);
   }
 }
 

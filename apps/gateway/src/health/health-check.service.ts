@@ -42,9 +42,9 @@ export class HealthCheckService {
         `status: server "${row.name}" is disabled (${row.disabled_reason ?? 'manual'}); enable it to check`,
       );
     }
+    const timeoutMs = (await this.config.get('health_check')).timeout_seconds * 1_000;
     // An early check would count as a recovery attempt and could end in auto-disable.
     const ticket = await this.gate.admitOrThrow(row, '; reset the circuit to check it now');
-    const timeoutMs = (await this.config.get('health_check')).timeout_seconds * 1_000;
     return this.checkAdmitted(row, ticket, timeoutMs, reload);
   }
 
@@ -55,32 +55,34 @@ export class HealthCheckService {
   async checkAll(): Promise<BulkHealthCheckResult> {
     const settings = await this.config.get('health_check');
     const active = await this.registry.activeServers();
-    const admitted: { row: McpServerEntity; ticket: Ticket }[] = [];
-    for (const row of active) {
+    // Each is admitted when its turn comes, so no ticket waits (or is lost) in a queue.
+    const outcomes = await mapWithConcurrency(active, settings.concurrency, async (row) => {
       const ticket = await this.gate.admit(row);
-      if (ticket) admitted.push({ row, ticket });
-    }
-    const results = await mapWithConcurrency(admitted, settings.concurrency, ({ row, ticket }) =>
-      this.checkAdmitted(row, ticket, settings.timeout_seconds * 1_000, false),
-    );
+      return ticket
+        ? this.checkAdmitted(row, ticket, settings.timeout_seconds * 1_000, false)
+        : null;
+    });
+    const results = outcomes.filter((r): r is HealthCheckResult => r !== null);
     const healthy = results.filter((r) => r.ok).length;
     return {
       checked: results.length,
       healthy,
       failed: results.length - healthy,
-      skipped_circuit_open: active.length - admitted.length,
+      skipped_circuit_open: active.length - results.length,
       results,
     };
   }
 
   /**
-   * The scheduled check of a claimed server. One the circuit does not admit now (its recovery
-   * probes are all in flight) is put back for a check timeout, by when those probes have spoken.
+   * The scheduled check of a claimed server. One the circuit does not admit now is put back: an
+   * open circuit until its period ends, a recovering one whose probes are all in flight for a
+   * check timeout, by when those probes have spoken.
    */
   async run(row: McpServerEntity, timeoutMs: number): Promise<HealthCheckResult | null> {
-    const ticket = await this.gate.admit(row);
-    if (ticket) return this.checkAdmitted(row, ticket, timeoutMs, false);
-    await this.recorder.postpone(row.id, new Date(Date.now() + timeoutMs));
+    const admission = await this.gate.admission(row);
+    if (admission.admitted) return this.checkAdmitted(row, admission.ticket, timeoutMs, false);
+    const until = admission.retryAt ?? Date.now() + timeoutMs;
+    await this.recorder.postpone(row.id, new Date(until));
     return null;
   }
 

@@ -1,17 +1,20 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type {
-  BulkHealthCheckResult,
-  CapabilitiesView,
-  HealthCheckResult,
-  HealthLogPage,
-  McpServerView,
-  UptimeView,
+import {
+  type BulkHealthCheckResult,
+  type CapabilitiesView,
+  type ErrorKind,
+  type HealthCheckResult,
+  type HealthLogPage,
+  type McpServerView,
+  type UptimeView,
+  viewerErrorText,
 } from '@omni2/contracts';
 import type { Request } from 'express';
 import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../auth/access.decorator';
 import { callerOf } from '../auth/caller';
+import { DomainError } from '../common/domain-error';
 import { HealthLogService } from '../health-log/health-log.service';
 import { RegistryService } from '../registry/registry.service';
 import { OperatorActionsService } from './operator-actions.service';
@@ -109,7 +112,23 @@ export class HealthController {
   @Get(':id/capabilities')
   @RequireRole('viewer')
   @ApiOperation({ summary: 'Tools, prompts and resources, with cached_at' })
-  capabilitiesOf(@Param('id') id: string): Promise<CapabilitiesView> {
-    return this.capabilities.view(id);
+  async capabilitiesOf(@Param('id') id: string, @Req() req: Request): Promise<CapabilitiesView> {
+    try {
+      return await this.capabilities.view(id);
+    } catch (error) {
+      // Fetching them may fail upstream; viewers get the kind of failure, not its text.
+      throw callerOf(req).role === 'viewer' ? viewerFailure(error) : error;
+    }
   }
+}
+
+function viewerFailure(error: unknown): unknown {
+  if (!(error instanceof DomainError) || error.details?.error_kind === undefined) return error;
+  const kind = error.details.error_kind as ErrorKind;
+  return new DomainError(
+    error.code,
+    `upstream failed: ${viewerErrorText(kind, error.message)}`,
+    undefined,
+    { error_kind: kind },
+  );
 }

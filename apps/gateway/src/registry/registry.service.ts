@@ -107,7 +107,7 @@ export class RegistryService {
       health_status: def.status === 'inactive' ? 'disabled' : 'unknown',
       next_check_at: def.status === 'active' ? new Date() : null,
     });
-    const saved = await this.saveUnique(row, def.name);
+    const saved = await this.writeUnique(def.name, () => this.repo.save(row));
     this.written();
     const view = this.view(await this.find(saved.id));
     await this.announce('created', view);
@@ -133,15 +133,21 @@ export class RegistryService {
     this.allowlist.assertSafeEnv(def.env);
     const previousName = row.name;
     const previousStatus = row.status;
-    Object.assign(row, this.persistable(def));
-    row.status = previousStatus;
+    const columns = { ...this.persistable(def), status: previousStatus };
     // An edited server is checked at once (SPEC §1), on a fresh session if its settings changed;
     // one about to be disabled is not.
-    if (row.status === 'active' && def.status === 'active') row.next_check_at = new Date();
-    await this.saveUnique(row, def.name);
+    const checkNow = previousStatus === 'active' && def.status === 'active';
+    // Only the configuration columns: the breaker's may have moved since `row` was read, and a
+    // save() would write its stale copy back over them.
+    await this.writeUnique(def.name, () =>
+      this.repo.update(
+        { id: row.id },
+        checkNow ? { ...columns, next_check_at: new Date() } : columns,
+      ),
+    );
     this.written();
     await this.connections.drop(row.id);
-    if (previousName !== row.name) await this.capabilities.delete(previousName);
+    if (previousName !== def.name) await this.capabilities.delete(previousName);
     const view = this.view(await this.find(row.id));
     await this.announce('updated', view);
     return { view, statusChange: def.status === previousStatus ? null : def.status };
@@ -283,9 +289,9 @@ export class RegistryService {
     };
   }
 
-  private async saveUnique(row: McpServerEntity, name: string): Promise<McpServerEntity> {
+  private async writeUnique<T>(name: string, write: () => Promise<T>): Promise<T> {
     try {
-      return await this.repo.save(row);
+      return await write();
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError(

@@ -31,7 +31,14 @@ describe('StdioAllowlist', () => {
     ]) {
       expect([name, isLoaderVariable(name)]).toEqual([name, true]);
     }
-    for (const name of ['API_TOKEN', 'HOME_DIR', 'NODE_ENV', 'LOG_LEVEL', 'PATHNAME']) {
+    for (const name of [
+      'API_TOKEN',
+      'HOME_DIR',
+      'NODE_ENV',
+      'LOG_LEVEL',
+      'PATHNAME',
+      'GITHUB_TOKEN',
+    ]) {
       expect([name, isLoaderVariable(name)]).toEqual([name, false]);
     }
     expect(() => allowlist('node').runnable('node', { LD_PRELOAD: '/x.so' })).toThrow(

@@ -8,33 +8,43 @@ import { ProcessExitedError } from '../connections/error-classifier';
 export class StdioCommandRefusedError extends ProcessExitedError {}
 
 /**
- * Variables that choose what code a process loads rather than configuring it: the dynamic
- * loader's, interpreters' startup and module paths, and PATH itself (a `#!/usr/bin/env node`
- * script such as npx finds its interpreter through it). A stdio server may set anything else.
+ * Variables that choose what code a process loads or runs rather than configuring it: the
+ * dynamic loader's, interpreters' startup options and module paths, package runners' settings
+ * (npx, uvx, pip: registries, config files, interpreters), shell startup hooks, helper programs
+ * some tools launch (BROWSER, GIT_SSH_COMMAND), where configuration files are read from (HOME,
+ * XDG_*), and PATH itself (a `#!/usr/bin/env node` script such as npx finds its interpreter
+ * through it). A stdio server may set anything else.
  */
 const LOADER_VARIABLES = new Set([
   'PATH',
+  'HOME',
+  'SHELL',
+  'BASH_ENV',
+  'ENV',
+  'SHELLOPTS',
+  'BASHOPTS',
+  'PS4',
+  'PROMPT_COMMAND',
+  'IFS',
+  'BROWSER',
+  'EDITOR',
+  'VISUAL',
+  'PAGER',
+  'GCONV_PATH',
   'NODE_OPTIONS',
   'NODE_PATH',
   'NODE_REPL_EXTERNAL_MODULE',
-  'PYTHONPATH',
-  'PYTHONHOME',
-  'PYTHONSTARTUP',
-  'PYTHONUSERBASE',
-  'PYTHONEXECUTABLE',
   'PERL5LIB',
   'PERL5OPT',
   'PERLLIB',
   'RUBYLIB',
   'RUBYOPT',
-  'BASH_ENV',
-  'ENV',
   'JAVA_TOOL_OPTIONS',
   '_JAVA_OPTIONS',
   'JDK_JAVA_OPTIONS',
-  'GCONV_PATH',
+  'CLASSPATH',
 ]);
-const LOADER_PREFIXES = /^(LD_|DYLD_|NPM_CONFIG_)/i;
+const LOADER_PREFIXES = /^(LD_|DYLD_|NPM_CONFIG_|PYTHON|UV_|PIP_|XDG_|GIT_|BUN_|DENO_|COREPACK_)/i;
 
 export function isLoaderVariable(name: string): boolean {
   return LOADER_VARIABLES.has(name.toUpperCase()) || LOADER_PREFIXES.test(name);
@@ -45,7 +55,9 @@ export function isLoaderVariable(name: string): boolean {
  * (exactly as written there) may run, resolved to an absolute path with omni2's own PATH (the
  * server's env cannot point a name at another binary), and never with variables that change what
  * the process loads. Checked when a server is saved and again before each start, so a row edited
- * in the database or an allowlist narrowed later is still enforced.
+ * in the database or an allowlist narrowed later is still enforced. What this guarantees is the
+ * binary: an allowed interpreter or package runner (node, python, npx, uvx) still runs what its
+ * arguments name, so the allowlist is no sandbox, and creating stdio servers is admin-only.
  */
 @Injectable()
 export class StdioAllowlist {

@@ -18,6 +18,7 @@ import type { ProbeOutcome } from '../health/health-probe';
 import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { StdioCommandRefusedError } from '../registry/stdio-allowlist';
+import { SecretUnreadableError } from '../secrets/secret-codec';
 
 const executeBodySchema = z
   .object({ arguments: z.record(z.string(), z.unknown()).default({}) })
@@ -124,7 +125,9 @@ export class ToolExecutionService {
       }
       // omni2's own failure (a refused command, a bug) is not the upstream's to pay for.
       const secrets = this.registry.secrets(row);
-      if (error instanceof StdioCommandRefusedError) {
+      // omni2 could not even start the call (a command no longer allowed, credentials sealed
+      // under a key this replica lacks): reported like an upstream failure, never counted.
+      if (error instanceof StdioCommandRefusedError || error instanceof SecretUnreadableError) {
         throw upstreamFailure(error, row.protocol, row.name, secrets);
       }
       if (isOwnFailure(error)) throw error;
