@@ -12,4 +12,9 @@ export {
   startHttpMcpServer,
   type TestMcpServer,
 } from './http-server';
-export { prepareStdioMcpServer, type StdioMcpServerHandle } from './stdio-server';
+export { prepareStdioMcpServer, type StdioEra, type StdioMcpServerHandle } from './stdio-server';
+export {
+  type ModernEra,
+  type ModernHttpMcpServerOptions,
+  startModernHttpMcpServer,
+} from './modern-http-server';

@@ -30,14 +30,25 @@ export interface StdioMcpServerHandle {
 }
 
 export const STDIO_SERVER_SCRIPT = resolve(__dirname, '..', 'bin', 'stdio-server.cjs');
+/** The SDK v2 server (2026-07-28; `dual` also serves 2025 openings). */
+export const MODERN_STDIO_SERVER_SCRIPT = resolve(
+  __dirname,
+  '..',
+  'bin',
+  'modern-stdio-server.cjs',
+);
+
+/** `legacy`: the SDK v1 server (2025 revisions); `modern` / `dual`: the SDK v2 server. */
+export type StdioEra = 'legacy' | 'modern' | 'dual';
 
 /**
  * Prepares the files a stdio test server is controlled through. The caller (the gateway)
  * spawns the child itself from command/args/env.
  */
 export function prepareStdioMcpServer(
-  options: { behaviour?: Partial<Behaviour>; name?: string } = {},
+  options: { behaviour?: Partial<Behaviour>; name?: string; era?: StdioEra } = {},
 ): StdioMcpServerHandle {
+  const era = options.era ?? 'legacy';
   const dir = mkdtempSync(join(tmpdir(), 'testkit-stdio-'));
   const controlFile = join(dir, 'control.json');
   const callsFile = join(dir, 'calls.jsonl');
@@ -51,8 +62,12 @@ export function prepareStdioMcpServer(
 
   return {
     command: process.execPath,
-    args: [STDIO_SERVER_SCRIPT],
-    env: { TESTKIT_CONTROL_FILE: controlFile, TESTKIT_CALLS_FILE: callsFile },
+    args: [era === 'legacy' ? STDIO_SERVER_SCRIPT : MODERN_STDIO_SERVER_SCRIPT],
+    env: {
+      TESTKIT_CONTROL_FILE: controlFile,
+      TESTKIT_CALLS_FILE: callsFile,
+      ...(era === 'legacy' ? {} : { TESTKIT_ERA: era }),
+    },
     setBehaviour(patch) {
       control.behaviour = { ...control.behaviour, ...patch };
       writeControlFile(controlFile, control);
