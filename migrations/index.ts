@@ -6,6 +6,7 @@ import { Security1764200000000 } from './1764200000000-Security';
 import { EventSettings1764300000000 } from './1764300000000-EventSettings';
 import { LoggingFollowsEnv1764400000000 } from './1764400000000-LoggingFollowsEnv';
 import { BreakerGeneration1764600000000 } from './1764600000000-BreakerGeneration';
+import { ProtocolEra1764700000000 } from './1764700000000-ProtocolEra';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   EventSettings1764300000000,
   LoggingFollowsEnv1764400000000,
   BreakerGeneration1764600000000,
+  ProtocolEra1764700000000,
 ];

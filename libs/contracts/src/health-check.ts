@@ -1,7 +1,10 @@
 import type { ErrorKind, HealthStatus } from './statuses';
 
-/** How liveness was established: a real ping, or tools/list when the server refuses ping. */
-export type ProbeMethod = 'ping' | 'tools_list' | 'none';
+/**
+ * How liveness was established: `server/discover` (2026-07-28 servers, which have no ping), a
+ * real ping, or tools/list when a 2025 server refuses ping.
+ */
+export type ProbeMethod = 'discover' | 'ping' | 'tools_list' | 'none';
 
 export interface HealthCheckResult {
   server_id: string;

@@ -5,6 +5,7 @@ import type {
   ErrorKind,
   HealthStatus,
   Protocol,
+  ProtocolEra,
   ServerStatus,
 } from './statuses';
 
@@ -23,6 +24,13 @@ export interface McpServerView {
   name: string;
   description: string | null;
   protocol: Protocol;
+  /**
+   * SPEC §10: `modern` (2026-07-28) or `legacy` (2025 revisions), as negotiated at the last
+   * successful contact; null before one (or after the connection settings changed).
+   */
+  protocol_era: ProtocolEra | null;
+  /** The revision negotiated then, e.g. `2026-07-28` or `2025-11-25`. */
+  protocol_version: string | null;
   url: string | null;
   command: string | null;
   args: string[];

@@ -24,6 +24,16 @@ export const HEALTH_STATUSES = [
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
 export const ERROR_KINDS = ['unreachable', 'timeout', 'auth', 'protocol', 'process_exit'] as const;
+
+/**
+ * SPEC §10: `modern` speaks MCP 2026-07-28 (stateless: server/discover, per-request `_meta`);
+ * `legacy` the 2025 revisions (initialize, sessions, ping).
+ */
+export const PROTOCOL_ERAS = ['modern', 'legacy'] as const;
+export type ProtocolEra = (typeof PROTOCOL_ERAS)[number];
+
+/** The modern revision omni2 speaks. */
+export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export const SERVER_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;

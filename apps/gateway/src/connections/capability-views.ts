@@ -1,9 +1,4 @@
-import type {
-  Prompt,
-  Resource,
-  ServerCapabilities,
-  Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Resource, ServerCapabilities, Tool } from '@modelcontextprotocol/client';
 import type { PromptView, ResourceView, ToolView } from '@omni2/contracts';
 import { HttpProtocolError } from './error-classifier';
 import { intern } from './intern';

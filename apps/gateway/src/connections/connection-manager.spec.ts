@@ -136,12 +136,12 @@ describe('ConnectionManager joining a connect attempt', () => {
       const joined = ping();
       await expect(first).rejects.toThrow(/timed out/);
       await expect(joined).rejects.toThrow(/timed out/);
-      expect(server.calls.filter((c) => c.method === 'initialize')).toHaveLength(1);
+      expect(server.calls.filter((c) => c.method === 'server/discover')).toHaveLength(1);
       // A caller with a shorter timeout that joins a longer attempt is answered at its own.
       const long = manager.run(target, 1_500, (s) => s.ping(1_500));
       const short = manager.run(target, 100, (s) => s.ping(100));
       await expect(short).rejects.toThrow(/connect timed out after 100 ms/);
-      expect(server.calls.filter((c) => c.method === 'initialize')).toHaveLength(2);
+      expect(server.calls.filter((c) => c.method === 'server/discover')).toHaveLength(2);
       await expect(long).rejects.toThrow(/timed out after 1500 ms/);
     } finally {
       await manager.onApplicationShutdown();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Protocol } from '@omni2/contracts';
+import type { Protocol, ProtocolEra } from '@omni2/contracts';
 
 /** Everything needed to open a session to one upstream server, with secrets already opened. */
 export interface ConnectionTarget {
@@ -14,6 +14,11 @@ export interface ConnectionTarget {
   headers: Record<string, string>;
   /** Precomputed `fingerprint(target)`, when the builder already has it. */
   fingerprint?: string;
+  /**
+   * The era the server spoke at its last contact (the row's `protocol_era`), so a known legacy
+   * server is not probed again; null (unknown, edited, reload) negotiates. Not in the fingerprint.
+   */
+  eraHint?: ProtocolEra | null;
 }
 
 /**

@@ -1,21 +1,30 @@
 import fc from 'fast-check';
 import { FC_PARAMS, hasUnstorable, oddString } from '../../test/support/odd-input';
-import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ProtocolError,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  UnsupportedProtocolVersionError,
+} from '@modelcontextprotocol/client';
 import {
   classifyError,
   isMethodNotFound,
   isSessionExpired,
+  isVersionRejected,
   ProcessExitedError,
+  UpstreamRpcError,
   UpstreamTimeoutError,
 } from './error-classifier';
 
-/** Error shapes as the SDK 1.32 client raises them (measured against testkit servers). */
+const httpError = (status: number, message: string) =>
+  new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, message, { status });
+
+/** Error shapes as the SDK v2 client raises them, and omni2's own (upstream-errors.ts). */
 describe('classifyError', () => {
   it('reads 401/403 as auth and puts the status in the message', () => {
     const c = classifyError(
-      new StreamableHTTPError(401, 'Streamable HTTP error: unauthorized'),
+      httpError(401, 'Streamable HTTP error: unauthorized'),
       'streamable_http',
     );
     expect(c).toMatchObject({ kind: 'auth', httpStatus: 401 });
@@ -29,23 +38,22 @@ describe('classifyError', () => {
   });
 
   it('reads other HTTP statuses as protocol failures', () => {
-    expect(classifyError(new StreamableHTTPError(500, 'boom'), 'streamable_http')).toMatchObject({
+    expect(classifyError(httpError(500, 'boom'), 'streamable_http')).toMatchObject({
       kind: 'protocol',
       httpStatus: 500,
     });
-    expect(classifyError(new SseError(502, 'bad gateway', {} as never), 'sse').kind).toBe(
-      'protocol',
-    );
+    const auth = new SdkError(SdkErrorCode.ClientHttpAuthentication, 'needs auth');
+    expect(classifyError(auth, 'sse')).toMatchObject({ kind: 'auth', httpStatus: 401 });
   });
 
   it('reads timeouts from the SDK and from omni2 deadlines', () => {
-    const sdk = new McpError(ErrorCode.RequestTimeout, 'Request timed out');
+    const sdk = new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out', { timeout: 5 });
     expect(classifyError(sdk, 'sse').kind).toBe('timeout');
     expect(classifyError(new UpstreamTimeoutError('connect', 1000), 'sse').kind).toBe('timeout');
   });
 
   it('reads a closed connection as process_exit for stdio and unreachable otherwise', () => {
-    const closed = new McpError(ErrorCode.ConnectionClosed, 'Connection closed');
+    const closed = new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed');
     expect(classifyError(closed, 'stdio').kind).toBe('process_exit');
     expect(classifyError(closed, 'streamable_http').kind).toBe('unreachable');
     expect(classifyError(new Error('Not connected'), 'stdio').kind).toBe('process_exit');
@@ -63,9 +71,21 @@ describe('classifyError', () => {
   });
 
   it('reads any other MCP error as protocol', () => {
-    expect(classifyError(new McpError(ErrorCode.InvalidParams, 'bad'), 'sse').kind).toBe(
-      'protocol',
-    );
+    expect(classifyError(new ProtocolError(-32602, 'bad'), 'sse').kind).toBe('protocol');
+    expect(classifyError(new UpstreamRpcError(-32603, 'bad'), 'sse').kind).toBe('protocol');
+    const unusable = new SdkError(SdkErrorCode.InvalidResult, 'not a result');
+    expect(classifyError(unusable, 'stdio').kind).toBe('protocol');
+  });
+
+  it('reads a refused protocol version as protocol, naming the versions the server speaks', () => {
+    const refused = new UnsupportedProtocolVersionError({
+      supported: ['2026-07-28'],
+      requested: '2025-11-25',
+    });
+    expect(isVersionRejected(refused)).toBe(true);
+    const c = classifyError(refused, 'stdio');
+    expect(c.kind).toBe('protocol');
+    expect(c.message).toMatch(/requested 2025-11-25; the server supports 2026-07-28/);
   });
 });
 
@@ -90,13 +110,14 @@ describe('classifyError texts', () => {
 
 describe('isSessionExpired / isMethodNotFound', () => {
   it('recognises a forgotten session on both HTTP transports', () => {
-    expect(isSessionExpired(new StreamableHTTPError(404, 'Session not found'))).toBe(true);
+    expect(isSessionExpired(httpError(404, 'Session not found'))).toBe(true);
     expect(isSessionExpired(new Error('Error POSTing to endpoint (HTTP 404): gone'))).toBe(true);
-    expect(isSessionExpired(new StreamableHTTPError(500, 'x'))).toBe(false);
+    expect(isSessionExpired(httpError(500, 'x'))).toBe(false);
   });
 
   it('recognises method-not-found', () => {
-    expect(isMethodNotFound(new McpError(ErrorCode.MethodNotFound, 'Method not found'))).toBe(true);
-    expect(isMethodNotFound(new McpError(ErrorCode.InternalError, 'x'))).toBe(false);
+    expect(isMethodNotFound(new ProtocolError(-32601, 'Method not found'))).toBe(true);
+    expect(isMethodNotFound(new UpstreamRpcError(-32601, 'Method not found'))).toBe(true);
+    expect(isMethodNotFound(new ProtocolError(-32603, 'x'))).toBe(false);
   });
 });

@@ -1,10 +1,24 @@
-import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ErrorKind, Protocol } from '@omni2/contracts';
 import { storableText } from '../common/text-safety';
 import { scrubSecrets } from './secret-scrub';
+import { fromSdkError } from './sdk-errors';
+import {
+  ConnectionClosedError,
+  HttpProtocolError,
+  HttpStatusError,
+  ProcessExitedError,
+  UpstreamRpcError,
+  UpstreamTimeoutError,
+} from './upstream-errors';
+
+export {
+  ConnectionClosedError,
+  HttpProtocolError,
+  HttpStatusError,
+  ProcessExitedError,
+  UpstreamRpcError,
+  UpstreamTimeoutError,
+} from './upstream-errors';
 
 export interface ClassifiedError {
   kind: ErrorKind;
@@ -13,43 +27,9 @@ export interface ClassifiedError {
   httpStatus: number | null;
 }
 
-/** Raised by omni2 itself when an upstream did not answer in time. */
-export class UpstreamTimeoutError extends Error {
-  constructor(
-    readonly operation: string,
-    readonly timeoutMs: number,
-  ) {
-    super(`${operation} timed out after ${timeoutMs} ms`);
-    this.name = 'UpstreamTimeoutError';
-  }
-}
-
-/** An upstream answered with an HTTP error status (a 404 on a session means it expired). */
-export class HttpStatusError extends Error {
-  constructor(
-    readonly status: number,
-    detail: string,
-  ) {
-    super(detail ? `HTTP ${status}: ${detail}` : `HTTP ${status}`);
-    this.name = 'HttpStatusError';
-  }
-}
-
-/** A reply that is not valid Streamable HTTP (wrong content type, bad JSON, no response). */
-export class HttpProtocolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'HttpProtocolError';
-  }
-}
-
-/** Raised when a stdio server's process is gone. */
-export class ProcessExitedError extends Error {
-  constructor(detail: string) {
-    super(detail);
-    this.name = 'ProcessExitedError';
-  }
-}
+/** JSON-RPC: the server does not speak the protocol version asked for (2026-07-28 and later). */
+export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+export const METHOD_NOT_FOUND = -32601;
 
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -77,19 +57,6 @@ function kindForHttpStatus(status: number): ErrorKind {
   return status === 401 || status === 403 ? 'auth' : 'protocol';
 }
 
-function httpStatusOf(error: unknown): number | null {
-  if (error instanceof HttpStatusError) return error.status;
-  if (error instanceof StreamableHTTPError || error instanceof SseError) {
-    if (typeof error.code === 'number' && error.code >= 100) return error.code;
-  }
-  // SSE POST failures are plain Errors that carry the status only in their text.
-  if (error instanceof Error) {
-    const match = /\(HTTP (\d{3})\)/.exec(error.message);
-    if (match) return Number(match[1]);
-  }
-  return null;
-}
-
 /**
  * Tells the operator which layer failed (SPEC §2): the network, the clock, the credentials, the
  * MCP exchange itself, or the stdio process.
@@ -101,50 +68,54 @@ function describe(error: unknown): string {
   return cause && !error.message.includes(cause) ? `${error.message}: ${cause}` : error.message;
 }
 
+/** "requested 2025-11-25; the server supports 2026-07-28", from a -32022 error's data. */
+function versionDetail(data: unknown): string {
+  if (typeof data !== 'object' || data === null) return '';
+  const { supported, requested } = data as { supported?: unknown; requested?: unknown };
+  const list = Array.isArray(supported) ? supported.filter((v) => typeof v === 'string') : [];
+  const asked = typeof requested === 'string' ? `requested ${requested}; ` : '';
+  return list.length > 0 ? ` (${asked}the server supports ${list.join(', ')})` : '';
+}
+
 /**
  * Which layer failed, and the failure as text fit to store and publish: `secrets` (the server's
  * own, from secretsOf) and anything that reads as a credential are cut out, NUL and lone
  * surrogates replaced, the length bounded.
  */
 export function classifyError(
-  error: unknown,
+  raw: unknown,
   protocol: Protocol,
   secrets: readonly string[] = [],
 ): ClassifiedError {
+  const error = fromSdkError(raw);
+  const text = (detail: string) => storableText(scrubSecrets(detail, secrets), 2_000);
   // Upstream text can hold anything (a NUL from a process's stderr): made storable here, once,
   // for every place that keeps or publishes it.
-  const message = storableText(scrubSecrets(describe(error), secrets), 2_000);
+  const message = text(describe(error));
+  const lost = protocol === 'stdio' ? 'process_exit' : 'unreachable';
   if (error instanceof UpstreamTimeoutError) return { kind: 'timeout', message, httpStatus: null };
-  if (error instanceof ProcessExitedError)
+  if (error instanceof ProcessExitedError) {
     return { kind: 'process_exit', message, httpStatus: null };
-  if (error instanceof UnauthorizedError) return { kind: 'auth', message, httpStatus: 401 };
-  const status = httpStatusOf(error);
-  if (status !== null) {
+  }
+  if (error instanceof ConnectionClosedError) return { kind: lost, message, httpStatus: null };
+  if (error instanceof HttpStatusError) {
+    const status = error.status;
     // The SDK's text omits the status, which is what an operator looks for first.
-    const text = message.includes(`HTTP ${status}`) ? message : `HTTP ${status}: ${message}`;
-    return { kind: kindForHttpStatus(status), message: text, httpStatus: status };
+    const withStatus = message.includes(`HTTP ${status}`) ? message : `HTTP ${status}: ${message}`;
+    return { kind: kindForHttpStatus(status), message: withStatus, httpStatus: status };
   }
-  if (error instanceof McpError) {
-    if (error.code === (ErrorCode.RequestTimeout as number)) {
-      return { kind: 'timeout', message, httpStatus: null };
-    }
-    if (error.code === (ErrorCode.ConnectionClosed as number)) {
-      return {
-        kind: protocol === 'stdio' ? 'process_exit' : 'unreachable',
-        message,
-        httpStatus: null,
-      };
-    }
-    return { kind: 'protocol', message, httpStatus: null };
+  if (error instanceof UpstreamRpcError) {
+    const detail =
+      error.code === UNSUPPORTED_PROTOCOL_VERSION
+        ? text(`${describe(error)}${versionDetail(error.data)}`)
+        : message;
+    return { kind: 'protocol', message: detail, httpStatus: null };
   }
+  if (error instanceof HttpProtocolError) return { kind: 'protocol', message, httpStatus: null };
   const code = networkCode(error);
   if (code === 'ENOENT' || code === 'EACCES') {
     // A stdio command that cannot be started.
-    return {
-      kind: protocol === 'stdio' ? 'process_exit' : 'unreachable',
-      message,
-      httpStatus: null,
-    };
+    return { kind: lost, message, httpStatus: null };
   }
   if (code !== null && UNREACHABLE_CODES.has(code)) {
     const withCode = message.includes(code) ? message : `${message} (${code})`;
@@ -157,20 +128,24 @@ export function classifyError(
     return { kind: 'unreachable', message, httpStatus: null };
   }
   if (/not connected|connection closed/i.test(message)) {
-    return {
-      kind: protocol === 'stdio' ? 'process_exit' : 'unreachable',
-      message,
-      httpStatus: null,
-    };
+    return { kind: lost, message, httpStatus: null };
   }
   return { kind: 'protocol', message, httpStatus: null };
 }
 
 /** A Streamable HTTP 404 means the server forgot our session: reconnect, do not count a failure. */
 export function isSessionExpired(error: unknown): boolean {
-  return httpStatusOf(error) === 404;
+  const e = fromSdkError(error);
+  return e instanceof HttpStatusError && e.status === 404;
 }
 
 export function isMethodNotFound(error: unknown): boolean {
-  return error instanceof McpError && error.code === (ErrorCode.MethodNotFound as number);
+  const e = fromSdkError(error);
+  return e instanceof UpstreamRpcError && e.code === METHOD_NOT_FOUND;
+}
+
+/** The server refused the protocol version asked for: the session must negotiate again. */
+export function isVersionRejected(error: unknown): boolean {
+  const e = fromSdkError(error);
+  return e instanceof UpstreamRpcError && e.code === UNSUPPORTED_PROTOCOL_VERSION;
 }

@@ -7,8 +7,13 @@ import {
   request as httpRequest,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { HttpProtocolError, HttpStatusError, UpstreamTimeoutError } from './error-classifier';
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+import {
+  HttpProtocolError,
+  HttpStatusError,
+  UpstreamRpcError,
+  UpstreamTimeoutError,
+} from './upstream-errors';
 import { SseParser } from './sse-parser';
 
 /**
@@ -53,6 +58,12 @@ export interface PostOptions {
   /** Every other message the server sends on the reply stream (notifications, requests). */
   onMessage: (message: JSONRPCMessage) => void;
   onHeaders?: (headers: IncomingHttpHeaders) => void;
+  /**
+   * A 4xx reply whose body is a JSON-RPC error is that error (UpstreamRpcError), not an HTTP
+   * failure: 2026-07-28 servers answer protocol errors so (a refused version, an unknown method).
+   * Off for 2025 sessions, where a 404 means the session expired whatever the body says.
+   */
+  rpcErrorBodies?: boolean;
 }
 
 /**
@@ -123,10 +134,11 @@ function readReply(
 ): void {
   const status = res.statusCode ?? 0;
   if (status >= 400) {
-    readText(res, ERROR_BODY_LIMIT, true).then(
-      (text) => fail(new HttpStatusError(status, text.trim())),
-      fail,
-    );
+    readText(res, ERROR_BODY_LIMIT, true).then((text) => {
+      const rpc =
+        options.rpcErrorBodies && status !== 401 && status !== 403 ? rpcError(text) : null;
+      fail(rpc ?? new HttpStatusError(status, text.trim()));
+    }, fail);
     return;
   }
   if (status === 202 || (options.expectId === null && status < 300)) {
@@ -281,6 +293,18 @@ function protocolOf(url: URL): 'http:' | 'https:' {
 
 function isResponseTo(message: JSONRPCMessage, id: number): boolean {
   return 'id' in message && message.id === id && !('method' in message);
+}
+
+/** The JSON-RPC error a reply body carries, if it is one. */
+function rpcError(text: string): UpstreamRpcError | null {
+  const message = parseMessage(text) as { error?: unknown } | null;
+  const error = message?.error as { code?: unknown; message?: unknown; data?: unknown } | undefined;
+  if (typeof error?.code !== 'number') return null;
+  return new UpstreamRpcError(
+    error.code,
+    typeof error.message === 'string' ? error.message : '',
+    error.data,
+  );
 }
 
 function parseMessage(data: string): JSONRPCMessage | null {

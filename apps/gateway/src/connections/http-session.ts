@@ -1,22 +1,29 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import {
   type CallToolResult,
-  ErrorCode,
   type JSONRPCMessage,
   LATEST_PROTOCOL_VERSION,
-  McpError,
   type ServerCapabilities,
   SUPPORTED_PROTOCOL_VERSIONS,
-} from '@modelcontextprotocol/sdk/types.js';
-import type { ProbeMethod } from '@omni2/contracts';
+} from '@modelcontextprotocol/client';
+import { MODERN_PROTOCOL_VERSION, type ProbeMethod, type ProtocolEra } from '@omni2/contracts';
 import { fetchLists } from './capability-views';
 import { CLIENT_INFO } from './client-info';
 import { type ConnectionTarget, fingerprint } from './connection-target';
-import { HttpProtocolError, isMethodNotFound, isSessionExpired } from './error-classifier';
+import {
+  HttpProtocolError,
+  HttpStatusError,
+  isMethodNotFound,
+  isSessionExpired,
+  isVersionRejected,
+  METHOD_NOT_FOUND,
+  UpstreamRpcError,
+} from './error-classifier';
 import { endSession, type OpenStream, openEventStream, postMessage } from './http-exchange';
 import { intern } from './intern';
 import { endInBackground } from './session-ends';
 import type { CapabilityLists, McpSession, SessionHooks } from './mcp-session';
+import type { EraHint } from './sdk-session';
 
 const LIST_CHANGED = new Set([
   'notifications/tools/list_changed',
@@ -29,18 +36,39 @@ type Params = Record<string, unknown> | undefined;
 /** Closing a session waits this long at most for the server to acknowledge its end. */
 const END_SESSION_TIMEOUT_MS = 2_000;
 
+/** The per-request envelope of the 2026-07-28 revision: the same for every request. */
+const MODERN_META = Object.freeze({
+  'io.modelcontextprotocol/protocolVersion': MODERN_PROTOCOL_VERSION,
+  'io.modelcontextprotocol/clientCapabilities': {},
+  'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
+});
+
+/** Which body field the `Mcp-Name` header mirrors, per method (2026-07-28 HTTP binding). */
+const NAME_HEADER_SOURCE: Readonly<Record<string, string>> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+};
+
+/** What a server/discover probe told us about the server. */
+type Verdict = { era: 'modern' } | { era: 'legacy' };
+
 /**
  * A Streamable HTTP session without the SDK's per-session machinery: a few fields per server,
- * requests on a shared keep-alive pool, and a notification stream only for servers that
- * announce `listChanged`. Ten thousand of these fit where a few hundred SDK clients did.
+ * requests on a shared keep-alive pool. It speaks both eras (SPEC §10): a 2026-07-28 server is
+ * found with `server/discover` and asked statelessly (no session, `_meta` and the standard
+ * headers on every request); a 2025 server gets initialize, a session id, and a notification
+ * stream where it announces list changes. Ten thousand of these fit where a few hundred SDK
+ * clients did.
  */
 export class HttpMcpSession implements McpSession {
   readonly fingerprint: string;
   listsChanged = false;
+  era: ProtocolEra = 'legacy';
   private closed = false;
   private readonly url: URL;
   private sessionId: string | null = null;
-  private protocolVersion: string | null = null;
+  private version: string | null = null;
   private capabilities: ServerCapabilities = {};
   private info: { name: string; version: string } | null = null;
   private nextId = 1;
@@ -60,15 +88,32 @@ export class HttpMcpSession implements McpSession {
     this.url = new URL(target.url);
   }
 
-  /** Connects and runs MCP initialize, bounded by `timeoutMs` end to end. */
+  /**
+   * Negotiates the era and opens the session, bounded by `timeoutMs` end to end. A server known
+   * to be legacy (`hint`) is initialized at once; any other is probed with server/discover first.
+   */
   static async open(
     target: ConnectionTarget,
     timeoutMs: number,
     hooks: SessionHooks,
+    hint: EraHint = null,
   ): Promise<HttpMcpSession> {
     const session = new HttpMcpSession(target, hooks);
+    const deadline = Date.now() + timeoutMs;
+    const left = () => Math.max(1, deadline - Date.now());
     try {
-      await session.initialize(timeoutMs);
+      if (hint === 'legacy') {
+        try {
+          await session.initialize(left());
+          return session;
+        } catch (error) {
+          // Remembered as legacy, it now refuses 2025 (-32022 in a 400): ask it from scratch.
+          const refused = error instanceof HttpStatusError && error.status === 400;
+          if (!refused && !isVersionRejected(error)) throw error;
+        }
+      }
+      const verdict = await session.discover(left());
+      if (verdict.era === 'legacy') await session.initialize(left());
     } catch (error) {
       // The server may have created the session before initialize failed.
       await session.close();
@@ -85,7 +130,15 @@ export class HttpMcpSession implements McpSession {
     return this.info;
   }
 
+  get protocolVersion(): string | null {
+    return this.version;
+  }
+
   async ping(timeoutMs: number): Promise<ProbeMethod> {
+    if (this.era === 'modern') {
+      await this.discover(timeoutMs);
+      return 'discover';
+    }
     this.keepNotificationStream(timeoutMs);
     try {
       await this.rpc('ping', undefined, timeoutMs);
@@ -103,11 +156,7 @@ export class HttpMcpSession implements McpSession {
     const lists = await fetchLists(this.capabilities, (method, params) =>
       this.rpc(method, params, timeoutMs),
     );
-    return {
-      ...lists,
-      server_info: this.info,
-      protocol_version: this.protocolVersion,
-    };
+    return { ...lists, server_info: this.info, protocol_version: this.version };
   }
 
   async callTool(
@@ -116,6 +165,12 @@ export class HttpMcpSession implements McpSession {
     timeoutMs: number,
   ): Promise<CallToolResult> {
     const result = await this.rpc('tools/call', { name, arguments: args }, timeoutMs, name);
+    const resultType = result.resultType;
+    if (resultType !== undefined && resultType !== 'complete') {
+      throw new HttpProtocolError(
+        `tools/call ${name}: the server answered with resultType ${JSON.stringify(resultType)}, which omni2 does not handle yet`,
+      );
+    }
     if (!Array.isArray(result.content) && result.structuredContent === undefined) {
       throw new HttpProtocolError(`tools/call ${name}: the result has no content`);
     }
@@ -128,10 +183,52 @@ export class HttpMcpSession implements McpSession {
     this.stream?.close();
     this.stream = null;
     if (this.sessionId !== null && !this.forgotten) {
-      const headers = this.headers();
+      const headers = this.headers('DELETE');
       endInBackground(() => endSession(this.url, headers, END_SESSION_TIMEOUT_MS));
     }
     return Promise.resolve();
+  }
+
+  /**
+   * `server/discover` (2026-07-28): the modern probe and handshake in one. A server that answers
+   * with our revision among its versions is modern. One that refuses the version but offers ours
+   * is asked once more (the spec's corrective retry); a refusal naming only 2025 revisions, a
+   * method it does not know, or anything else that is not a discover result means legacy. What
+   * says the server is down or refuses us (network, timeout, 401/403, 5xx) fails the open.
+   */
+  private async discover(timeoutMs: number, retried = false): Promise<Verdict> {
+    let result: Record<string, unknown>;
+    try {
+      result = await this.modernRpc('server/discover', undefined, timeoutMs);
+    } catch (error) {
+      if (error instanceof UpstreamRpcError) {
+        if (isVersionRejected(error) && offersModern(error.data) && !retried) {
+          return this.discover(timeoutMs, true);
+        }
+        if (this.era === 'modern') throw error;
+        return { era: 'legacy' };
+      }
+      // A legacy stateful server refuses a request without a session with a 4xx.
+      if (error instanceof HttpStatusError && this.era === 'legacy' && legacySignal(error)) {
+        return { era: 'legacy' };
+      }
+      throw error;
+    }
+    const versions = result.supportedVersions;
+    if (!Array.isArray(versions) || !versions.includes(MODERN_PROTOCOL_VERSION)) {
+      if (this.era === 'modern') {
+        throw new UpstreamRpcError(-32022, 'the server no longer supports 2026-07-28', {
+          supported: versions,
+          requested: MODERN_PROTOCOL_VERSION,
+        });
+      }
+      return { era: 'legacy' };
+    }
+    this.era = 'modern';
+    this.version = MODERN_PROTOCOL_VERSION;
+    this.capabilities = internCapabilities(result.capabilities);
+    this.info = serverInfoOf(result);
+    return { era: 'modern' };
   }
 
   private async initialize(timeoutMs: number): Promise<void> {
@@ -145,31 +242,62 @@ export class HttpMcpSession implements McpSession {
     if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
       throw new HttpProtocolError(`the server's protocol version is not supported: ${version}`);
     }
-    this.protocolVersion = intern(version);
+    this.era = 'legacy';
+    this.version = intern(version);
     this.capabilities = internCapabilities(result.capabilities);
-    const info = result.serverInfo as { name?: unknown; version?: unknown } | undefined;
-    this.info =
-      info && typeof info.name === 'string'
-        ? {
-            name: intern(info.name),
-            version: intern(typeof info.version === 'string' ? info.version : ''),
-          }
-        : null;
+    this.info = infoOf(result.serverInfo);
     await this.notify('notifications/initialized', Math.max(1, timeoutMs - (Date.now() - started)));
     this.keepNotificationStream(timeoutMs);
   }
 
-  private async rpc(
+  private rpc(
     method: string,
     params: Params,
     timeoutMs: number,
     detail?: string,
   ): Promise<Record<string, unknown>> {
+    return this.era === 'modern'
+      ? this.modernRpc(method, params, timeoutMs, detail)
+      : this.exchange(method, params, timeoutMs, detail, false);
+  }
+
+  /**
+   * A 2026-07-28 request: the `_meta` envelope in its params and the standard headers
+   * (`MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`), no session. A server that now refuses
+   * the version ends the session, so the next use negotiates again.
+   */
+  private async modernRpc(
+    method: string,
+    params: Params,
+    timeoutMs: number,
+    detail?: string,
+  ): Promise<Record<string, unknown>> {
+    try {
+      return await this.exchange(
+        method,
+        { ...params, _meta: { ...(params?._meta as object | undefined), ...MODERN_META } },
+        timeoutMs,
+        detail,
+        true,
+      );
+    } catch (error) {
+      if (this.era === 'modern' && isVersionRejected(error)) void this.close();
+      throw error;
+    }
+  }
+
+  private async exchange(
+    method: string,
+    params: Params,
+    timeoutMs: number,
+    detail: string | undefined,
+    modern: boolean,
+  ): Promise<Record<string, unknown>> {
     const id = this.nextId++;
     const operation = detail ? `${method} ${detail}` : method;
     const reply = await postMessage({
       url: this.url,
-      headers: this.headers(),
+      headers: modern ? this.modernHeaders(method, params) : this.headers(),
       body: JSON.stringify(
         params === undefined
           ? { jsonrpc: '2.0', id, method }
@@ -178,16 +306,17 @@ export class HttpMcpSession implements McpSession {
       timeoutMs,
       operation,
       expectId: id,
+      rpcErrorBodies: modern,
       onMessage: (message) => this.receive(message, timeoutMs),
-      onHeaders: (headers) => this.noteSession(headers),
+      onHeaders: modern ? undefined : (headers) => this.noteSession(headers),
     }).catch((error: unknown) => {
-      if (isSessionExpired(error)) this.forgotten = true;
+      if (!modern && isSessionExpired(error)) this.forgotten = true;
       throw error;
     });
     if (reply === null) throw new HttpProtocolError(`${operation}: the server sent no response`);
     if ('error' in reply) {
       const { code, message, data } = reply.error;
-      throw new McpError(code, message, data);
+      throw new UpstreamRpcError(code, message, data);
     }
     if (!('result' in reply) || typeof reply.result !== 'object' || reply.result === null) {
       throw new HttpProtocolError(`${operation}: the response has no result`);
@@ -207,7 +336,7 @@ export class HttpMcpSession implements McpSession {
     });
   }
 
-  /** Notifications and server-to-client requests, on any stream the server chose. */
+  /** Notifications and (2025 only) server-to-client requests, on any stream the server chose. */
   private receive(message: JSONRPCMessage, timeoutMs: number): void {
     if (!('method' in message)) return;
     if (!('id' in message)) {
@@ -217,6 +346,8 @@ export class HttpMcpSession implements McpSession {
       }
       return;
     }
+    // 2026-07-28 has no server-to-client requests (input comes as input_required results).
+    if (this.era === 'modern') return;
     // omni2 offers no client capabilities: a server may ping it, anything else is refused.
     const reply =
       message.method === 'ping'
@@ -224,10 +355,7 @@ export class HttpMcpSession implements McpSession {
         : {
             jsonrpc: '2.0',
             id: message.id,
-            error: {
-              code: ErrorCode.MethodNotFound,
-              message: `${message.method} is not supported`,
-            },
+            error: { code: METHOD_NOT_FOUND, message: `${message.method} is not supported` },
           };
     postMessage({
       url: this.url,
@@ -241,7 +369,7 @@ export class HttpMcpSession implements McpSession {
   }
 
   /**
-   * Servers that can announce list changes get a standing GET stream to announce them on;
+   * 2025 servers that can announce list changes get a standing GET stream to announce them on;
    * a stream that dropped is reopened at the next check.
    */
   private keepNotificationStream(timeoutMs: number): void {
@@ -270,10 +398,22 @@ export class HttpMcpSession implements McpSession {
     );
   }
 
-  private headers(): OutgoingHttpHeaders {
+  private headers(_for?: 'DELETE'): OutgoingHttpHeaders {
     const headers: OutgoingHttpHeaders = { ...this.target.headers };
     if (this.sessionId !== null) headers['mcp-session-id'] = this.sessionId;
-    if (this.protocolVersion !== null) headers['mcp-protocol-version'] = this.protocolVersion;
+    if (this.version !== null) headers['mcp-protocol-version'] = this.version;
+    return headers;
+  }
+
+  private modernHeaders(method: string, params: Params): OutgoingHttpHeaders {
+    const headers: OutgoingHttpHeaders = {
+      ...this.target.headers,
+      'mcp-protocol-version': MODERN_PROTOCOL_VERSION,
+      'mcp-method': method,
+    };
+    const field = NAME_HEADER_SOURCE[method];
+    const value = field === undefined ? undefined : params?.[field];
+    if (typeof value === 'string') headers['mcp-name'] = headerValue(value);
     return headers;
   }
 
@@ -281,6 +421,45 @@ export class HttpMcpSession implements McpSession {
     const id = headers['mcp-session-id'];
     if (typeof id === 'string' && id !== '') this.sessionId = id;
   }
+}
+
+/**
+ * A header value as the 2026-07-28 binding carries it: as is when it is plain visible ASCII,
+ * otherwise base64 between the `=?base64?` and `?=` markers.
+ */
+function headerValue(value: string): string {
+  const plain =
+    value.length > 0 &&
+    value === value.trim() &&
+    !(value.startsWith('=?base64?') && value.endsWith('?=')) &&
+    /^[\t\x20-\x7e]*$/.test(value);
+  return plain ? value : `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}
+
+/** A -32022 refusal that still names the revision we speak: worth one more try. */
+function offersModern(data: unknown): boolean {
+  const supported = (data as { supported?: unknown } | null | undefined)?.supported;
+  return Array.isArray(supported) && supported.includes(MODERN_PROTOCOL_VERSION);
+}
+
+/** 4xx answers a 2025 server gives a request without a session (or a method it does not know). */
+function legacySignal(error: HttpStatusError): boolean {
+  return error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403;
+}
+
+function serverInfoOf(result: Record<string, unknown>): { name: string; version: string } | null {
+  const meta = result._meta as Record<string, unknown> | undefined;
+  return infoOf(meta?.['io.modelcontextprotocol/serverInfo'] ?? result.serverInfo);
+}
+
+function infoOf(value: unknown): { name: string; version: string } | null {
+  const info = value as { name?: unknown; version?: unknown } | undefined;
+  return info && typeof info.name === 'string'
+    ? {
+        name: intern(info.name),
+        version: intern(typeof info.version === 'string' ? info.version : ''),
+      }
+    : null;
 }
 
 function announcesListChanges(caps: ServerCapabilities): boolean {

@@ -1,5 +1,11 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ProbeMethod, PromptView, ResourceView, ToolView } from '@omni2/contracts';
+import type { CallToolResult } from '@modelcontextprotocol/client';
+import type {
+  ProbeMethod,
+  PromptView,
+  ProtocolEra,
+  ResourceView,
+  ToolView,
+} from '@omni2/contracts';
 import type { ConnectionTarget } from './connection-target';
 
 export interface CapabilityLists {
@@ -15,7 +21,11 @@ export interface SessionHooks {
   onListChanged(session: McpSession): void;
 }
 
-/** One live MCP session to one upstream server, whatever the transport behind it. */
+/**
+ * One live MCP session to one upstream server, whatever the transport and protocol era behind
+ * it (SPEC §10). A modern (2026-07-28) "session" is the URL, the version and the server's
+ * capabilities; a legacy one is an initialized MCP session. Callers ask the session, never the era.
+ */
 export interface McpSession {
   readonly target: ConnectionTarget;
   readonly fingerprint: string;
@@ -23,9 +33,12 @@ export interface McpSession {
   listsChanged: boolean;
   readonly isOpen: boolean;
   readonly serverInfo: { name: string; version: string } | null;
+  readonly era: ProtocolEra;
+  readonly protocolVersion: string | null;
   /**
-   * Liveness per SPEC §2: MCP ping; a server that does not implement ping (method not found)
-   * is alive, and tools/list confirms it where the server has tools.
+   * Liveness per SPEC §2 and §10: `server/discover` for a modern server; MCP ping for a legacy
+   * one, where a server that does not implement ping (method not found) is alive, and tools/list
+   * confirms it where the server has tools.
    */
   ping(timeoutMs: number): Promise<ProbeMethod>;
   listCapabilities(timeoutMs: number): Promise<CapabilityLists>;

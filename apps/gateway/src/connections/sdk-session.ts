@@ -1,30 +1,46 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   type CallToolResult,
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ToolListChangedNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
-import type { ProbeMethod } from '@omni2/contracts';
+  Client,
+  type DiscoverResult,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import type { ProbeMethod, ProtocolEra } from '@omni2/contracts';
 import { fetchLists, type ListPage } from './capability-views';
+import { CLIENT_INFO } from './client-info';
 import { type ConnectionTarget, fingerprint } from './connection-target';
 import { withDeadline } from './deadline';
-import { ProcessExitedError, isMethodNotFound } from './error-classifier';
+import { isMethodNotFound, isVersionRejected, ProcessExitedError } from './error-classifier';
 import type { CapabilityLists, McpSession, SessionHooks } from './mcp-session';
-import { CLIENT_INFO } from './client-info';
+import { fromSdkError } from './sdk-errors';
 import { scrubSecrets, secretsOf } from './secret-scrub';
 import { endInBackground } from './session-ends';
 import { createTransport } from './transport-factory';
 
 const STDERR_TAIL_LINES = 20;
 const END_SESSION_TIMEOUT_MS = 2_000;
+const DISCOVERY_MEMORY = 10_000;
 
 /**
- * A session through the SDK's `Client`: stdio and legacy SSE servers, and Streamable HTTP when
- * OMNI2_STREAMABLE_HTTP_CLIENT=sdk.
+ * What a server last told us in server/discover, by connection fingerprint: a stdio server the
+ * SDK would otherwise probe in a sibling process at every (re)connect is adopted at once.
+ */
+const discovered = new Map<string, DiscoverResult>();
+
+function remember(key: string, result: DiscoverResult | undefined): void {
+  if (result === undefined) return;
+  if (discovered.size >= DISCOVERY_MEMORY) discovered.clear();
+  discovered.set(key, result);
+}
+
+/** What the caller knows of the server's era from an earlier contact (the row). */
+export type EraHint = ProtocolEra | null;
+
+/**
+ * A session through the MCP SDK's `Client` (v2): stdio and legacy SSE servers, and Streamable
+ * HTTP when OMNI2_STREAMABLE_HTTP_CLIENT=sdk. stdio and Streamable HTTP negotiate the era
+ * (server/discover first, the 2025 initialize otherwise); SSE is 2025-only by nature.
  */
 export class SdkMcpSession implements McpSession {
   readonly fingerprint: string;
@@ -43,30 +59,73 @@ export class SdkMcpSession implements McpSession {
     this.fingerprint = fingerprint(target);
   }
 
-  /** Connects and runs MCP initialize, bounded by `timeoutMs` end to end. */
+  /** Connects (negotiating the era where the transport has two), bounded by `timeoutMs`. */
   static async open(
     target: ConnectionTarget,
     timeoutMs: number,
     hooks: SessionHooks,
+    hint: EraHint = null,
+  ): Promise<SdkMcpSession> {
+    try {
+      return await SdkMcpSession.connect(target, timeoutMs, hooks, hint);
+    } catch (error) {
+      // A server remembered as legacy that now refuses 2025 is asked again from scratch.
+      if (hint !== 'legacy' || !isVersionRejected(error)) throw error;
+      return SdkMcpSession.connect(target, timeoutMs, hooks, null);
+    }
+  }
+
+  private static async connect(
+    target: ConnectionTarget,
+    timeoutMs: number,
+    hooks: SessionHooks,
+    hint: EraHint,
   ): Promise<SdkMcpSession> {
     const transport = createTransport(target);
-    const client = new Client(CLIENT_INFO, { capabilities: {} });
+    const client = new Client(CLIENT_INFO, {
+      capabilities: {},
+      ...(target.protocol === 'sse' ? {} : { versionNegotiation: { mode: 'auto' as const } }),
+    });
     const session = new SdkMcpSession(target, client, transport);
     session.watch(hooks);
+    const key = session.fingerprint;
+    const known = discovered.get(key);
+    const prior =
+      target.protocol === 'sse'
+        ? undefined
+        : hint === 'legacy'
+          ? ({ kind: 'legacy' } as const)
+          : hint === 'modern' && known
+            ? ({ kind: 'modern', discover: known } as const)
+            : undefined;
     try {
-      await withDeadline(client.connect(transport, { timeout: timeoutMs }), timeoutMs, 'connect');
+      await withDeadline(
+        client.connect(transport, { timeout: timeoutMs, ...(prior ? { prior } : {}) }),
+        timeoutMs,
+        'connect',
+      );
     } catch (error) {
-      const explained = session.explain(error);
+      if (prior?.kind === 'modern') discovered.delete(key);
+      const explained = session.explain(fromSdkError(error));
       // Closing a stdio child that ignores its stdin takes seconds (SIGTERM, then SIGKILL): the
       // caller has its answer now, the close finishes in the background (shutdown waits for it).
       endInBackground(() => session.close());
       throw explained;
     }
+    if (session.era === 'modern') remember(key, client.getDiscoverResult());
     return session;
   }
 
   get isOpen(): boolean {
     return !this.closed;
+  }
+
+  get era(): ProtocolEra {
+    return this.client.getProtocolEra() === 'modern' ? 'modern' : 'legacy';
+  }
+
+  get protocolVersion(): string | null {
+    return this.client.getNegotiatedProtocolVersion() ?? null;
   }
 
   get serverInfo(): { name: string; version: string } | null {
@@ -75,6 +134,15 @@ export class SdkMcpSession implements McpSession {
   }
 
   async ping(timeoutMs: number): Promise<ProbeMethod> {
+    if (this.era === 'modern') {
+      const result = await this.request(
+        this.client.discover({ timeout: timeoutMs }),
+        timeoutMs,
+        'server/discover',
+      );
+      remember(this.fingerprint, result);
+      return 'discover';
+    }
     try {
       await this.request(this.client.ping({ timeout: timeoutMs }), timeoutMs, 'ping');
       return 'ping';
@@ -83,7 +151,7 @@ export class SdkMcpSession implements McpSession {
     }
     if (!this.client.getServerCapabilities()?.tools) return 'none';
     await this.request(
-      this.client.listTools(undefined, { timeout: timeoutMs }),
+      this.client.listTools(undefined, { timeout: timeoutMs, cacheMode: 'bypass' }),
       timeoutMs,
       'tools/list',
     );
@@ -95,7 +163,7 @@ export class SdkMcpSession implements McpSession {
     // The SDK's own list calls, not a generic request: listTools also primes the client's
     // output-schema validation for callTool.
     const lists = await fetchLists(this.client.getServerCapabilities() ?? {}, (method, params) => {
-      const options = { timeout: timeoutMs };
+      const options = { timeout: timeoutMs, cacheMode: 'refresh' as const };
       const work: ReturnType<ListPage> =
         method === 'tools/list'
           ? this.client.listTools(params, options)
@@ -104,11 +172,7 @@ export class SdkMcpSession implements McpSession {
             : this.client.listResources(params, options);
       return this.request(work, timeoutMs, method);
     });
-    return {
-      ...lists,
-      server_info: this.serverInfo,
-      protocol_version: this.protocolVersion(),
-    };
+    return { ...lists, server_info: this.serverInfo, protocol_version: this.protocolVersion };
   }
 
   async callTool(
@@ -116,12 +180,11 @@ export class SdkMcpSession implements McpSession {
     args: Record<string, unknown>,
     timeoutMs: number,
   ): Promise<CallToolResult> {
-    const result = await this.request(
-      this.client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs }),
+    return this.request(
+      this.client.callTool({ name, arguments: args }, { timeout: timeoutMs }),
       timeoutMs,
       `tools/call ${name}`,
     );
-    return result as CallToolResult;
   }
 
   async close(): Promise<void> {
@@ -130,7 +193,7 @@ export class SdkMcpSession implements McpSession {
     await this.closing;
   }
 
-  /** A Streamable HTTP server is told the session is over (DELETE), as the lean session does. */
+  /** A Streamable HTTP server is told a 2025 session is over (DELETE), as the lean session does. */
   private async endSession(): Promise<void> {
     if (!(this.transport instanceof StreamableHTTPClientTransport)) return;
     if (this.transport.sessionId === undefined) return;
@@ -141,17 +204,18 @@ export class SdkMcpSession implements McpSession {
     ).catch(() => undefined);
   }
 
-  private protocolVersion(): string | null {
-    const transport = this.transport as { protocolVersion?: string };
-    return transport.protocolVersion ?? null;
-  }
-
-  /** The SDK has its own timeout; the deadline also bounds a transport that never sends. */
+  /**
+   * The SDK has its own timeout; the deadline also bounds a transport that never sends. Errors
+   * leave in omni2's terms (upstream-errors.ts).
+   */
   private async request<T>(work: Promise<T>, timeoutMs: number, operation: string): Promise<T> {
     try {
       return await withDeadline(work, timeoutMs + 250, operation);
     } catch (error) {
-      throw this.explain(error);
+      const translated = fromSdkError(error);
+      // A server that now refuses our version is asked again from scratch on the next use.
+      if (isVersionRejected(translated)) void this.close();
+      throw this.explain(translated);
     }
   }
 
@@ -174,9 +238,9 @@ export class SdkMcpSession implements McpSession {
       this.listsChanged = true;
       hooks.onListChanged(this);
     };
-    this.client.setNotificationHandler(ToolListChangedNotificationSchema, changed);
-    this.client.setNotificationHandler(PromptListChangedNotificationSchema, changed);
-    this.client.setNotificationHandler(ResourceListChangedNotificationSchema, changed);
+    this.client.setNotificationHandler('notifications/tools/list_changed', changed);
+    this.client.setNotificationHandler('notifications/prompts/list_changed', changed);
+    this.client.setNotificationHandler('notifications/resources/list_changed', changed);
     if (this.transport instanceof StdioClientTransport) {
       // Drained so a chatty child never blocks on a full pipe; the tail explains crashes.
       this.transport.stderr?.on('data', (chunk: Buffer) => {

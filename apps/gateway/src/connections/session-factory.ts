@@ -12,8 +12,9 @@ export function openSession(
   hooks: SessionHooks,
   streamableHttp: StreamableHttpClient,
 ): Promise<McpSession> {
+  const hint = target.eraHint ?? null;
   if (target.protocol === 'streamable_http' && streamableHttp === 'lean') {
-    return HttpMcpSession.open(target, timeoutMs, hooks);
+    return HttpMcpSession.open(target, timeoutMs, hooks, hint);
   }
-  return SdkMcpSession.open(target, timeoutMs, hooks);
+  return SdkMcpSession.open(target, timeoutMs, hooks, hint);
 }

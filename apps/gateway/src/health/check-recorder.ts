@@ -62,6 +62,8 @@ function checkColumns(row: McpServerEntity, state: BreakerState): Partial<McpSer
     claimed_by: row.claimed_by,
     claimed_at: row.claimed_at,
     checked_by: row.checked_by,
+    protocol_era: row.protocol_era,
+    protocol_version: row.protocol_version,
   };
 }
 
@@ -210,6 +212,10 @@ export class CheckRecorder {
     if (outcome.ok) {
       row.last_success_at = at;
       if (isCheck) row.last_response_time_ms = outcome.responseTimeMs;
+      if (outcome.protocol) {
+        row.protocol_era = outcome.protocol.era;
+        row.protocol_version = outcome.protocol.version;
+      }
       row.last_error = null;
       row.last_error_kind = null;
     } else {

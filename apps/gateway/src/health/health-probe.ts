@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ErrorKind, ProbeMethod } from '@omni2/contracts';
+import type { ErrorKind, ProbeMethod, ProtocolEra } from '@omni2/contracts';
 import { CapabilitiesService } from '../capabilities/capabilities.service';
 import { ConnectionManager } from '../connections/connection-manager';
 import { classifyError } from '../connections/error-classifier';
@@ -7,7 +7,14 @@ import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 
 export type ProbeOutcome =
-  | { ok: true; responseTimeMs: number; probe: ProbeMethod; sessionOpened: boolean }
+  | {
+      ok: true;
+      responseTimeMs: number;
+      probe: ProbeMethod;
+      sessionOpened: boolean;
+      /** What the session negotiated (checks only; calls leave the recorded era alone). */
+      protocol?: { era: ProtocolEra; version: string | null };
+    }
   | { ok: false; errorKind: ErrorKind; error: string; probe: ProbeMethod; sessionOpened: false };
 
 /**
@@ -28,7 +35,9 @@ export class HealthProbe {
   async probe(row: McpServerEntity, timeoutMs: number, fresh = false): Promise<ProbeOutcome> {
     if (fresh) await this.connections.drop(row.id);
     try {
-      const target = this.registry.target(row);
+      const known = this.registry.target(row);
+      // A reload negotiates the era again; otherwise a server known to be legacy is not probed.
+      const target = fresh ? { ...known, eraHint: null } : known;
       // Opening a session (a stdio command starting, MCP initialize) may take as long as the
       // server's own timeout; the ping itself is held to the check timeout.
       const { value, session, opened } = await this.connections.run(
@@ -47,7 +56,12 @@ export class HealthProbe {
           this.log.warn(`capability refresh failed for ${row.name}: ${message}`);
         });
       }
-      return { ok: true, ...value, sessionOpened: opened };
+      return {
+        ok: true,
+        ...value,
+        sessionOpened: opened,
+        protocol: { era: session.era, version: session.protocolVersion },
+      };
     } catch (error) {
       const { kind, message } = classifyError(error, row.protocol, this.registry.secrets(row));
       // The server is gone: its next answer comes from a fresh session (a restarted server

@@ -1,4 +1,4 @@
-import { HEALTH_STATUSES, PROTOCOLS, SERVER_STATUSES } from '@omni2/contracts';
+import { HEALTH_STATUSES, PROTOCOL_ERAS, PROTOCOLS, SERVER_STATUSES } from '@omni2/contracts';
 import { z } from 'zod';
 import { parseOrThrow } from '../common/zod-body';
 
@@ -11,6 +11,12 @@ const listQuerySchema = z
       .pipe(z.array(z.enum(HEALTH_STATUSES)))
       .optional(),
     protocol: z.enum(PROTOCOLS).optional(),
+    /** `modern`, `legacy`, or `unknown` (not contacted yet), comma-separated. */
+    protocol_era: z
+      .string()
+      .transform((v) => v.split(',').filter(Boolean))
+      .pipe(z.array(z.enum([...PROTOCOL_ERAS, 'unknown'])))
+      .optional(),
     q: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(10_000).default(10_000),
     offset: z.coerce.number().int().min(0).default(0),

@@ -7,6 +7,7 @@ import type {
   ErrorKind,
   HealthStatus,
   Protocol,
+  ProtocolEra,
   ServerStatus,
 } from '@omni2/contracts';
 
@@ -76,6 +77,13 @@ export class McpServerEntity {
 
   @Column({ name: 'consecutive_successes', type: 'integer', default: 0 })
   consecutive_successes!: number;
+
+  /** SPEC §10: the era of the last successful contact; null before it or after an edit. */
+  @Column({ name: 'protocol_era', type: 'text', nullable: true })
+  protocol_era!: ProtocolEra | null;
+
+  @Column({ name: 'protocol_version', type: 'text', nullable: true })
+  protocol_version!: string | null;
 
   /** The breaker's epoch (migration BreakerGeneration): outcomes count only within theirs. */
   @Column({ name: 'circuit_generation', type: 'integer', default: 0 })

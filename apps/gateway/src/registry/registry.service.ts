@@ -186,6 +186,7 @@ export class RegistryService {
       ),
       cwd: row.cwd,
       headers: authHeaders(row.auth_type, this.codec.open(row.auth_config, 'auth_config')),
+      eraHint: row.protocol_era,
     };
     target.fingerprint = fingerprint(target);
     this.targets.set(row, target);

@@ -184,7 +184,13 @@ function viewerJsonOf(entry: Entry): string {
 
 function isUnfiltered(q: ListQuery): boolean {
   return (
-    !q.status && !q.health_status && !q.protocol && !q.q && q.offset === 0 && q.limit >= 10_000
+    !q.status &&
+    !q.health_status &&
+    !q.protocol &&
+    !q.protocol_era &&
+    !q.q &&
+    q.offset === 0 &&
+    q.limit >= 10_000
   );
 }
 
@@ -192,6 +198,7 @@ function matches(view: McpServerView, q: ListQuery): boolean {
   if (q.status && view.status !== q.status) return false;
   if (q.health_status && !q.health_status.includes(view.health_status)) return false;
   if (q.protocol && view.protocol !== q.protocol) return false;
+  if (q.protocol_era && !q.protocol_era.includes(view.protocol_era ?? 'unknown')) return false;
   if (q.q) {
     const needle = q.q.toLowerCase();
     const hay = [view.name, view.description ?? '', view.url ?? ''];

@@ -13,6 +13,8 @@ export function toServerView(row: McpServerEntity, envNames: string[]): McpServe
     name: row.name,
     description: row.description,
     protocol: row.protocol,
+    protocol_era: row.protocol_era,
+    protocol_version: row.protocol_version,
     url: row.url,
     command: row.command,
     args: row.args,

@@ -1,12 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ErrorKind, ToolExecutionResult } from '@omni2/contracts';
 import { z } from 'zod';
 import { CapabilitiesService } from '../capabilities/capabilities.service';
 import { DomainError } from '../common/domain-error';
 import { parseOrThrow } from '../common/zod-body';
 import { ConnectionManager } from '../connections/connection-manager';
-import { classifyError } from '../connections/error-classifier';
+import {
+  classifyError,
+  isVersionRejected,
+  UpstreamRpcError,
+} from '../connections/error-classifier';
 import { upstreamFailure } from '../connections/upstream-failure';
 import { RegistryService } from '../registry/registry.service';
 import { CallRateLimiter } from '../auth/call-rate-limiter';
@@ -106,12 +109,14 @@ export class ToolExecutionService {
         tool: toolName,
         is_error: value.isError === true,
         content: value.content,
-        structured_content: value.structuredContent ?? null,
+        structured_content:
+          (value.structuredContent as Record<string, unknown> | undefined) ?? null,
         duration_ms: elapsed(started),
       };
     } catch (error) {
-      // A JSON-RPC error from the tool is the tool's answer, not an omni2 failure.
-      if (error instanceof McpError && error.code !== -32001 && error.code !== -32000) {
+      // A JSON-RPC error from the tool is the tool's answer, not an omni2 failure; a refused
+      // protocol version is a failure of the exchange itself.
+      if (error instanceof UpstreamRpcError && !isVersionRejected(error)) {
         await this.feedBreaker(row, ticket, { ok: true });
         return {
           server_id: row.id,
@@ -123,7 +128,6 @@ export class ToolExecutionService {
           error: { code: error.code, message: error.message },
         };
       }
-      // omni2's own failure (a refused command, a bug) is not the upstream's to pay for.
       const secrets = this.registry.secrets(row);
       // omni2 could not even start the call (a command no longer allowed, credentials sealed
       // under a key this replica lacks): reported like an upstream failure, never counted.

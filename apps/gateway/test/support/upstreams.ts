@@ -1,6 +1,7 @@
 import {
   prepareStdioMcpServer,
   startHttpMcpServer,
+  startModernHttpMcpServer,
   type Behaviour,
   type CallRecord,
   type StdioMcpServerHandle,
@@ -8,6 +9,9 @@ import {
 } from '@omni2/testkit';
 
 export type Transport = 'streamable_http' | 'sse' | 'stdio';
+
+/** `legacy`: SDK v1 (2025 revisions); `modern`: SDK v2, 2026-07-28 only; `dual`: SDK v2, both. */
+export type Era = 'legacy' | 'modern' | 'dual';
 
 /** One testkit upstream behind a uniform face, whatever its transport. */
 export interface Upstream {
@@ -25,9 +29,10 @@ export interface Upstream {
 export async function startUpstream(
   transport: Transport,
   behaviour: Partial<Behaviour> = {},
+  era: Era = 'legacy',
 ): Promise<Upstream> {
   if (transport === 'stdio') {
-    const stdio = prepareStdioMcpServer({ behaviour });
+    const stdio = prepareStdioMcpServer({ behaviour, era });
     return {
       transport,
       http: null,
@@ -48,7 +53,13 @@ export async function startUpstream(
       stop: () => stdio.cleanup(),
     };
   }
-  const http = await startHttpMcpServer({ protocol: transport, behaviour });
+  if (era !== 'legacy' && transport === 'sse') {
+    throw new Error('the HTTP+SSE transport is 2025-only: no modern SSE upstream');
+  }
+  const http =
+    era === 'legacy'
+      ? await startHttpMcpServer({ protocol: transport, behaviour })
+      : await startModernHttpMcpServer({ era, behaviour });
   return {
     transport,
     http,

@@ -15,6 +15,8 @@ export function serverView(patch: Partial<McpServerView> = {}): McpServerView {
     name: 'alpha',
     description: null,
     protocol: 'streamable_http',
+    protocol_era: 'legacy',
+    protocol_version: '2025-11-25',
     url: 'http://127.0.0.1:9/mcp',
     command: null,
     args: [],

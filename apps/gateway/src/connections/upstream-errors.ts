@@ -1,0 +1,63 @@
+/**
+ * What can go wrong between omni2 and an upstream MCP server, in omni2's own terms. Sessions
+ * raise these (the SDK's errors are translated at the session's edge, sdk-errors.ts), so the
+ * classifier, the breaker and tool execution never depend on which client spoke to the server.
+ */
+
+/** Raised by omni2 itself when an upstream did not answer in time. */
+export class UpstreamTimeoutError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${operation} timed out after ${timeoutMs} ms`);
+    this.name = 'UpstreamTimeoutError';
+  }
+}
+
+/** An upstream answered with an HTTP error status (a 404 on a session means it expired). */
+export class HttpStatusError extends Error {
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
+    super(detail ? `HTTP ${status}: ${detail}` : `HTTP ${status}`);
+    this.name = 'HttpStatusError';
+  }
+}
+
+/** A reply that is not valid MCP (wrong content type, bad JSON, no response, no result). */
+export class HttpProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HttpProtocolError';
+  }
+}
+
+/** Raised when a stdio server's process is gone. */
+export class ProcessExitedError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'ProcessExitedError';
+  }
+}
+
+/** The connection ended before the answer (stdio: the process; HTTP: the socket). */
+export class ConnectionClosedError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'ConnectionClosedError';
+  }
+}
+
+/** The server answered the request with a JSON-RPC error: it is alive and said no. */
+export class UpstreamRpcError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+    this.name = 'UpstreamRpcError';
+  }
+}
