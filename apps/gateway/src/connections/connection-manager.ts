@@ -189,6 +189,7 @@ export class ConnectionManager implements OnApplicationShutdown {
           }
         },
         onListChanged: () => this.listChangedListeners.forEach((l) => l(target.id)),
+        onWarning: (message) => this.log.warn(`${target.name}: ${message}`),
       },
       this.env.values.OMNI2_STREAMABLE_HTTP_CLIENT,
     );

@@ -45,6 +45,13 @@ const ERROR_BODY_LIMIT = 2_048;
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** After its response arrived, an SSE reply stream that the server leaves open is cut. */
 const LINGER_AFTER_RESPONSE_MS = 5_000;
+/** How often one exchange resumes a reply stream that ended early (2025-11-25 resumability). */
+const MAX_RESUMPTIONS = 5;
+/** The wait before resuming when the server set no `retry:`; its own value is capped at this. */
+const DEFAULT_RESUME_DELAY_MS = 1_000;
+const MAX_RESUME_DELAY_MS = 10_000;
+/** Headers that describe the POSTed message and do not belong on the GET that resumes it. */
+const POST_ONLY_HEADERS = new Set(['mcp-method', 'mcp-name', 'content-type', 'content-length']);
 
 export interface PostOptions {
   url: URL;
@@ -117,12 +124,64 @@ export function postMessage(options: PostOptions): Promise<JSONRPCMessage | null
       });
       req.on('response', (res) => {
         options.onHeaders?.(res.headers);
-        readReply(res, options, succeed, fail, () => settled);
+        readReply(res, options, succeed, fail, () => settled, resume);
       });
       req.end(options.body);
     };
+
+    // The server closed the reply stream before the response (it may, to free the connection):
+    // ask for the rest with GET and Last-Event-ID after the delay it set, a bounded number of times.
+    let resumptions = 0;
+    const resume = (lastEventId: string, delayMs: number) => {
+      if (settled) return;
+      if (resumptions++ >= MAX_RESUMPTIONS) {
+        fail(
+          new HttpProtocolError(`the reply stream ended ${resumptions} times before the response`),
+        );
+        return;
+      }
+      const wait = setTimeout(
+        () => {
+          if (settled) return;
+          const req = requestFor(options.url, {
+            method: 'GET',
+            agent: pooled[protocolOf(options.url)],
+            headers: {
+              ...withoutPostHeaders(options.headers),
+              accept: 'text/event-stream',
+              'last-event-id': lastEventId,
+            },
+          });
+          current = req;
+          req.on('error', fail);
+          req.on('response', (res) => {
+            const status = res.statusCode ?? 0;
+            if (
+              status !== 200 ||
+              !String(res.headers['content-type']).includes('text/event-stream')
+            ) {
+              res.resume();
+              fail(new HttpStatusError(status, 'the server refused to resume the reply stream'));
+              return;
+            }
+            readEventStream(res, options, succeed, fail, () => settled, resume, lastEventId);
+          });
+          req.end();
+        },
+        Math.min(delayMs, MAX_RESUME_DELAY_MS),
+      );
+      wait.unref();
+    };
     send();
   });
+}
+
+type Resume = (lastEventId: string, delayMs: number) => void;
+
+function withoutPostHeaders(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !POST_ONLY_HEADERS.has(name.toLowerCase())),
+  );
 }
 
 function readReply(
@@ -131,6 +190,7 @@ function readReply(
   succeed: (message: JSONRPCMessage | null) => void,
   fail: (error: unknown) => void,
   isSettled: () => boolean,
+  resume: Resume,
 ): void {
   const status = res.statusCode ?? 0;
   if (status >= 400) {
@@ -147,29 +207,11 @@ function readReply(
     return;
   }
   const type = String(res.headers['content-type'] ?? '');
-  const deliver = (message: JSONRPCMessage) => {
-    if (options.expectId !== null && isResponseTo(message, options.expectId)) succeed(message);
-    else options.onMessage(message);
-  };
   if (type.includes('text/event-stream')) {
-    let linger: NodeJS.Timeout | undefined;
-    const parser = new SseParser((event) => {
-      const message = parseMessage(event.data);
-      if (message === null) return;
-      deliver(message);
-      if (isSettled() && linger === undefined) {
-        linger = setTimeout(() => res.destroy(), LINGER_AFTER_RESPONSE_MS);
-        linger.unref();
-      }
-    });
-    res.on('data', (chunk: Buffer) => parser.push(chunk));
-    res.on('close', () => {
-      clearTimeout(linger);
-      fail(new HttpProtocolError('the reply stream ended before the response arrived'));
-    });
-    res.on('error', fail);
+    readEventStream(res, options, succeed, fail, isSettled, resume, null);
     return;
   }
+  const deliver = deliverTo(options, succeed);
   if (type.includes('application/json')) {
     readText(res, MAX_BODY_BYTES).then((text) => {
       let parsed: unknown;
@@ -188,6 +230,49 @@ function readReply(
   }
   res.resume();
   fail(new HttpProtocolError(`unexpected reply content type "${type || '(none)'}"`));
+}
+
+function deliverTo(options: PostOptions, succeed: (message: JSONRPCMessage) => void) {
+  return (message: JSONRPCMessage) => {
+    if (options.expectId !== null && isResponseTo(message, options.expectId)) succeed(message);
+    else options.onMessage(message);
+  };
+}
+
+/** A reply (or resumed) event stream: messages until the response; resumes if it ends early. */
+function readEventStream(
+  res: IncomingMessage,
+  options: PostOptions,
+  succeed: (message: JSONRPCMessage | null) => void,
+  fail: (error: unknown) => void,
+  isSettled: () => boolean,
+  resume: Resume,
+  previousEventId: string | null,
+): void {
+  const deliver = deliverTo(options, succeed);
+  let linger: NodeJS.Timeout | undefined;
+  const parser = new SseParser((event) => {
+    const message = parseMessage(event.data);
+    if (message === null) return;
+    deliver(message);
+    if (isSettled() && linger === undefined) {
+      linger = setTimeout(() => res.destroy(), LINGER_AFTER_RESPONSE_MS);
+      linger.unref();
+    }
+  });
+  res.on('data', (chunk: Buffer) => parser.push(chunk));
+  res.on('close', () => {
+    clearTimeout(linger);
+    if (isSettled()) return;
+    const lastEventId = parser.lastEventId ?? previousEventId;
+    // Without an event id there is nothing to resume from: the response is lost.
+    if (lastEventId === null) {
+      fail(new HttpProtocolError('the reply stream ended before the response arrived'));
+      return;
+    }
+    resume(lastEventId, parser.retryMs ?? DEFAULT_RESUME_DELAY_MS);
+  });
+  res.on('error', fail);
 }
 
 export interface StreamOptions {

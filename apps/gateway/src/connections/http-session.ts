@@ -21,6 +21,12 @@ import {
 } from './error-classifier';
 import { endSession, type OpenStream, openEventStream, postMessage } from './http-exchange';
 import { intern } from './intern';
+import {
+  type HeaderDeclaration,
+  headerValue,
+  paramHeaders,
+  scanHeaderDeclarations,
+} from './mcp-param-headers';
 import { endInBackground } from './session-ends';
 import type { CapabilityLists, McpSession, SessionHooks } from './mcp-session';
 import type { EraHint } from './sdk-session';
@@ -78,6 +84,8 @@ export class HttpMcpSession implements McpSession {
   private streamRefused = false;
   /** The server answered 404 for the session: there is nothing left to end. */
   private forgotten = false;
+  /** SEP-2243 header declarations of the tools that make any (usually none). */
+  private readonly paramDeclarations = new Map<string, readonly HeaderDeclaration[]>();
 
   private constructor(
     readonly target: ConnectionTarget,
@@ -156,7 +164,25 @@ export class HttpMcpSession implements McpSession {
     const lists = await fetchLists(this.capabilities, (method, params) =>
       this.rpc(method, params, timeoutMs),
     );
-    return { ...lists, server_info: this.info, protocol_version: this.version };
+    const tools = this.era === 'modern' ? this.usableTools(lists.tools) : lists.tools;
+    return { ...lists, tools, server_info: this.info, protocol_version: this.version };
+  }
+
+  /**
+   * 2026-07-28 tools whose `x-mcp-header` declarations break SEP-2243 are left out (a client
+   * must not call them); the valid declarations are kept to mirror arguments into headers.
+   */
+  private usableTools(tools: CapabilityLists['tools']): CapabilityLists['tools'] {
+    this.paramDeclarations.clear();
+    return tools.filter((tool) => {
+      const scan = scanHeaderDeclarations(tool.input_schema);
+      if (!scan.ok) {
+        this.hooks.onWarning?.(`tool "${tool.name}" left out: ${scan.reason}`);
+        return false;
+      }
+      if (scan.declarations.length > 0) this.paramDeclarations.set(tool.name, scan.declarations);
+      return true;
+    });
   }
 
   async callTool(
@@ -164,7 +190,14 @@ export class HttpMcpSession implements McpSession {
     args: Record<string, unknown>,
     timeoutMs: number,
   ): Promise<CallToolResult> {
-    const result = await this.rpc('tools/call', { name, arguments: args }, timeoutMs, name);
+    const declarations = this.era === 'modern' ? this.paramDeclarations.get(name) : undefined;
+    const result = await this.rpc(
+      'tools/call',
+      { name, arguments: args },
+      timeoutMs,
+      name,
+      declarations && paramHeaders(declarations, args),
+    );
     const resultType = result.resultType;
     if (resultType !== undefined && resultType !== 'complete') {
       throw new HttpProtocolError(
@@ -255,9 +288,10 @@ export class HttpMcpSession implements McpSession {
     params: Params,
     timeoutMs: number,
     detail?: string,
+    extraHeaders?: Record<string, string>,
   ): Promise<Record<string, unknown>> {
     return this.era === 'modern'
-      ? this.modernRpc(method, params, timeoutMs, detail)
+      ? this.modernRpc(method, params, timeoutMs, detail, extraHeaders)
       : this.exchange(method, params, timeoutMs, detail, false);
   }
 
@@ -271,6 +305,7 @@ export class HttpMcpSession implements McpSession {
     params: Params,
     timeoutMs: number,
     detail?: string,
+    extraHeaders?: Record<string, string>,
   ): Promise<Record<string, unknown>> {
     try {
       return await this.exchange(
@@ -279,6 +314,7 @@ export class HttpMcpSession implements McpSession {
         timeoutMs,
         detail,
         true,
+        extraHeaders,
       );
     } catch (error) {
       if (this.era === 'modern' && isVersionRejected(error)) void this.close();
@@ -292,12 +328,13 @@ export class HttpMcpSession implements McpSession {
     timeoutMs: number,
     detail: string | undefined,
     modern: boolean,
+    extraHeaders?: Record<string, string>,
   ): Promise<Record<string, unknown>> {
     const id = this.nextId++;
     const operation = detail ? `${method} ${detail}` : method;
     const reply = await postMessage({
       url: this.url,
-      headers: modern ? this.modernHeaders(method, params) : this.headers(),
+      headers: modern ? { ...this.modernHeaders(method, params), ...extraHeaders } : this.headers(),
       body: JSON.stringify(
         params === undefined
           ? { jsonrpc: '2.0', id, method }
@@ -421,19 +458,6 @@ export class HttpMcpSession implements McpSession {
     const id = headers['mcp-session-id'];
     if (typeof id === 'string' && id !== '') this.sessionId = id;
   }
-}
-
-/**
- * A header value as the 2026-07-28 binding carries it: as is when it is plain visible ASCII,
- * otherwise base64 between the `=?base64?` and `?=` markers.
- */
-function headerValue(value: string): string {
-  const plain =
-    value.length > 0 &&
-    value === value.trim() &&
-    !(value.startsWith('=?base64?') && value.endsWith('?=')) &&
-    /^[\t\x20-\x7e]*$/.test(value);
-  return plain ? value : `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
 }
 
 /** A -32022 refusal that still names the revision we speak: worth one more try. */

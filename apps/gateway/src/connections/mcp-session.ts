@@ -19,6 +19,8 @@ export interface CapabilityLists {
 export interface SessionHooks {
   onClosed(session: McpSession): void;
   onListChanged(session: McpSession): void;
+  /** Something about the server an operator should know that is not a failure. */
+  onWarning?(message: string): void;
 }
 
 /**

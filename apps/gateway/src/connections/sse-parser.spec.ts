@@ -30,7 +30,8 @@ describe('SseParser', () => {
   });
 
   it('accepts lone CR line endings', () => {
-    expect(parse(['data: a\r\rdata: b\r\r'])).toEqual([
+    // A final CR may be the first half of a CRLF, so the event after it is what ends "b".
+    expect(parse(['data: a\r\rdata: b\r\rdata: c'])).toEqual([
       { event: 'message', data: 'a', id: null },
       { event: 'message', data: 'b', id: null },
     ]);
@@ -50,5 +51,14 @@ describe('SseParser', () => {
 
   it('does not dispatch an event until its blank line arrives', () => {
     expect(parse(['data: pending\n'])).toEqual([]);
+  });
+
+  it('remembers the last event id and the retry delay a server set, for resuming', () => {
+    const parser = new SseParser(() => undefined);
+    expect([parser.lastEventId, parser.retryMs]).toEqual([null, null]);
+    parser.push(new TextEncoder().encode('id: e-1\nretry: 500\ndata:\n\ndata: x\n\n'));
+    expect([parser.lastEventId, parser.retryMs]).toEqual(['e-1', 500]);
+    parser.push(new TextEncoder().encode('retry: soon\nid: e-2\ndata: y\n\n'));
+    expect([parser.lastEventId, parser.retryMs]).toEqual(['e-2', 500]);
   });
 });

@@ -1,76 +1,46 @@
+import { createParser, type EventSourceParser } from 'eventsource-parser';
+
 export interface SseEvent {
   event: string;
   data: string;
+  /** The stream's last event id so far (what a reconnect sends as Last-Event-ID). */
   id: string | null;
 }
 
 /**
- * Incremental text/event-stream parser (WHATWG "server-sent events" rules: lines end in LF, CR
- * or CRLF; `data` lines join with LF; comments and unknown fields are ignored; an event without
- * data is not dispatched). Chunks may split lines and multi-byte characters anywhere.
+ * text/event-stream bytes to events, on eventsource-parser (WHATWG rules), plus what it leaves
+ * to the caller: decoding chunks that split multi-byte characters, and remembering the last
+ * event id and the server's `retry` delay for resuming a broken stream.
  */
 export class SseParser {
   private readonly decoder = new TextDecoder();
-  private buffer = '';
-  private data: string[] = [];
-  private event = '';
-  private id: string | null = null;
-  /** A chunk ended in CR: a following LF belongs to the same line break. */
-  private pendingCr = false;
+  private readonly parser: EventSourceParser;
+  private lastId: string | null = null;
+  private retry: number | null = null;
 
-  constructor(private readonly dispatch: (event: SseEvent) => void) {}
+  constructor(dispatch: (event: SseEvent) => void) {
+    this.parser = createParser({
+      onEvent: (event) => {
+        if (event.id !== undefined) this.lastId = event.id;
+        dispatch({ event: event.event ?? 'message', data: event.data, id: this.lastId });
+      },
+      onRetry: (ms) => {
+        this.retry = ms;
+      },
+    });
+  }
 
   push(chunk: Uint8Array): void {
-    let text = this.decoder.decode(chunk, { stream: true });
-    if (this.pendingCr && text.startsWith('\n')) text = text.slice(1);
-    this.pendingCr = false;
-    this.buffer += text;
-    let start = 0;
-    for (;;) {
-      const lf = this.buffer.indexOf('\n', start);
-      const cr = this.buffer.indexOf('\r', start);
-      let end: number;
-      let next: number;
-      if (cr !== -1 && (lf === -1 || cr < lf)) {
-        end = cr;
-        if (cr + 1 === this.buffer.length) {
-          this.pendingCr = true;
-          next = cr + 1;
-        } else {
-          next = this.buffer[cr + 1] === '\n' ? cr + 2 : cr + 1;
-        }
-      } else if (lf !== -1) {
-        end = lf;
-        next = lf + 1;
-      } else {
-        break;
-      }
-      this.line(this.buffer.slice(start, end));
-      start = next;
-    }
-    this.buffer = this.buffer.slice(start);
+    this.parser.feed(this.decoder.decode(chunk, { stream: true }));
   }
 
-  private line(line: string): void {
-    if (line === '') {
-      this.flush();
-      return;
-    }
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.event = value;
-    else if (field === 'id' && !value.includes('\0')) this.id = value;
+  /** The last event id the stream carried, null when it carried none. */
+  get lastEventId(): string | null {
+    return this.lastId;
   }
 
-  private flush(): void {
-    if (this.data.length > 0) {
-      this.dispatch({ event: this.event || 'message', data: this.data.join('\n'), id: this.id });
-    }
-    this.data = [];
-    this.event = '';
+  /** The reconnection delay the server asked for with `retry:`, null when it did not. */
+  get retryMs(): number | null {
+    return this.retry;
   }
 }

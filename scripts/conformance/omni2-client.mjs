@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// The client command the official MCP conformance suite runs: it makes omni2 the client under
+// test. The suite passes its scenario server's URL as the last argument and the scenario name in
+// MCP_CONFORMANCE_SCENARIO; this script registers that URL in a running omni2 (OMNI2_URL, with
+// an admin credential in OMNI2_TOKEN), lets omni2 connect and check it, then drives the tool
+// calls the scenario asks for through omni2's REST API, the way an operator or REST client would.
+// omni2 negotiates the protocol era on its own; nothing here tells it which revision to speak.
+
+const serverUrl = process.argv.at(-1);
+const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? '';
+const base = process.env.OMNI2_URL;
+const token = process.env.OMNI2_TOKEN;
+const transport = process.env.OMNI2_CONFORMANCE_TRANSPORT ?? 'streamable_http';
+
+if (!serverUrl || !base || !token) {
+  console.error('usage: OMNI2_URL=... OMNI2_TOKEN=... omni2-client.mjs <server url>');
+  process.exit(2);
+}
+
+async function api(method, path, body) {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // keep the text for the message
+  }
+  return { status: res.status, body: json, text };
+}
+
+async function must(method, path, body, expected = [200, 201]) {
+  const res = await api(method, path, body);
+  if (!expected.includes(res.status)) {
+    throw new Error(`${method} ${path}: ${res.status} ${res.text.slice(0, 500)}`);
+  }
+  return res.body;
+}
+
+const name = `conf-${scenario.replace(/[^a-z0-9]+/gi, '-')}-${process.pid}`.toLowerCase();
+const server = `/mcp/servers/${encodeURIComponent(name)}`;
+
+async function connect() {
+  await must('POST', '/mcp/servers', { name, protocol: transport, url: serverUrl });
+  const check = await must('POST', `${server}/health-check`);
+  if (!check.ok) throw new Error(`omni2 could not connect: ${JSON.stringify(check)}`);
+  return must('GET', `${server}/capabilities`);
+}
+
+async function execute(tool, args) {
+  const res = await api('POST', `${server}/tools/${encodeURIComponent(tool)}/execute`, {
+    arguments: args,
+  });
+  console.log(`execute ${tool}: ${res.status} ${res.text.slice(0, 300)}`);
+  return res;
+}
+
+const scenarios = {
+  // Connect, list, call the first tool with the numbers the scenario checks for.
+  async basic() {
+    const caps = await connect();
+    const first = caps.tools?.[0];
+    if (first) await execute(first.name, { a: 2, b: 3 });
+  },
+  // Connecting lists tools; the scenario checks what omni2 sent (and did not fetch).
+  async listOnly() {
+    await connect();
+  },
+  // Echo the schema omni2 cached for the focal tool: keywords must survive the cache.
+  async schemaPreservation() {
+    const caps = await connect();
+    const focal = caps.tools?.find((t) => t.name === 'json_schema_2020_12_tool');
+    if (!focal) throw new Error('json_schema_2020_12_tool not in omni2 capabilities');
+    await execute('json_schema_echo', { schema: focal.input_schema });
+  },
+  // Call every tool omni2 lists once: the calls the suite asked for (MCP_CONFORMANCE_CONTEXT)
+  // with its arguments, the rest with arguments built from the schema. Tools omni2 left out
+  // (an invalid x-mcp-header) are not in its list, so they are never called.
+  async everyTool() {
+    const caps = await connect();
+    const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? '{}');
+    const asked = new Map((context.toolCalls ?? []).map((c) => [c.name, c.arguments]));
+    for (const tool of caps.tools ?? []) {
+      const args = asked.get(tool.name) ?? sampleArguments(tool.input_schema);
+      await execute(tool.name, withoutNulls(args));
+    }
+  },
+};
+
+// A REST caller leaves an argument out rather than sending null for it: omni2 checks arguments
+// against the tool's schema, and `"type": "boolean"` does not admit null.
+function withoutNulls(args) {
+  return Object.fromEntries(Object.entries(args).filter(([, value]) => value !== null));
+}
+
+function sampleArguments(schema) {
+  const args = {};
+  for (const [key, prop] of Object.entries(schema?.properties ?? {})) {
+    const type = Array.isArray(prop.type) ? prop.type[0] : prop.type;
+    args[key] =
+      prop.default ??
+      (type === 'number' || type === 'integer'
+        ? 42
+        : type === 'boolean'
+          ? true
+          : type === 'string'
+            ? `value-${key}`
+            : null);
+  }
+  return args;
+}
+
+const byScenario = {
+  initialize: scenarios.basic,
+  tools_call: scenarios.basic,
+  'request-metadata': scenarios.listOnly,
+  'json-schema-ref-no-deref': scenarios.listOnly,
+  'json-schema-2020-12-preservation': scenarios.schemaPreservation,
+  'http-standard-headers': scenarios.everyTool,
+  'http-custom-headers': scenarios.everyTool,
+  'http-invalid-tool-headers': scenarios.everyTool,
+};
+
+const run = byScenario[scenario] ?? scenarios.basic;
+try {
+  await run();
+} finally {
+  await api('DELETE', server);
+}
