@@ -1,5 +1,6 @@
 import type { McpServerView } from '@omni2/contracts';
 import { pollUntil } from './support/poll';
+import { parsePrometheusText } from './support/prometheus-text';
 import { startTestApp, type TestApp } from './support/test-app';
 import { startUpstream, type Era, type Transport, type Upstream } from './support/upstreams';
 
@@ -103,6 +104,33 @@ describe.each(['lean', 'sdk'] as const)(
         '/api/v1/mcp/servers?protocol_era=legacy,unknown',
       );
       expect(legacy.body.items.every((s) => s.protocol_era !== 'modern')).toBe(true);
+    });
+
+    it('exports the era and revision of each server, and the fleet by protocol, in /metrics', async () => {
+      const parsed = parsePrometheusText(await (await fetch(`${t.baseUrl}/metrics`)).text());
+      for (const c of cases) {
+        expect([
+          label(c),
+          parsed.find('omni2_server_protocol_info', { server: nameOf(c) }),
+        ]).toEqual([
+          label(c),
+          [
+            expect.objectContaining({
+              labels: expect.objectContaining({
+                era: c.era === 'legacy' ? 'legacy' : 'modern',
+                version: c.era === 'legacy' ? '2025-11-25' : '2026-07-28',
+                transport: c.transport,
+                deprecated: '',
+              }),
+            }),
+          ],
+        ]);
+      }
+      const modern = cases.filter((c) => c.era !== 'legacy');
+      const counted = parsed
+        .find('omni2_servers_by_protocol', { era: 'modern' })
+        .reduce((sum, s) => sum + s.value, 0);
+      expect(counted).toBe(modern.length);
     });
 
     it('reports a failing modern server as down, and it recovers', async () => {

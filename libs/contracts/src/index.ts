@@ -9,3 +9,4 @@ export * from './events';
 export * from './health-log';
 export * from './auth';
 export * from './realtime';
+export * from './protocol-eras';

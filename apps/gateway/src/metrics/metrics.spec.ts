@@ -12,6 +12,9 @@ const row = (name: string, patch: Partial<FleetRow> = {}): FleetRow => ({
   failure_cycles: 0,
   last_health_check: '2026-11-24T00:00:00.000Z',
   last_response_time_ms: 12,
+  protocol: 'streamable_http',
+  protocol_era: 'modern',
+  protocol_version: '2026-07-28',
   ...patch,
 });
 
@@ -65,6 +68,37 @@ describe('Metrics', () => {
 });
 
 describe('renderFleet', () => {
+  it('counts the fleet by protocol era, revision and transport, and names deprecated parts', () => {
+    const parsed = parsePrometheusText(
+      renderFleet([
+        row('m1'),
+        row('m2'),
+        row('l1', { protocol_era: 'legacy', protocol_version: '2025-11-25', protocol: 'stdio' }),
+        row('old', { protocol_era: 'legacy', protocol_version: '2024-11-05', protocol: 'sse' }),
+        row('new', { protocol_era: null, protocol_version: null }),
+      ]),
+    );
+    const group = (era: string, version: string, transport: string, deprecated: string) =>
+      parsed.value('omni2_servers_by_protocol', { era, version, transport, deprecated });
+    expect(group('modern', '2026-07-28', 'streamable_http', 'false')).toBe(2);
+    expect(group('legacy', '2025-11-25', 'stdio', 'false')).toBe(1);
+    expect(group('legacy', '2024-11-05', 'sse', 'true')).toBe(1);
+    expect(group('unknown', '', 'streamable_http', 'false')).toBe(1);
+    expect(parsed.find('omni2_server_protocol_info', { server: 'old' })).toEqual([
+      {
+        name: 'omni2_server_protocol_info',
+        labels: {
+          server: 'old',
+          era: 'legacy',
+          version: '2024-11-05',
+          transport: 'sse',
+          deprecated: 'sse_transport,protocol_version',
+        },
+        value: 1,
+      },
+    ]);
+  });
+
   it('reports each server once with its current status', () => {
     const parsed = parsePrometheusText(
       renderFleet([
