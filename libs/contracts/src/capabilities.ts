@@ -24,6 +24,15 @@ export interface ResourceView {
   mime_type?: string;
 }
 
+/**
+ * The caching hint a 2026-07-28 server put on its lists (`ttlMs`, `cacheScope`), combined over
+ * every list and page: the shortest lifetime, and private when any part is private.
+ */
+export interface CacheHintView {
+  ttl_ms: number;
+  scope: 'public' | 'private';
+}
+
 export interface CapabilitiesView {
   server_id: string;
   name: string;
@@ -34,6 +43,8 @@ export interface CapabilitiesView {
   cached_at: string | null;
   server_info: { name: string; version: string } | null;
   protocol_version: string | null;
+  /** The server's own caching hint for these lists; null when it gave none (2025 servers). */
+  cache_hint: CacheHintView | null;
 }
 
 export interface ToolContentItem {

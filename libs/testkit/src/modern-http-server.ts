@@ -4,13 +4,13 @@ import { createMcpHandler } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { type Behaviour, type CallRecord, FAILING_MESSAGE, makeBehaviour } from './behaviour';
 import type { TestMcpServer } from './http-server';
-import { createModernCatalogue } from './modern-tools';
+import { createModernCatalogue, type ModernCatalogueOptions } from './modern-tools';
 import { assertExtraToolNames } from './tools';
 
 /** `modern`: 2026-07-28 only (a 2025 client is refused); `dual`: both revisions. */
 export type ModernEra = 'modern' | 'dual';
 
-export interface ModernHttpMcpServerOptions {
+export interface ModernHttpMcpServerOptions extends ModernCatalogueOptions {
   era: ModernEra;
   behaviour?: Partial<Behaviour>;
   name?: string;
@@ -37,6 +37,7 @@ class ModernTestServer implements TestMcpServer {
   private http?: Server;
   private port = 0;
   private stopping?: Promise<void>;
+  private handler?: ReturnType<typeof createMcpHandler>;
 
   constructor(private readonly options: ModernHttpMcpServerOptions) {
     this.behaviour = makeBehaviour(options.behaviour);
@@ -51,12 +52,12 @@ class ModernTestServer implements TestMcpServer {
   }
 
   async listen(): Promise<void> {
-    const handle = toNodeHandler(
-      createMcpHandler(
-        () => createModernCatalogue(this.options.name ?? 'testkit-modern', this.extraTools),
-        { legacy: this.options.era === 'modern' ? 'reject' : 'stateless' },
-      ),
+    this.handler = createMcpHandler(
+      () =>
+        createModernCatalogue(this.options.name ?? 'testkit-modern', this.extraTools, this.options),
+      { legacy: this.options.era === 'modern' ? 'reject' : 'stateless' },
     );
+    const handle = toNodeHandler(this.handler);
     this.http = createServer((req, res) => void this.serve(req, res, handle));
     await new Promise<void>((done) => this.http!.listen(0, '127.0.0.1', done));
     this.port = (this.http.address() as AddressInfo).port;
@@ -101,11 +102,14 @@ class ModernTestServer implements TestMcpServer {
   setExtraTools(names: string[]): Promise<void> {
     assertExtraToolNames(names);
     this.extraTools = [...names];
+    // Open subscriptions/listen streams hear about it, as a 2025 server's sessions would.
+    this.handler?.notify.toolsChanged();
     return Promise.resolve();
   }
 
   stop(): Promise<void> {
     this.stopping ??= new Promise<void>((done) => {
+      void this.handler?.close();
       for (const res of this.held) res.destroy();
       this.http?.closeAllConnections();
       this.http?.close(() => done());

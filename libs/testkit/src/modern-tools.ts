@@ -4,12 +4,34 @@ import { FAIL_TOOL_TEXT } from './tools';
 
 // bin/modern-stdio-server.cjs cannot import this file: keep the two catalogues in step.
 
+/** The 2026-07-28 caching hints the server puts on its results, per method. */
+export type ModernCacheHints = NonNullable<
+  ConstructorParameters<typeof McpServer>[1]
+>['cacheHints'];
+
 /**
  * The testkit catalogue (echo, add, fail, sleep, the greet prompt, the readme resource) on the
  * MCP SDK v2 server, which speaks the 2026-07-28 revision (and 2025 where the endpoint allows).
  */
-export function createModernCatalogue(name: string, extraTools: readonly string[]): McpServer {
-  const mcp = new McpServer({ name, version: '2.0.0' });
+export interface ModernCatalogueOptions {
+  cacheHints?: ModernCacheHints;
+  /** Whether the server announces list changes (the SDK's default: it does). */
+  listChanged?: boolean;
+}
+
+export function createModernCatalogue(
+  name: string,
+  extraTools: readonly string[],
+  { cacheHints, listChanged = true }: ModernCatalogueOptions = {},
+): McpServer {
+  const quiet = { listChanged: false };
+  const mcp = new McpServer(
+    { name, version: '2.0.0' },
+    {
+      ...(cacheHints ? { cacheHints } : {}),
+      ...(listChanged ? {} : { capabilities: { tools: quiet, prompts: quiet, resources: quiet } }),
+    },
+  );
   mcp.registerTool(
     'echo',
     { description: 'Returns its text', inputSchema: { text: z.string() } },

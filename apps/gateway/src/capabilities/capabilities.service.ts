@@ -63,11 +63,11 @@ export class CapabilitiesService implements OnModuleInit {
     }
   }
 
-  /** True when the next check should refetch: never fetched, expired, or announced changed. */
+  /** True when the next check should refetch: never fetched, stale, or announced changed. */
   async needsRefresh(row: McpServerEntity, session: McpSession): Promise<boolean> {
     if (session.listsChanged) return true;
     const cached = await this.cache.get(row.name);
-    return !cached || Date.now() - Date.parse(cached.cached_at) > CAPABILITY_TTL_MS;
+    return !cached || Date.now() - Date.parse(cached.cached_at) >= freshFor(cached, session);
   }
 
   /** Lists over `session`, caches, and records the counts on the row. Concurrent calls share one fetch. */
@@ -129,6 +129,20 @@ export class CapabilitiesService implements OnModuleInit {
   }
 }
 
+/**
+ * How long fetched lists count as fresh. A server that tells omni2 about changes (list_changed,
+ * or a 2026-07-28 subscriptions/listen stream) is refetched when it says so, and at the latest
+ * when the cache entry expires. A 2026-07-28 server without such a stream is refetched when its
+ * own caching hint (`ttlMs`) runs out, at the first check after that: never sooner than the
+ * hint, never more often than checks run. Without a hint (2025), the cache lifetime applies.
+ */
+export function freshFor(cached: CachedCapabilities, session: Pick<McpSession, 'listening'>) {
+  if (cached.cache_hint === null || cached.cache_hint === undefined || session.listening) {
+    return CAPABILITY_TTL_MS;
+  }
+  return Math.min(cached.cache_hint.ttl_ms, CAPABILITY_TTL_MS);
+}
+
 function sameCounts(a: CapabilityCounts | null, b: CapabilityCounts): boolean {
   return (
     a !== null && a.tools === b.tools && a.prompts === b.prompts && a.resources === b.resources
@@ -155,5 +169,6 @@ function toView(row: McpServerEntity, cached: CachedCapabilities | null): Capabi
     cached_at: cached?.cached_at ?? null,
     server_info: cached?.server_info ?? null,
     protocol_version: cached?.protocol_version ?? null,
+    cache_hint: cached?.cache_hint ?? null,
   };
 }

@@ -1,5 +1,5 @@
 import type { Prompt, Resource, ServerCapabilities, Tool } from '@modelcontextprotocol/client';
-import type { PromptView, ResourceView, ToolView } from '@omni2/contracts';
+import type { CacheHintView, PromptView, ResourceView, ToolView } from '@omni2/contracts';
 import { HttpProtocolError } from './error-classifier';
 import { intern } from './intern';
 import type { CapabilityLists } from './mcp-session';
@@ -48,23 +48,60 @@ export type ListMethod = 'tools/list' | 'prompts/list' | 'resources/list';
 export type ListPage = (
   method: ListMethod,
   params: { cursor: string } | undefined,
-) => Promise<{ nextCursor?: string; tools?: Tool[]; prompts?: Prompt[]; resources?: Resource[] }>;
+) => Promise<{
+  nextCursor?: string;
+  tools?: Tool[];
+  prompts?: Prompt[];
+  resources?: Resource[];
+  ttlMs?: unknown;
+  cacheScope?: unknown;
+}>;
 
 /** Every list the server announces, fetched in parallel, each followed through its pages. */
 export async function fetchLists(
   caps: ServerCapabilities,
   page: ListPage,
-): Promise<Pick<CapabilityLists, 'tools' | 'prompts' | 'resources'>> {
+): Promise<Pick<CapabilityLists, 'tools' | 'prompts' | 'resources' | 'cache_hint'>> {
+  const hints = new CacheHints();
+  const hinted: ListPage = async (method, params) => {
+    const result = await page(method, params);
+    hints.add(result);
+    return result;
+  };
   const [tools, prompts, resources] = await Promise.all([
-    caps.tools ? collectPages(page, 'tools/list', (r) => itemsOf(r.tools).map(toToolView)) : [],
+    caps.tools ? collectPages(hinted, 'tools/list', (r) => itemsOf(r.tools).map(toToolView)) : [],
     caps.prompts
-      ? collectPages(page, 'prompts/list', (r) => itemsOf(r.prompts).map(toPromptView))
+      ? collectPages(hinted, 'prompts/list', (r) => itemsOf(r.prompts).map(toPromptView))
       : [],
     caps.resources
-      ? collectPages(page, 'resources/list', (r) => itemsOf(r.resources).map(toResourceView))
+      ? collectPages(hinted, 'resources/list', (r) => itemsOf(r.resources).map(toResourceView))
       : [],
   ]);
-  return { tools, prompts, resources };
+  return { tools, prompts, resources, cache_hint: hints.combined() };
+}
+
+/**
+ * 2026-07-28 caching hints over several results: the lists are as fresh as their stalest part
+ * (shortest `ttlMs`) and private when any part is. A malformed or negative `ttlMs` counts as 0,
+ * as the specification asks; results without one (2025 servers) add nothing.
+ */
+class CacheHints {
+  private ttlMs: number | null = null;
+  private scope: CacheHintView['scope'] = 'public';
+
+  add(result: { ttlMs?: unknown; cacheScope?: unknown }): void {
+    if (result.ttlMs === undefined) return;
+    const ttl =
+      typeof result.ttlMs === 'number' && Number.isFinite(result.ttlMs) && result.ttlMs > 0
+        ? Math.floor(result.ttlMs)
+        : 0;
+    this.ttlMs = this.ttlMs === null ? ttl : Math.min(this.ttlMs, ttl);
+    if (result.cacheScope !== 'public') this.scope = 'private';
+  }
+
+  combined(): CacheHintView | null {
+    return this.ttlMs === null ? null : { ttl_ms: this.ttlMs, scope: this.scope };
+  }
 }
 
 function itemsOf<T>(value: T[] | undefined): T[] {

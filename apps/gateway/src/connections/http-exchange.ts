@@ -278,6 +278,8 @@ function readEventStream(
 export interface StreamOptions {
   url: URL;
   headers: OutgoingHttpHeaders;
+  /** A request to POST whose reply is the stream (2026-07-28 `subscriptions/listen`); GET without. */
+  body?: string;
   timeoutMs: number;
   onMessage: (message: JSONRPCMessage) => void;
   /** The stream ended or failed after it was open. */
@@ -289,16 +291,26 @@ export interface OpenStream {
 }
 
 /**
- * The standalone GET stream on which a Streamable HTTP server sends notifications. Resolves
- * once the server answered with an event stream; null when it offers none (405).
+ * A long-lived stream on which a Streamable HTTP server sends notifications: the standalone GET
+ * stream of 2025, or the reply to a POSTed `subscriptions/listen` of 2026-07-28. Resolves once
+ * the server answered with an event stream; null when it offers none (405, or a listen request
+ * answered with anything but a stream).
  */
 export function openEventStream(options: StreamOptions): Promise<OpenStream | null> {
   return new Promise((resolve, reject) => {
     let settled = false;
+    const post = options.body !== undefined;
     const req = requestFor(options.url, {
-      method: 'GET',
+      method: post ? 'POST' : 'GET',
       agent: streaming[protocolOf(options.url)],
-      headers: { ...options.headers, accept: 'text/event-stream' },
+      headers: post
+        ? {
+            ...options.headers,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'content-length': Buffer.byteLength(options.body ?? ''),
+          }
+        : { ...options.headers, accept: 'text/event-stream' },
     });
     const timer = setTimeout(() => {
       settled = true;
@@ -319,12 +331,15 @@ export function openEventStream(options: StreamOptions): Promise<OpenStream | nu
       }
       settled = true;
       const status = res.statusCode ?? 0;
-      if (status === 405) {
+      const isStream = String(res.headers['content-type']).includes('text/event-stream');
+      const refusedListen =
+        post && status !== 401 && status !== 403 && status !== 429 && status < 500 && !isStream;
+      if (status === 405 || refusedListen) {
         res.resume();
         resolve(null);
         return;
       }
-      if (status >= 300 || !String(res.headers['content-type']).includes('text/event-stream')) {
+      if (status >= 300 || !isStream) {
         res.resume();
         reject(new HttpStatusError(status, 'the notification stream was refused'));
         return;
@@ -338,7 +353,7 @@ export function openEventStream(options: StreamOptions): Promise<OpenStream | nu
       res.on('close', options.onEnd);
       resolve({ close: () => req.destroy() });
     });
-    req.end();
+    req.end(options.body);
   });
 }
 

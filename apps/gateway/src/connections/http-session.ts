@@ -134,6 +134,10 @@ export class HttpMcpSession implements McpSession {
     return !this.closed;
   }
 
+  get listening(): boolean {
+    return this.stream !== null;
+  }
+
   get serverInfo(): { name: string; version: string } | null {
     return this.info;
   }
@@ -145,6 +149,7 @@ export class HttpMcpSession implements McpSession {
   async ping(timeoutMs: number): Promise<ProbeMethod> {
     if (this.era === 'modern') {
       await this.discover(timeoutMs);
+      this.keepNotificationStream(timeoutMs);
       return 'discover';
     }
     this.keepNotificationStream(timeoutMs);
@@ -409,13 +414,28 @@ export class HttpMcpSession implements McpSession {
    * 2025 servers that can announce list changes get a standing GET stream to announce them on;
    * a stream that dropped is reopened at the next check.
    */
+  /**
+   * Keeps a stream open on which the server tells us its lists changed, when it announces that it
+   * will: the GET stream of a 2025 session, a `subscriptions/listen` request on 2026-07-28.
+   */
   private keepNotificationStream(timeoutMs: number): void {
     if (this.closed || this.stream || this.streamOpening || this.streamRefused) return;
-    if (this.sessionId === null || !announcesListChanges(this.capabilities)) return;
+    if (!announcesListChanges(this.capabilities)) return;
+    const modern = this.era === 'modern';
+    if (!modern && this.sessionId === null) return;
+    const listen = modern ? listenParams(this.capabilities) : undefined;
     this.streamOpening = true;
     openEventStream({
       url: this.url,
-      headers: this.headers(),
+      headers: listen ? this.modernHeaders('subscriptions/listen', listen) : this.headers(),
+      body: listen
+        ? JSON.stringify({
+            jsonrpc: '2.0',
+            id: this.nextId++,
+            method: 'subscriptions/listen',
+            params: listen,
+          })
+        : undefined,
       timeoutMs,
       onMessage: (message) => this.receive(message, timeoutMs),
       onEnd: () => {
@@ -484,6 +504,18 @@ function infoOf(value: unknown): { name: string; version: string } | null {
         version: intern(typeof info.version === 'string' ? info.version : ''),
       }
     : null;
+}
+
+/** The `subscriptions/listen` request for the list changes a 2026-07-28 server announces. */
+function listenParams(caps: ServerCapabilities): Record<string, unknown> {
+  return {
+    notifications: {
+      ...(caps.tools?.listChanged ? { toolsListChanged: true } : {}),
+      ...(caps.prompts?.listChanged ? { promptsListChanged: true } : {}),
+      ...(caps.resources?.listChanged ? { resourcesListChanged: true } : {}),
+    },
+    _meta: MODERN_META,
+  };
 }
 
 function announcesListChanges(caps: ServerCapabilities): boolean {

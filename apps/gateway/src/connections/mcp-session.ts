@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import type {
+  CacheHintView,
   ProbeMethod,
   PromptView,
   ProtocolEra,
@@ -14,6 +15,7 @@ export interface CapabilityLists {
   resources: ResourceView[];
   server_info: { name: string; version: string } | null;
   protocol_version: string | null;
+  cache_hint: CacheHintView | null;
 }
 
 export interface SessionHooks {
@@ -37,6 +39,12 @@ export interface McpSession {
   readonly serverInfo: { name: string; version: string } | null;
   readonly era: ProtocolEra;
   readonly protocolVersion: string | null;
+  /**
+   * True while the server can tell omni2 that its lists changed: a 2025 server's notification
+   * stream (or stdio pipe) when it announces `listChanged`, a 2026-07-28 `subscriptions/listen`
+   * stream. Without one, a modern server's lists are refetched when its cache hint expires.
+   */
+  readonly listening: boolean;
   /**
    * Liveness per SPEC §2 and §10: `server/discover` for a modern server; MCP ping for a legacy
    * one, where a server that does not implement ping (method not found) is alive, and tools/list

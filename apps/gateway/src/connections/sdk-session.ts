@@ -2,6 +2,8 @@ import {
   type CallToolResult,
   Client,
   type DiscoverResult,
+  type McpSubscription,
+  type ServerCapabilities,
   StreamableHTTPClientTransport,
   type Transport,
 } from '@modelcontextprotocol/client';
@@ -50,6 +52,10 @@ export class SdkMcpSession implements McpSession {
   private lost = false;
   private closing: Promise<void> | null = null;
   private readonly stderrTail: string[] = [];
+  /** The 2026-07-28 `subscriptions/listen` stream, when the server announces list changes. */
+  private subscription: McpSubscription | null = null;
+  private listenOpening = false;
+  private listenRefused = false;
 
   private constructor(
     readonly target: ConnectionTarget,
@@ -120,6 +126,12 @@ export class SdkMcpSession implements McpSession {
     return !this.closed;
   }
 
+  get listening(): boolean {
+    // A 2025 session receives list changes unasked (stdio pipe, SSE, the standalone GET stream).
+    if (this.era === 'legacy') return listChangesOf(this.client.getServerCapabilities()) !== null;
+    return this.subscription !== null;
+  }
+
   get era(): ProtocolEra {
     return this.client.getProtocolEra() === 'modern' ? 'modern' : 'legacy';
   }
@@ -141,6 +153,7 @@ export class SdkMcpSession implements McpSession {
         'server/discover',
       );
       remember(this.fingerprint, result);
+      this.keepListening(timeoutMs);
       return 'discover';
     }
     try {
@@ -189,8 +202,39 @@ export class SdkMcpSession implements McpSession {
 
   async close(): Promise<void> {
     this.closed = true;
+    void this.subscription?.close().catch(() => undefined);
+    this.subscription = null;
     this.closing ??= this.endSession().then(() => this.client.close().catch(() => undefined));
     await this.closing;
+  }
+
+  /**
+   * Keeps a `subscriptions/listen` stream open to a 2026-07-28 server that announces list
+   * changes; the changes reach the same notification handlers as a 2025 server's. A server that
+   * refuses the request is not asked again on this session.
+   */
+  private keepListening(timeoutMs: number): void {
+    if (this.closed || this.subscription || this.listenOpening || this.listenRefused) return;
+    const filter = listChangesOf(this.client.getServerCapabilities());
+    if (filter === null) return;
+    this.listenOpening = true;
+    this.client.listen(filter, { timeout: timeoutMs }).then(
+      (subscription) => {
+        this.listenOpening = false;
+        if (this.closed) {
+          void subscription.close().catch(() => undefined);
+          return;
+        }
+        this.subscription = subscription;
+        void subscription.closed.then(() => {
+          if (this.subscription === subscription) this.subscription = null;
+        });
+      },
+      (error: unknown) => {
+        this.listenOpening = false;
+        if (isMethodNotFound(fromSdkError(error))) this.listenRefused = true;
+      },
+    );
   }
 
   /** A Streamable HTTP server is told a 2025 session is over (DELETE), as the lean session does. */
@@ -249,4 +293,14 @@ export class SdkMcpSession implements McpSession {
       });
     }
   }
+}
+
+/** The list-change notifications a server announces, as a listen filter; null when none. */
+function listChangesOf(caps: ServerCapabilities | undefined) {
+  const filter = {
+    ...(caps?.tools?.listChanged ? { toolsListChanged: true } : {}),
+    ...(caps?.prompts?.listChanged ? { promptsListChanged: true } : {}),
+    ...(caps?.resources?.listChanged ? { resourcesListChanged: true } : {}),
+  };
+  return Object.keys(filter).length === 0 ? null : filter;
 }
