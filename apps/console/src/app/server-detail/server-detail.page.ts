@@ -20,6 +20,12 @@ import { ServerActions } from '../core/server-actions.service';
 import { ServersStore } from '../core/servers.store';
 import { UptimeService } from '../core/uptime.service';
 import { DASH, formatDateTime, formatDuration, formatMs, formatPercent } from '../shared/format';
+import {
+  TRANSPORT_NAME,
+  deprecationNotes,
+  protocolSummary,
+  revisionTitle,
+} from '../shared/protocol-labels';
 import { RelativeTime } from '../shared/relative-time';
 import { StatusBadge } from '../shared/status-badge';
 import { ServerActionsBar } from '../servers/server-actions-bar';
@@ -55,6 +61,10 @@ export class ServerDetailPage {
   readonly id = input.required<string>();
 
   protected readonly windows = UPTIME_WINDOWS;
+  protected readonly transportName = TRANSPORT_NAME;
+  protected readonly protocolSummary = protocolSummary;
+  protected readonly revisionTitle = revisionTitle;
+  protected readonly deprecationNotes = deprecationNotes;
   protected readonly notFound = signal(false);
   protected readonly loadError = signal<ApiError | null>(null);
   /** The server as it was when Edit was pressed: live updates never reset the form. */

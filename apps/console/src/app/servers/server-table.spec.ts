@@ -8,6 +8,8 @@ describe('tableRows', () => {
       name: 'github',
       url: 'https://gh.example/mcp',
       health_status: 'healthy',
+      protocol_era: 'modern',
+      protocol_version: '2026-07-28',
     }),
     serverView({
       id: '2',
@@ -30,12 +32,15 @@ describe('tableRows', () => {
       health_status: 'disabled',
       status: 'inactive',
       last_response_time_ms: null,
+      protocol_era: null,
+      protocol_version: null,
     }),
   ];
   const query = (patch: Partial<TableQuery> = {}): TableQuery => ({
     text: '',
     statuses: new Set(),
     protocol: null,
+    era: null,
     sort: 'name',
     dir: 'asc',
     ...patch,
@@ -55,6 +60,14 @@ describe('tableRows', () => {
       'jira',
     ]);
     expect(names(query({ protocol: 'stdio' }))).toEqual(['files']);
+  });
+
+  it('filters by protocol era, a server never contacted being unknown', () => {
+    expect(names(query({ era: 'modern' }))).toEqual(['github']);
+    expect(names(query({ era: 'legacy' }))).toEqual(['files', 'jira']);
+    expect(names(query({ era: 'unknown' }))).toEqual(['slack']);
+    expect(names(query({ era: 'legacy', protocol: 'stdio' }))).toEqual(['files']);
+    expect(names(query({ era: 'modern', text: 'jira' }))).toEqual([]);
   });
 
   it('sorts worst first by status, and by response time with unknown last', () => {

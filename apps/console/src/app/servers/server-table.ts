@@ -1,4 +1,5 @@
 import type { HealthStatus, McpServerView, Protocol } from '@omni2/contracts';
+import { eraOf, type EraFilter } from '../shared/protocol-labels';
 
 export type SortKey = 'name' | 'status' | 'failures' | 'last_check' | 'response_time' | 'tools';
 export type SortDir = 'asc' | 'desc';
@@ -7,6 +8,8 @@ export interface TableQuery {
   text: string;
   statuses: ReadonlySet<HealthStatus>;
   protocol: Protocol | null;
+  /** Protocol era; `unknown` matches servers never contacted (`protocol_era` null). */
+  era: EraFilter | null;
   sort: SortKey;
   dir: SortDir;
 }
@@ -57,6 +60,7 @@ export function tableRows(servers: readonly McpServerView[], query: TableQuery):
     (s) =>
       (query.statuses.size === 0 || query.statuses.has(s.health_status)) &&
       (query.protocol === null || s.protocol === query.protocol) &&
+      (query.era === null || eraOf(s) === query.era) &&
       matches(s, text),
   );
   const compare = COMPARE[query.sort];

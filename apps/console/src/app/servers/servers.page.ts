@@ -15,6 +15,7 @@ import { RouterLink } from '@angular/router';
 import {
   HEALTH_STATUSES,
   PROTOCOLS,
+  deprecatedParts,
   type HealthStatus,
   type McpServerView,
   type Protocol,
@@ -28,6 +29,17 @@ import { Session } from '../core/session.service';
 import { UptimeService } from '../core/uptime.service';
 import { formatMs, formatPercent, relativeTime, truncateMiddle } from '../shared/format';
 import { Icon } from '../shared/icon';
+import {
+  ERA_FILTERS,
+  ERA_FILTER_HINT,
+  ERA_FILTER_TITLE,
+  TRANSPORT_NAME,
+  TRANSPORT_SHORT,
+  deprecationText,
+  revisionTag,
+  revisionTitle,
+  type EraFilter,
+} from '../shared/protocol-labels';
 import { RelativeTime } from '../shared/relative-time';
 import { StatusBadge } from '../shared/status-badge';
 import { ServerActionsBar } from './server-actions-bar';
@@ -88,23 +100,32 @@ export class ServersPage {
   private readonly session = inject(Session);
   private readonly location = inject(Location);
 
-  /** Query parameters: `q` (search) and `status` (comma-separated health statuses). */
+  /**
+   * Query parameters: `q` (search), `status` (comma-separated health statuses) and
+   * `protocol_era` (modern, legacy or unknown, as the API's filter names them).
+   */
   readonly q = input<string | undefined>();
   readonly status = input<string | undefined>();
+  readonly protocolEra = input<string | undefined>(undefined, { alias: 'protocol_era' });
 
   protected readonly rowHeight = ROW_HEIGHT;
   protected readonly columns = COLUMNS;
   protected readonly statuses = HEALTH_STATUSES;
   protected readonly protocols = PROTOCOLS;
   protected readonly statusLabel = STATUS_LABEL;
-  protected readonly protoLabel: Readonly<Record<Protocol, string>> = {
-    streamable_http: 'http',
-    sse: 'sse',
-    stdio: 'stdio',
-  };
+  protected readonly protoLabel = TRANSPORT_SHORT;
+  protected readonly transportName = TRANSPORT_NAME;
+  protected readonly eras = ERA_FILTERS;
+  protected readonly eraHint = ERA_FILTER_HINT;
+  protected readonly eraTitle = ERA_FILTER_TITLE;
+  protected readonly revisionTag = revisionTag;
+  protected readonly revisionTitle = revisionTitle;
+  protected readonly deprecation = deprecationText;
+  protected readonly deprecatedParts = deprecatedParts;
   protected readonly text = signal('');
   protected readonly statusFilter = signal<ReadonlySet<HealthStatus>>(new Set());
   protected readonly protocol = signal<Protocol | null>(null);
+  protected readonly era = signal<EraFilter | null>(null);
   protected readonly sort = signal<SortKey>('status');
   protected readonly dir = signal<'asc' | 'desc'>('asc');
   protected readonly dialog = signal<DialogState | null>(null);
@@ -116,6 +137,7 @@ export class ServersPage {
       text: this.text(),
       statuses: this.statusFilter(),
       protocol: this.protocol(),
+      era: this.era(),
       sort: this.sort(),
       dir: this.dir(),
     }),
@@ -133,6 +155,7 @@ export class ServersPage {
     effect(() => {
       const q = this.q();
       const status = this.status();
+      const era = this.protocolEra();
       untracked(() => {
         if (q !== undefined) this.text.set(q);
         if (status !== undefined) {
@@ -141,6 +164,7 @@ export class ServersPage {
             .filter((s): s is HealthStatus => (HEALTH_STATUSES as readonly string[]).includes(s));
           this.statusFilter.set(new Set(wanted));
         }
+        if (era !== undefined) this.era.set(isEra(era) ? era : null);
       });
     });
     // Keep the URL in step without navigating (no re-render, no scroll reset).
@@ -148,6 +172,8 @@ export class ServersPage {
       const params = new URLSearchParams();
       if (this.text()) params.set('q', this.text());
       if (this.statusFilter().size > 0) params.set('status', [...this.statusFilter()].join(','));
+      const era = this.era();
+      if (era) params.set('protocol_era', era);
       const query = params.toString();
       untracked(() => this.location.replaceState('/servers', query));
     });
@@ -191,6 +217,11 @@ export class ServersPage {
   protected setProtocol(event: Event): void {
     const value = (event.target as HTMLSelectElement).value;
     this.protocol.set(value === '' ? null : (value as Protocol));
+  }
+
+  protected setEra(event: Event): void {
+    const value = (event.target as HTMLSelectElement).value;
+    this.era.set(isEra(value) ? value : null);
   }
 
   protected sortBy(key: SortKey): void {
@@ -271,4 +302,8 @@ export class ServersPage {
   protected onSaved(): void {
     this.dialog.set(null);
   }
+}
+
+function isEra(value: string): value is EraFilter {
+  return (ERA_FILTERS as readonly string[]).includes(value);
 }

@@ -23,6 +23,7 @@ const caps: CapabilitiesView = {
   cached_at: new Date().toISOString(),
   server_info: { name: 'testkit', version: '1.0.0' },
   protocol_version: '2025-11-25',
+  cache_hint: null,
 };
 
 describe('ToolTester', () => {

@@ -1,0 +1,113 @@
+import { Location } from '@angular/common';
+import { HttpTestingController } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import type { McpServerView } from '@omni2/contracts';
+import { serverView, settle, signInAs, testProviders } from '../core/testing';
+import { ServersPage } from './servers.page';
+
+describe('ServersPage protocol', () => {
+  let http: HttpTestingController;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: testProviders() });
+    http = TestBed.inject(HttpTestingController);
+    signInAs('viewer');
+  });
+
+  const fleet = [
+    serverView({
+      id: '1',
+      name: 'modern',
+      protocol_era: 'modern',
+      protocol_version: '2026-07-28',
+    }),
+    serverView({ id: '2', name: 'legacy', protocol_era: 'legacy', protocol_version: '2025-11-25' }),
+    serverView({ id: '3', name: 'fresh', protocol_era: null, protocol_version: null }),
+    serverView({
+      id: '4',
+      name: 'old-sse',
+      protocol: 'sse',
+      protocol_era: 'legacy',
+      protocol_version: '2024-11-05',
+    }),
+  ];
+
+  async function render(servers: McpServerView[], query: Record<string, string> = {}) {
+    const fixture = TestBed.createComponent(ServersPage);
+    for (const [name, value] of Object.entries(query)) fixture.componentRef.setInput(name, value);
+    await fixture.whenStable();
+    http
+      .expectOne((r) => r.url === '/api/v1/mcp/servers')
+      .flush({ items: servers, total: servers.length });
+    await settle(fixture);
+    const el = fixture.nativeElement as HTMLElement;
+    const row = (name: string) => el.querySelector<HTMLElement>(`[data-server="${name}"]`);
+    const shown = () =>
+      [...el.querySelectorAll<HTMLElement>('[data-server]')].map((r) => r.dataset['server']);
+    return { fixture, el, row, shown };
+  }
+
+  it('shows the revision beside the transport, a dash before the first contact', async () => {
+    const { row } = await render(fleet);
+    const tag = (name: string, id: string) =>
+      row(name)!.querySelector<HTMLElement>(`[data-testid="${id}"]`)!;
+    expect(tag('modern', 'transport').textContent?.trim()).toBe('http');
+    expect(tag('modern', 'revision').textContent?.trim()).toBe('2026-07-28');
+    expect(tag('modern', 'revision').getAttribute('title')).toBe('MCP 2026-07-28 (modern)');
+    expect(tag('fresh', 'revision').textContent?.trim()).toBe('—');
+    expect(tag('old-sse', 'transport').textContent?.trim()).toBe('sse');
+    // In the name cell: no new column.
+    expect(tag('legacy', 'revision').closest('.td.name')).not.toBeNull();
+  });
+
+  it('marks deprecated parts, saying in words what is deprecated', async () => {
+    const { row } = await render(fleet);
+    for (const name of ['modern', 'legacy', 'fresh']) {
+      expect(row(name)!.querySelector('[data-testid="deprecated"]')).toBeNull();
+      expect(row(name)!.querySelector('.deprecated-part')).toBeNull();
+    }
+    const mark = row('old-sse')!.querySelector<HTMLElement>('[data-testid="deprecated"]')!;
+    const words =
+      'Uses the HTTP+SSE transport, deprecated since MCP 2025-03-26; ' +
+      'Speaks MCP 2024-11-05, a deprecated revision';
+    expect(mark.getAttribute('title')).toBe(words);
+    expect(mark.getAttribute('aria-label')).toBe(words);
+    expect(mark.getAttribute('role')).toBe('img');
+    expect(mark.classList).toContain('deprecated');
+    const amber = [...row('old-sse')!.querySelectorAll('.deprecated-part')].map((e) =>
+      e.textContent?.trim(),
+    );
+    expect(amber).toEqual(['sse', '2024-11-05']);
+  });
+
+  it('filters by protocol era, a server never contacted being unknown, and keeps it in the URL', async () => {
+    const { fixture, el, shown } = await render(fleet);
+    expect(shown()).toHaveLength(4);
+    const select = el.querySelector<HTMLSelectElement>('[data-testid="era-filter"]')!;
+    expect([...select.options].map((o) => o.value)).toEqual(['', 'modern', 'legacy', 'unknown']);
+
+    select.value = 'unknown';
+    select.dispatchEvent(new Event('change'));
+    await fixture.whenStable();
+    expect(shown()).toEqual(['fresh']);
+    expect(TestBed.inject(Location).path()).toBe('/servers?protocol_era=unknown');
+
+    select.value = 'legacy';
+    select.dispatchEvent(new Event('change'));
+    await fixture.whenStable();
+    expect(shown().sort()).toEqual(['legacy', 'old-sse']);
+    expect(el.querySelector('[data-testid="row-count"]')?.textContent?.trim()).toBe('2 of 4');
+
+    select.value = '';
+    select.dispatchEvent(new Event('change'));
+    await fixture.whenStable();
+    expect(shown()).toHaveLength(4);
+    expect(TestBed.inject(Location).path()).toBe('/servers');
+  });
+
+  it('takes the era filter from the URL', async () => {
+    const { el, shown } = await render(fleet, { protocol_era: 'modern' });
+    expect(shown()).toEqual(['modern']);
+    expect(el.querySelector<HTMLSelectElement>('[data-testid="era-filter"]')!.value).toBe('modern');
+  });
+});
