@@ -54,12 +54,42 @@ async function connect() {
   return must('GET', `${server}/capabilities`);
 }
 
-async function execute(tool, args) {
-  const res = await api('POST', `${server}/tools/${encodeURIComponent(tool)}/execute`, {
-    arguments: args,
-  });
+async function execute(tool, body) {
+  const res = await api('POST', `${server}/tools/${encodeURIComponent(tool)}/execute`, body);
   console.log(`execute ${tool}: ${res.status} ${res.text.slice(0, 300)}`);
   return res;
+}
+
+// A run, with every question the server asks during it answered the way a person filling the
+// form in omni2's console would: the required fields, leaving defaulted ones to their defaults.
+async function run(tool, args, { whilePaused } = {}) {
+  let res = await execute(tool, { arguments: args });
+  while (res.body?.status === 'input_required') {
+    await whilePaused?.();
+    const schema = res.body.input_request.requested_schema;
+    res = await execute(tool, {
+      input_token: res.body.input_token,
+      input_response: { action: 'accept', content: fillForm(schema) },
+    });
+  }
+  return res;
+}
+
+function fillForm(schema) {
+  const content = {};
+  const required = new Set(schema?.required ?? []);
+  for (const [key, prop] of Object.entries(schema?.properties ?? {})) {
+    if (prop.default !== undefined && !required.has(key)) continue;
+    const choices = prop.enum ?? prop.oneOf?.map((o) => o.const);
+    content[key] = choices?.length
+      ? choices[0]
+      : prop.type === 'boolean'
+        ? true
+        : prop.type === 'number' || prop.type === 'integer'
+          ? (prop.minimum ?? 1)
+          : 'yes';
+  }
+  return content;
 }
 
 const scenarios = {
@@ -67,7 +97,7 @@ const scenarios = {
   async basic() {
     const caps = await connect();
     const first = caps.tools?.[0];
-    if (first) await execute(first.name, { a: 2, b: 3 });
+    if (first) await run(first.name, { a: 2, b: 3 });
   },
   // Connecting lists tools; the scenario checks what omni2 sent (and did not fetch).
   async listOnly() {
@@ -78,7 +108,7 @@ const scenarios = {
     const caps = await connect();
     const focal = caps.tools?.find((t) => t.name === 'json_schema_2020_12_tool');
     if (!focal) throw new Error('json_schema_2020_12_tool not in omni2 capabilities');
-    await execute('json_schema_echo', { schema: focal.input_schema });
+    await run('json_schema_echo', { schema: focal.input_schema });
   },
   // Call every tool omni2 lists once: the calls the suite asked for (MCP_CONFORMANCE_CONTEXT)
   // with its arguments, the rest with arguments built from the schema. Tools omni2 left out
@@ -89,7 +119,16 @@ const scenarios = {
     const asked = new Map((context.toolCalls ?? []).map((c) => [c.name, c.arguments]));
     for (const tool of caps.tools ?? []) {
       const args = asked.get(tool.name) ?? sampleArguments(tool.input_schema);
-      await execute(tool.name, withoutNulls(args));
+      await run(tool.name, withoutNulls(args));
+    }
+  },
+  // SEP-2322: while a run waits on its answer, another call carries none of its state.
+  async requestState() {
+    const caps = await connect();
+    const names = (caps.tools ?? []).map((t) => t.name);
+    const unrelated = names.find((n) => n.includes('unrelated'));
+    for (const name of names.filter((n) => n !== unrelated)) {
+      await run(name, {}, { whilePaused: () => unrelated && run(unrelated, {}) });
     }
   },
 };
@@ -126,11 +165,13 @@ const byScenario = {
   'http-standard-headers': scenarios.everyTool,
   'http-custom-headers': scenarios.everyTool,
   'http-invalid-tool-headers': scenarios.everyTool,
+  'elicitation-sep1034-client-defaults': scenarios.everyTool,
+  'sep-2322-client-request-state': scenarios.requestState,
 };
 
-const run = byScenario[scenario] ?? scenarios.basic;
+const handler = byScenario[scenario] ?? scenarios.basic;
 try {
-  await run();
+  await handler();
 } finally {
   await api('DELETE', server);
 }

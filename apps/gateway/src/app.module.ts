@@ -68,6 +68,7 @@ import { LegacySecretsSealer } from './secrets/legacy-secrets';
 import { SecretCodec } from './secrets/secret-codec';
 import { IdleSessionReaper } from './connections/idle-session-reaper';
 import { ArgumentValidator } from './tools/argument-validator';
+import { PausedRuns } from './tools/paused-runs';
 import { ToolExecutionService } from './tools/tool-execution.service';
 import { ToolsController } from './tools/tools.controller';
 
@@ -162,6 +163,7 @@ export class AppModule {
         CoordinatorService,
         ArgumentValidator,
         ToolExecutionService,
+        PausedRuns,
         Metrics,
         MetricsScrape,
         LogSettingsApplier,

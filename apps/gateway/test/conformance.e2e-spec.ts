@@ -26,14 +26,14 @@ interface Check {
  */
 /**
  * Every client scenario the suite's requirement sets name for the two revisions omni2 speaks,
- * except the authorization ones (issue 16) and those waiting for server-to-client input
- * (elicitation-sep1034-client-defaults, sep-2322-client-request-state: issue 14, part 5).
+ * except the authorization ones (issue 16), plus json-schema-2020-12-preservation.
  */
 const SCENARIOS: [scenario: string, revision: string][] = [
   ['initialize', '2025-11-25'],
   ['tools_call', '2025-11-25'],
   ['sse-retry', '2025-11-25'],
   ['json-schema-2020-12-preservation', '2025-11-25'],
+  ['elicitation-sep1034-client-defaults', '2025-11-25'],
   ['tools_call', '2026-07-28'],
   ['request-metadata', '2026-07-28'],
   ['json-schema-2020-12-preservation', '2026-07-28'],
@@ -41,6 +41,7 @@ const SCENARIOS: [scenario: string, revision: string][] = [
   ['http-standard-headers', '2026-07-28'],
   ['http-custom-headers', '2026-07-28'],
   ['http-invalid-tool-headers', '2026-07-28'],
+  ['sep-2322-client-request-state', '2026-07-28'],
 ];
 
 /**

@@ -73,6 +73,14 @@ const ROUTES: Route[] = [
     realRefs: true,
     body: { arguments: { text: 'x' } },
   },
+  {
+    // The answer to a paused run's question (issue 14): token and form content are odd too.
+    method: 'POST',
+    path: '/mcp/servers/:id/tools/:tool/execute',
+    audited: 'tool.execute',
+    realRefs: true,
+    body: { input_token: 'x', input_response: { action: 'accept', content: { name: 'x' } } },
+  },
   { method: 'GET', path: '/config/:key', audited: null, realRefs: true },
   {
     method: 'PUT',

@@ -53,6 +53,7 @@ export interface ToolContentItem {
 }
 
 export interface ToolExecutionResult {
+  status: 'complete';
   server_id: string;
   tool: string;
   /** True when the upstream tool reported an error in its result (MCP `isError`). */
@@ -63,3 +64,34 @@ export interface ToolExecutionResult {
   /** Present when the upstream answered with a JSON-RPC error instead of a tool result. */
   error?: { code: number; message: string };
 }
+
+/** A question the server asked during a tool run (MCP elicitation, form mode). */
+export interface ToolInputRequest {
+  kind: 'elicitation';
+  message: string;
+  /** A flat JSON Schema object: the form's fields, with their titles, enums and defaults. */
+  requested_schema: JsonSchema;
+}
+
+/**
+ * The tool run is paused on a question. Answer it with a second
+ * `POST /mcp/servers/:id/tools/:tool/execute` carrying `{ input_token, input_response }`; the
+ * answer gets the run's next step (the result, or the next question).
+ */
+export interface ToolInputRequiredResult {
+  status: 'input_required';
+  server_id: string;
+  tool: string;
+  input_token: string;
+  input_request: ToolInputRequest;
+  /** After this the question is answered with "cancel" on the caller's behalf. */
+  expires_at: string;
+}
+
+export type ToolInputResponse =
+  | { action: 'accept'; content: Record<string, string | number | boolean | string[]> }
+  | { action: 'decline' }
+  | { action: 'cancel' };
+
+/** What a tool execution request answers: the result, or a question first. */
+export type ToolRunResult = ToolExecutionResult | ToolInputRequiredResult;

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'SERVER_DISABLED',
   'TOOL_NOT_FOUND',
   'TOOL_ARGUMENTS_INVALID',
+  /** An input_token that no paused tool call here holds (answered, expired, or never issued). */
+  'TOOL_INPUT_NOT_FOUND',
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_UNAVAILABLE',
   'CIRCUIT_OPEN',

@@ -27,6 +27,11 @@ export interface Behaviour {
   notifyOnPing: boolean;
   /** HTTP only: echo first pings the client over its reply stream and fails without an answer. */
   pingClientOnEcho: boolean;
+  /**
+   * HTTP, new sessions: two more tools that need the client: `ask` (an elicitation form, see
+   * ASK_FORM) and `sample` (a sampling request).
+   */
+  interactiveTools: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
@@ -39,6 +44,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   stateless: false,
   notifyOnPing: false,
   pingClientOnEcho: false,
+  interactiveTools: false,
 });
 
 /** A JSON-RPC request as received by a test server, in arrival order. */

@@ -18,3 +18,4 @@ export {
   type ModernHttpMcpServerOptions,
   startModernHttpMcpServer,
 } from './modern-http-server';
+export { ASK_FORM, describeAnswer } from './interactive-tools';

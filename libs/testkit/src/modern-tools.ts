@@ -1,5 +1,11 @@
-import { McpServer } from '@modelcontextprotocol/server';
+import {
+  type InputRequest,
+  inputRequired,
+  inputResponse,
+  McpServer,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { ASK_FORM, describeAnswer } from './interactive-tools';
 import { FAIL_TOOL_TEXT } from './tools';
 
 // bin/modern-stdio-server.cjs cannot import this file: keep the two catalogues in step.
@@ -17,12 +23,14 @@ export interface ModernCatalogueOptions {
   cacheHints?: ModernCacheHints;
   /** Whether the server announces list changes (the SDK's default: it does). */
   listChanged?: boolean;
+  /** The `ask` (elicitation) and `sample` (sampling) tools, as input_required results. */
+  interactiveTools?: boolean;
 }
 
 export function createModernCatalogue(
   name: string,
   extraTools: readonly string[],
-  { cacheHints, listChanged = true }: ModernCatalogueOptions = {},
+  { cacheHints, listChanged = true, interactiveTools = false }: ModernCatalogueOptions = {},
 ): McpServer {
   const quiet = { listChanged: false };
   const mcp = new McpServer(
@@ -76,12 +84,47 @@ export function createModernCatalogue(
       contents: [{ uri: uri.href, mimeType: 'text/plain', text: MODERN_README_TEXT }],
     }),
   );
+  if (interactiveTools) registerModernInteractiveTools(mcp);
   for (const extra of extraTools) {
     mcp.registerTool(extra, { description: `Extra tool ${extra}` }, () => ({
       content: [{ type: 'text', text: extra }],
     }));
   }
   return mcp;
+}
+
+/**
+ * `ask` and `sample` written once for both eras: on 2026-07-28 they answer input_required, and
+ * the SDK turns that into real elicitation/sampling requests for a 2025 client.
+ */
+function registerModernInteractiveTools(mcp: McpServer): void {
+  mcp.registerTool('ask', { description: 'Asks the client for a form' }, (ctx) => {
+    const answer = inputResponse(ctx.mcpReq.inputResponses, 'form');
+    if (answer.kind === 'elicit') {
+      return { content: [{ type: 'text' as const, text: describeAnswer(answer) }] };
+    }
+    return inputRequired({
+      inputRequests: {
+        form: {
+          method: 'elicitation/create',
+          params: { mode: 'form', ...ASK_FORM },
+        } as unknown as InputRequest,
+      },
+    });
+  });
+  mcp.registerTool('sample', { description: 'Asks the client to sample' }, (ctx) => {
+    const answer = inputResponse(ctx.mcpReq.inputResponses, 'sample');
+    if (answer.kind === 'sampling')
+      return { content: [{ type: 'text' as const, text: 'sampled' }] };
+    return inputRequired({
+      inputRequests: {
+        sample: inputRequired.createMessage({
+          messages: [{ role: 'user', content: { type: 'text', text: 'hi' } }],
+          maxTokens: 5,
+        }),
+      },
+    });
+  });
 }
 
 export const MODERN_README_TEXT =

@@ -1,11 +1,14 @@
 import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
+  CreateMessageResultSchema,
+  ElicitResultSchema,
   EmptyResultSchema,
   ErrorCode,
   PingRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Behaviour } from './behaviour';
+import { ASK_FORM, describeAnswer } from './interactive-tools';
 
 // bin/stdio-server.cjs cannot import this file: keep the two catalogues in step.
 
@@ -43,6 +46,7 @@ export function createCatalogueServer(
     { debouncedNotificationMethods: ['notifications/tools/list_changed'] },
   );
   registerCoreTools(mcp, behaviour);
+  if (behaviour.interactiveTools) registerInteractiveTools(mcp);
   mcp.registerPrompt(
     'greet',
     { description: 'Greets someone', argsSchema: { name: z.string() } },
@@ -86,6 +90,36 @@ export function createCatalogueServer(
 }
 
 const README_TEXT = 'omni2 testkit MCP server: tools echo, add, fail, sleep.';
+
+/** `ask` elicits ASK_FORM from the client; `sample` asks it to sample a model. */
+function registerInteractiveTools(mcp: McpServer): void {
+  mcp.registerTool('ask', { description: 'Asks the client for a form' }, async (extra) => {
+    const answer = await extra.sendRequest(
+      // ASK_FORM uses SEP-1330 titled enums, newer than this SDK's types.
+      { method: 'elicitation/create', params: { mode: 'form', ...ASK_FORM } as never },
+      ElicitResultSchema,
+    );
+    return { content: [{ type: 'text' as const, text: describeAnswer(answer) }] };
+  });
+  mcp.registerTool('sample', { description: 'Asks the client to sample' }, async (extra) => {
+    const result = await extra
+      .sendRequest(
+        {
+          method: 'sampling/createMessage',
+          params: {
+            messages: [{ role: 'user', content: { type: 'text', text: 'hi' } }],
+            maxTokens: 5,
+          },
+        },
+        CreateMessageResultSchema,
+      )
+      .then(
+        () => 'sampled',
+        (error: Error) => `refused: ${error.message}`,
+      );
+    return { content: [{ type: 'text' as const, text: result }] };
+  });
+}
 
 function registerCoreTools(mcp: McpServer, behaviour: Behaviour): void {
   mcp.registerTool(

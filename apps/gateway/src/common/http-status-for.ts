@@ -18,6 +18,7 @@ export function httpStatusFor(code: ErrorCode): HttpStatus {
     case 'API_KEY_NOT_FOUND':
     case 'SERVER_NOT_FOUND':
     case 'TOOL_NOT_FOUND':
+    case 'TOOL_INPUT_NOT_FOUND':
     case 'CONFIG_KEY_UNKNOWN':
     case 'ROUTE_NOT_FOUND':
       return HttpStatus.NOT_FOUND;

@@ -12,3 +12,54 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, operation: s
     clearTimeout(timer);
   }
 }
+
+/**
+ * A timeout that stops counting while omni2 waits on a person (a server's question during a
+ * tool call): the server is waiting on us then, not the other way round.
+ */
+export class HoldableTimer {
+  private timer: NodeJS.Timeout | undefined;
+  private remaining: number;
+  private armedAt = 0;
+  private holds = 0;
+  private finished = false;
+
+  constructor(
+    ms: number,
+    private readonly onExpire: () => void,
+  ) {
+    this.remaining = ms;
+    this.arm();
+  }
+
+  /** Stops the clock until the returned function is called (idempotent). */
+  hold(): () => void {
+    if (this.finished) return () => undefined;
+    if (this.holds++ === 0) {
+      clearTimeout(this.timer);
+      this.remaining -= performance.now() - this.armedAt;
+    }
+    let released = false;
+    return () => {
+      if (released || this.finished) return;
+      released = true;
+      if (--this.holds === 0) this.arm();
+    };
+  }
+
+  clear(): void {
+    this.finished = true;
+    clearTimeout(this.timer);
+  }
+
+  private arm(): void {
+    this.armedAt = performance.now();
+    this.timer = setTimeout(
+      () => {
+        this.finished = true;
+        this.onExpire();
+      },
+      Math.max(0, this.remaining),
+    );
+  }
+}

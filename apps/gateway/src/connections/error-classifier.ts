@@ -30,6 +30,7 @@ export interface ClassifiedError {
 /** JSON-RPC: the server does not speak the protocol version asked for (2026-07-28 and later). */
 export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
 export const METHOD_NOT_FOUND = -32601;
+export const INVALID_PARAMS = -32602;
 
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',

@@ -14,6 +14,7 @@ import {
   UpstreamRpcError,
   UpstreamTimeoutError,
 } from './upstream-errors';
+import { HoldableTimer } from './deadline';
 import { SseParser } from './sse-parser';
 
 /**
@@ -64,6 +65,11 @@ export interface PostOptions {
   expectId: number | null;
   /** Every other message the server sends on the reply stream (notifications, requests). */
   onMessage: (message: JSONRPCMessage) => void;
+  /**
+   * Called once as the request starts, with a function that stops its timeout until released:
+   * for when the server asked something and waits for us.
+   */
+  onStart?: (hold: () => () => void) => void;
   onHeaders?: (headers: IncomingHttpHeaders) => void;
   /**
    * A 4xx reply whose body is a JSON-RPC error is that error (UpstreamRpcError), not an HTTP
@@ -83,20 +89,21 @@ export function postMessage(options: PostOptions): Promise<JSONRPCMessage | null
     let settled = false;
     let retried = false;
     let current: ClientRequest;
-    const timer = setTimeout(() => {
+    const timer = new HoldableTimer(options.timeoutMs, () => {
       fail(new UpstreamTimeoutError(options.operation, options.timeoutMs));
       current.destroy();
-    }, options.timeoutMs);
+    });
+    options.onStart?.(() => timer.hold());
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer.clear();
       reject(error instanceof Error ? error : new Error(String(error)));
     };
     const succeed = (message: JSONRPCMessage | null) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer.clear();
       resolve(message);
     };
 

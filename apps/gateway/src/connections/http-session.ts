@@ -16,11 +16,20 @@ import {
   isMethodNotFound,
   isSessionExpired,
   isVersionRejected,
+  INVALID_PARAMS,
   METHOD_NOT_FOUND,
   UpstreamRpcError,
 } from './error-classifier';
 import { endSession, type OpenStream, openEventStream, postMessage } from './http-exchange';
 import { intern } from './intern';
+import {
+  CLIENT_CAPABILITIES,
+  elicitationOf,
+  type InputBroker,
+  NO_ONE_TO_ASK,
+  unsupportedRequestMessage,
+  withDefaults,
+} from './tool-input';
 import {
   type HeaderDeclaration,
   headerValue,
@@ -39,13 +48,31 @@ const LIST_CHANGED = new Set([
 
 type Params = Record<string, unknown> | undefined;
 
+/** A call that keeps asking for input is cut after this many rounds (2026-07-28). */
+const MAX_INPUT_ROUNDS = 10;
+
+interface ActiveCall {
+  input: InputBroker;
+  /** Stops the call's timeout while its question is open. */
+  hold(): () => void;
+}
+
+interface RpcOptions {
+  /** What the operation names besides the method (a tool's name), for error texts. */
+  detail?: string;
+  /** Headers of this request only (SEP-2243 Mcp-Param-*). */
+  headers?: Record<string, string>;
+  /** Who answers the server's questions during this request. */
+  input?: InputBroker;
+}
+
 /** Closing a session waits this long at most for the server to acknowledge its end. */
 const END_SESSION_TIMEOUT_MS = 2_000;
 
 /** The per-request envelope of the 2026-07-28 revision: the same for every request. */
 const MODERN_META = Object.freeze({
   'io.modelcontextprotocol/protocolVersion': MODERN_PROTOCOL_VERSION,
-  'io.modelcontextprotocol/clientCapabilities': {},
+  'io.modelcontextprotocol/clientCapabilities': CLIENT_CAPABILITIES,
   'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
 });
 
@@ -79,11 +106,13 @@ export class HttpMcpSession implements McpSession {
   private info: { name: string; version: string } | null = null;
   private nextId = 1;
   private stream: OpenStream | null = null;
-  private streamOpening = false;
+  private streamOpening: Promise<void> | null = null;
   /** The server has no notification stream (405); not asked again in this session. */
   private streamRefused = false;
   /** The server answered 404 for the session: there is nothing left to end. */
   private forgotten = false;
+  /** Calls in flight that someone can answer questions for. */
+  private readonly calls = new Set<ActiveCall>();
   /** SEP-2243 header declarations of the tools that make any (usually none). */
   private readonly paramDeclarations = new Map<string, readonly HeaderDeclaration[]>();
 
@@ -149,10 +178,10 @@ export class HttpMcpSession implements McpSession {
   async ping(timeoutMs: number): Promise<ProbeMethod> {
     if (this.era === 'modern') {
       await this.discover(timeoutMs);
-      this.keepNotificationStream(timeoutMs);
+      void this.keepNotificationStream(timeoutMs);
       return 'discover';
     }
-    this.keepNotificationStream(timeoutMs);
+    void this.keepNotificationStream(timeoutMs);
     try {
       await this.rpc('ping', undefined, timeoutMs);
       return 'ping';
@@ -194,25 +223,41 @@ export class HttpMcpSession implements McpSession {
     name: string,
     args: Record<string, unknown>,
     timeoutMs: number,
+    input: InputBroker = NO_ONE_TO_ASK,
   ): Promise<CallToolResult> {
     const declarations = this.era === 'modern' ? this.paramDeclarations.get(name) : undefined;
-    const result = await this.rpc(
-      'tools/call',
-      { name, arguments: args },
-      timeoutMs,
-      name,
-      declarations && paramHeaders(declarations, args),
-    );
-    const resultType = result.resultType;
-    if (resultType !== undefined && resultType !== 'complete') {
-      throw new HttpProtocolError(
-        `tools/call ${name}: the server answered with resultType ${JSON.stringify(resultType)}, which omni2 does not handle yet`,
-      );
+    const headers = declarations && paramHeaders(declarations, args);
+    let params: Record<string, unknown> = { name, arguments: args };
+    // 2026-07-28 multi round-trip: a result may ask for input; the call is sent again with the
+    // answers (and the server's opaque state), on a new request id, until it completes.
+    for (let round = 0; ; round++) {
+      const result = await this.rpc('tools/call', params, timeoutMs, {
+        detail: name,
+        headers,
+        input,
+      });
+      const resultType = result.resultType;
+      if (resultType === 'input_required' && round < MAX_INPUT_ROUNDS) {
+        params = {
+          name,
+          arguments: args,
+          inputResponses: await answerInputRequests(result.inputRequests, input),
+          ...(result.requestState !== undefined ? { requestState: result.requestState } : {}),
+        };
+        continue;
+      }
+      if (resultType !== undefined && resultType !== 'complete') {
+        throw new HttpProtocolError(
+          resultType === 'input_required'
+            ? `tools/call ${name}: the server still asked for input after ${MAX_INPUT_ROUNDS} rounds`
+            : `tools/call ${name}: the server answered with an unknown resultType ${JSON.stringify(resultType)}`,
+        );
+      }
+      if (!Array.isArray(result.content) && result.structuredContent === undefined) {
+        throw new HttpProtocolError(`tools/call ${name}: the result has no content`);
+      }
+      return result as CallToolResult;
     }
-    if (!Array.isArray(result.content) && result.structuredContent === undefined) {
-      throw new HttpProtocolError(`tools/call ${name}: the result has no content`);
-    }
-    return result as CallToolResult;
   }
 
   close(): Promise<void> {
@@ -273,7 +318,11 @@ export class HttpMcpSession implements McpSession {
     const started = Date.now();
     const result = await this.rpc(
       'initialize',
-      { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: CLIENT_INFO },
+      {
+        protocolVersion: LATEST_PROTOCOL_VERSION,
+        capabilities: CLIENT_CAPABILITIES,
+        clientInfo: CLIENT_INFO,
+      },
       timeoutMs,
     );
     const version = typeof result.protocolVersion === 'string' ? result.protocolVersion : '';
@@ -285,19 +334,18 @@ export class HttpMcpSession implements McpSession {
     this.capabilities = internCapabilities(result.capabilities);
     this.info = infoOf(result.serverInfo);
     await this.notify('notifications/initialized', Math.max(1, timeoutMs - (Date.now() - started)));
-    this.keepNotificationStream(timeoutMs);
+    void this.keepNotificationStream(timeoutMs);
   }
 
   private rpc(
     method: string,
     params: Params,
     timeoutMs: number,
-    detail?: string,
-    extraHeaders?: Record<string, string>,
+    options: RpcOptions = {},
   ): Promise<Record<string, unknown>> {
     return this.era === 'modern'
-      ? this.modernRpc(method, params, timeoutMs, detail, extraHeaders)
-      : this.exchange(method, params, timeoutMs, detail, false);
+      ? this.modernRpc(method, params, timeoutMs, options)
+      : this.exchange(method, params, timeoutMs, false, options);
   }
 
   /**
@@ -309,17 +357,15 @@ export class HttpMcpSession implements McpSession {
     method: string,
     params: Params,
     timeoutMs: number,
-    detail?: string,
-    extraHeaders?: Record<string, string>,
+    options: RpcOptions = {},
   ): Promise<Record<string, unknown>> {
     try {
       return await this.exchange(
         method,
         { ...params, _meta: { ...(params?._meta as object | undefined), ...MODERN_META } },
         timeoutMs,
-        detail,
         true,
-        extraHeaders,
+        options,
       );
     } catch (error) {
       if (this.era === 'modern' && isVersionRejected(error)) void this.close();
@@ -331,15 +377,18 @@ export class HttpMcpSession implements McpSession {
     method: string,
     params: Params,
     timeoutMs: number,
-    detail: string | undefined,
     modern: boolean,
-    extraHeaders?: Record<string, string>,
+    { detail, headers, input = NO_ONE_TO_ASK }: RpcOptions,
   ): Promise<Record<string, unknown>> {
     const id = this.nextId++;
     const operation = detail ? `${method} ${detail}` : method;
+    let call: ActiveCall | null = null;
+    // A 2025 server may ask its question on the standalone GET stream instead of the call's
+    // reply stream: have it open before a call someone can answer for.
+    if (!modern && input.interactive) await this.keepNotificationStream(timeoutMs, true);
     const reply = await postMessage({
       url: this.url,
-      headers: modern ? { ...this.modernHeaders(method, params), ...extraHeaders } : this.headers(),
+      headers: modern ? { ...this.modernHeaders(method, params), ...headers } : this.headers(),
       body: JSON.stringify(
         params === undefined
           ? { jsonrpc: '2.0', id, method }
@@ -349,12 +398,20 @@ export class HttpMcpSession implements McpSession {
       operation,
       expectId: id,
       rpcErrorBodies: modern,
-      onMessage: (message) => this.receive(message, timeoutMs),
+      onStart: (hold) => {
+        call = { input, hold };
+        if (input.interactive) this.calls.add(call);
+      },
+      onMessage: (message) => this.receive(message, timeoutMs, call),
       onHeaders: modern ? undefined : (headers) => this.noteSession(headers),
-    }).catch((error: unknown) => {
-      if (!modern && isSessionExpired(error)) this.forgotten = true;
-      throw error;
-    });
+    })
+      .catch((error: unknown) => {
+        if (!modern && isSessionExpired(error)) this.forgotten = true;
+        throw error;
+      })
+      .finally(() => {
+        if (call) this.calls.delete(call);
+      });
     if (reply === null) throw new HttpProtocolError(`${operation}: the server sent no response`);
     if ('error' in reply) {
       const { code, message, data } = reply.error;
@@ -374,12 +431,12 @@ export class HttpMcpSession implements McpSession {
       timeoutMs,
       operation: method,
       expectId: null,
-      onMessage: (message) => this.receive(message, timeoutMs),
+      onMessage: (message) => this.receive(message, timeoutMs, null),
     });
   }
 
   /** Notifications and (2025 only) server-to-client requests, on any stream the server chose. */
-  private receive(message: JSONRPCMessage, timeoutMs: number): void {
+  private receive(message: JSONRPCMessage, timeoutMs: number, call: ActiveCall | null): void {
     if (!('method' in message)) return;
     if (!('id' in message)) {
       if (LIST_CHANGED.has(message.method)) {
@@ -390,42 +447,66 @@ export class HttpMcpSession implements McpSession {
     }
     // 2026-07-28 has no server-to-client requests (input comes as input_required results).
     if (this.era === 'modern') return;
-    // omni2 offers no client capabilities: a server may ping it, anything else is refused.
-    const reply =
-      message.method === 'ping'
-        ? { jsonrpc: '2.0', id: message.id, result: {} }
-        : {
-            jsonrpc: '2.0',
-            id: message.id,
-            error: { code: METHOD_NOT_FOUND, message: `${message.method} is not supported` },
-          };
-    postMessage({
-      url: this.url,
-      headers: this.headers(),
-      body: JSON.stringify(reply),
-      timeoutMs,
-      operation: `reply to ${message.method}`,
-      expectId: null,
-      onMessage: () => undefined,
-    }).catch(() => undefined);
+    const { id, method } = message;
+    // A request on a stream of its own belongs to the call in flight, when there is just one.
+    const [sole, ...others] = this.calls;
+    const asker = call ?? (others.length === 0 ? sole : undefined) ?? null;
+    void this.answerRequest(method, message.params, asker).then((outcome) =>
+      postMessage({
+        url: this.url,
+        headers: this.headers(),
+        body: JSON.stringify({ jsonrpc: '2.0', id, ...outcome }),
+        timeoutMs,
+        operation: `reply to ${method}`,
+        expectId: null,
+        onMessage: () => undefined,
+      }).catch(() => undefined),
+    );
   }
 
   /**
-   * 2025 servers that can announce list changes get a standing GET stream to announce them on;
-   * a stream that dropped is reopened at the next check.
+   * What omni2 answers a 2025 server's request: ping, an elicitation form (asked of whoever runs
+   * the call, the tool's clock stopped meanwhile), and a clear refusal for anything else.
    */
+  private async answerRequest(
+    method: string,
+    params: unknown,
+    call: ActiveCall | null,
+  ): Promise<{ result: unknown } | { error: { code: number; message: string } }> {
+    if (method === 'ping') return { result: {} };
+    const request = method === 'elicitation/create' ? elicitationOf(params) : null;
+    if (request === null) {
+      const code = method === 'elicitation/create' ? INVALID_PARAMS : METHOD_NOT_FOUND;
+      const text =
+        method === 'elicitation/create'
+          ? 'omni2 answers form elicitations only (message and requestedSchema)'
+          : unsupportedRequestMessage(method);
+      return { error: { code, message: text } };
+    }
+    if (call === null) return { result: { action: 'cancel' } };
+    const release = call.hold();
+    try {
+      return { result: withDefaults(request, await call.input.elicit(request)) };
+    } catch {
+      return { result: { action: 'cancel' } };
+    } finally {
+      release?.();
+    }
+  }
+
   /**
    * Keeps a stream open on which the server tells us its lists changed, when it announces that it
-   * will: the GET stream of a 2025 session, a `subscriptions/listen` request on 2026-07-28.
+   * will: the GET stream of a 2025 session, a `subscriptions/listen` request on 2026-07-28. A
+   * stream that dropped is reopened at the next check.
    */
-  private keepNotificationStream(timeoutMs: number): void {
-    if (this.closed || this.stream || this.streamOpening || this.streamRefused) return;
-    if (!announcesListChanges(this.capabilities)) return;
+  private keepNotificationStream(timeoutMs: number, evenUnannounced = false): Promise<void> {
+    if (this.closed || this.stream || this.streamRefused) return Promise.resolve();
+    if (this.streamOpening) return this.streamOpening;
+    if (!evenUnannounced && !announcesListChanges(this.capabilities)) return Promise.resolve();
     const modern = this.era === 'modern';
-    if (!modern && this.sessionId === null) return;
+    if (!modern && this.sessionId === null) return Promise.resolve();
     const listen = modern ? listenParams(this.capabilities) : undefined;
-    this.streamOpening = true;
-    openEventStream({
+    this.streamOpening = openEventStream({
       url: this.url,
       headers: listen ? this.modernHeaders('subscriptions/listen', listen) : this.headers(),
       body: listen
@@ -437,22 +518,23 @@ export class HttpMcpSession implements McpSession {
           })
         : undefined,
       timeoutMs,
-      onMessage: (message) => this.receive(message, timeoutMs),
+      onMessage: (message) => this.receive(message, timeoutMs, null),
       onEnd: () => {
         this.stream = null;
       },
     }).then(
       (stream) => {
-        this.streamOpening = false;
+        this.streamOpening = null;
         if (stream === null) this.streamRefused = true;
         else if (this.closed) stream.close();
         else this.stream = stream;
       },
       () => {
         // Not fatal: the capability cache expires anyway, and the next check tries again.
-        this.streamOpening = false;
+        this.streamOpening = null;
       },
     );
+    return this.streamOpening;
   }
 
   private headers(_for?: 'DELETE'): OutgoingHttpHeaders {
@@ -504,6 +586,31 @@ function infoOf(value: unknown): { name: string; version: string } | null {
         version: intern(typeof info.version === 'string' ? info.version : ''),
       }
     : null;
+}
+
+/**
+ * The answers to a 2026-07-28 `input_required` result, key by key: elicitation forms are asked
+ * of whoever runs the call; anything else (sampling, roots) fails the call with a clear reason.
+ */
+async function answerInputRequests(
+  requests: unknown,
+  input: InputBroker,
+): Promise<Record<string, unknown>> {
+  if (typeof requests !== 'object' || requests === null || Array.isArray(requests)) {
+    throw new HttpProtocolError('an input_required result has no inputRequests object');
+  }
+  const answers: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(requests as Record<string, unknown>)) {
+    const { method, params } = (value ?? {}) as { method?: unknown; params?: unknown };
+    const request = method === 'elicitation/create' ? elicitationOf(params) : null;
+    if (request === null) {
+      throw new HttpProtocolError(
+        `the server asked for input omni2 cannot give: ${unsupportedRequestMessage(String(method))}`,
+      );
+    }
+    answers[key] = withDefaults(request, await input.elicit(request));
+  }
+  return answers;
 }
 
 /** The `subscriptions/listen` request for the list changes a 2026-07-28 server announces. */

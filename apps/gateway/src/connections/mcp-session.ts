@@ -8,6 +8,7 @@ import type {
   ToolView,
 } from '@omni2/contracts';
 import type { ConnectionTarget } from './connection-target';
+import type { InputBroker } from './tool-input';
 
 export interface CapabilityLists {
   tools: ToolView[];
@@ -52,6 +53,15 @@ export interface McpSession {
    */
   ping(timeoutMs: number): Promise<ProbeMethod>;
   listCapabilities(timeoutMs: number): Promise<CapabilityLists>;
-  callTool(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<CallToolResult>;
+  /**
+   * Runs a tool. A server that needs input meanwhile (an elicitation form) is answered through
+   * `input`; time spent waiting on it does not count against `timeoutMs`.
+   */
+  callTool(
+    name: string,
+    args: Record<string, unknown>,
+    timeoutMs: number,
+    input?: InputBroker,
+  ): Promise<CallToolResult>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import {
   Client,
   type DiscoverResult,
   type McpSubscription,
+  ProtocolError,
   type ServerCapabilities,
   StreamableHTTPClientTransport,
   type Transport,
@@ -12,13 +13,35 @@ import type { ProbeMethod, ProtocolEra } from '@omni2/contracts';
 import { fetchLists, type ListPage } from './capability-views';
 import { CLIENT_INFO } from './client-info';
 import { type ConnectionTarget, fingerprint } from './connection-target';
-import { withDeadline } from './deadline';
-import { isMethodNotFound, isVersionRejected, ProcessExitedError } from './error-classifier';
+import { HoldableTimer, withDeadline } from './deadline';
+import {
+  isMethodNotFound,
+  isVersionRejected,
+  METHOD_NOT_FOUND,
+  ProcessExitedError,
+  UpstreamTimeoutError,
+} from './error-classifier';
 import type { CapabilityLists, McpSession, SessionHooks } from './mcp-session';
 import { fromSdkError } from './sdk-errors';
 import { scrubSecrets, secretsOf } from './secret-scrub';
 import { endInBackground } from './session-ends';
+import {
+  CLIENT_CAPABILITIES,
+  type ElicitationAnswer,
+  elicitationOf,
+  type InputBroker,
+  MAX_INPUT_WAIT_MS,
+  NO_ONE_TO_ASK,
+  unsupportedRequestMessage,
+  withDefaults,
+} from './tool-input';
 import { createTransport } from './transport-factory';
+
+interface ActiveCall {
+  input: InputBroker;
+  /** Stops the call's clock while the question is open. */
+  hold(): () => void;
+}
 
 const STDERR_TAIL_LINES = 20;
 const END_SESSION_TIMEOUT_MS = 2_000;
@@ -56,6 +79,9 @@ export class SdkMcpSession implements McpSession {
   private subscription: McpSubscription | null = null;
   private listenOpening = false;
   private listenRefused = false;
+  private warn: (message: string) => void = () => undefined;
+  /** Tool calls in flight, with whoever answers their questions. */
+  private readonly calls = new Set<ActiveCall>();
 
   private constructor(
     readonly target: ConnectionTarget,
@@ -89,7 +115,8 @@ export class SdkMcpSession implements McpSession {
   ): Promise<SdkMcpSession> {
     const transport = createTransport(target);
     const client = new Client(CLIENT_INFO, {
-      capabilities: {},
+      // Defaults are applied by omni2 itself (withDefaults), for both clients alike.
+      capabilities: CLIENT_CAPABILITIES,
       ...(target.protocol === 'sse' ? {} : { versionNegotiation: { mode: 'auto' as const } }),
     });
     const session = new SdkMcpSession(target, client, transport);
@@ -192,12 +219,61 @@ export class SdkMcpSession implements McpSession {
     name: string,
     args: Record<string, unknown>,
     timeoutMs: number,
+    input: InputBroker = NO_ONE_TO_ASK,
   ): Promise<CallToolResult> {
-    return this.request(
-      this.client.callTool({ name, arguments: args }, { timeout: timeoutMs }),
-      timeoutMs,
-      `tools/call ${name}`,
-    );
+    const operation = `tools/call ${name}`;
+    // The SDK's own timeout cannot pause while a person answers the server's question, so it
+    // gets the longest wait on top, and omni2's holdable timer enforces the call's own timeout.
+    const ceiling = timeoutMs + (input.interactive ? MAX_INPUT_WAIT_MS : 0);
+    const aborted = new AbortController();
+    let expired = false;
+    const timer = new HoldableTimer(timeoutMs, () => {
+      expired = true;
+      aborted.abort();
+    });
+    const call: ActiveCall = { input, hold: () => timer.hold() };
+    this.calls.add(call);
+    try {
+      return await this.request(
+        this.client.callTool(
+          { name, arguments: args },
+          { timeout: ceiling, signal: aborted.signal },
+        ),
+        ceiling,
+        operation,
+      );
+    } catch (error) {
+      if (expired) throw new UpstreamTimeoutError(operation, timeoutMs);
+      throw error;
+    } finally {
+      timer.clear();
+      this.calls.delete(call);
+    }
+  }
+
+  /**
+   * A server's elicitation, in either era (the SDK turns 2026-07-28 input_required results into
+   * the same request), goes to the call that is running. The SDK does not say which call a
+   * request belongs to, so with several calls at once nobody can be asked and it is cancelled.
+   */
+  private async elicit(params: unknown): Promise<ElicitationAnswer> {
+    const request = elicitationOf(params);
+    if (request === null) return { action: 'decline' };
+    const [call, ...others] = this.calls;
+    if (call === undefined || others.length > 0) {
+      if (others.length > 0) {
+        this.warn('an elicitation arrived during several tool calls; cancelled');
+      }
+      return { action: 'cancel' };
+    }
+    const release = call.hold();
+    try {
+      return withDefaults(request, await call.input.elicit(request));
+    } catch {
+      return { action: 'cancel' };
+    } finally {
+      release();
+    }
   }
 
   async close(): Promise<void> {
@@ -273,6 +349,7 @@ export class SdkMcpSession implements McpSession {
   }
 
   private watch(hooks: SessionHooks): void {
+    this.warn = (message) => hooks.onWarning?.(message);
     this.client.onclose = () => {
       if (!this.closed) this.lost = true;
       this.closed = true;
@@ -282,6 +359,13 @@ export class SdkMcpSession implements McpSession {
       this.listsChanged = true;
       hooks.onListChanged(this);
     };
+    this.client.setRequestHandler('elicitation/create', (request) => this.elicit(request.params));
+    // Sampling and roots are not declared, so a compliant server never asks (and the SDK
+    // refuses handlers for them); one that asks anyway learns why not.
+    this.client.fallbackRequestHandler = (request) =>
+      Promise.reject(
+        new ProtocolError(METHOD_NOT_FOUND, unsupportedRequestMessage(request.method)),
+      );
     this.client.setNotificationHandler('notifications/tools/list_changed', changed);
     this.client.setNotificationHandler('notifications/prompts/list_changed', changed);
     this.client.setNotificationHandler('notifications/resources/list_changed', changed);

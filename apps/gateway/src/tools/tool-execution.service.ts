@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ErrorKind, ToolExecutionResult } from '@omni2/contracts';
+import type {
+  ErrorKind,
+  FieldError,
+  ToolExecutionResult,
+  ToolInputRequiredResult,
+  ToolInputResponse,
+  ToolRunResult,
+} from '@omni2/contracts';
 import { z } from 'zod';
 import { CapabilitiesService } from '../capabilities/capabilities.service';
 import { DomainError } from '../common/domain-error';
@@ -14,7 +21,10 @@ import { upstreamFailure } from '../connections/upstream-failure';
 import { RegistryService } from '../registry/registry.service';
 import { CallRateLimiter } from '../auth/call-rate-limiter';
 import { RuntimeConfigService } from '../config/runtime-config.service';
+import type { InputBroker } from '../connections/tool-input';
 import { ArgumentValidator } from './argument-validator';
+import { InteractiveRun } from './interactive-run';
+import { PausedRuns } from './paused-runs';
 import { CircuitGate, type Ticket } from '../health/circuit-gate';
 import { HealthCheckService } from '../health/health-check.service';
 import type { ProbeOutcome } from '../health/health-probe';
@@ -23,9 +33,27 @@ import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { StdioCommandRefusedError } from '../registry/stdio-allowlist';
 import { SecretUnreadableError } from '../secrets/secret-codec';
 
-const executeBodySchema = z
-  .object({ arguments: z.record(z.string(), z.unknown()).default({}) })
-  .strict();
+const formValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+
+/** A new run (`arguments`), or the answer to the question a paused run asked. */
+const executeBodySchema = z.union([
+  z.object({ arguments: z.record(z.string(), z.unknown()).default({}) }).strict(),
+  z
+    .object({
+      input_token: z.string().min(1).max(200),
+      input_response: z.discriminatedUnion('action', [
+        z
+          .object({
+            action: z.literal('accept'),
+            content: z.record(z.string(), formValue).default({}),
+          })
+          .strict(),
+        z.object({ action: z.literal('decline') }).strict(),
+        z.object({ action: z.literal('cancel') }).strict(),
+      ]),
+    })
+    .strict(),
+]);
 
 /** Runs one tool on one server for an operator, through the server's live session. */
 @Injectable()
@@ -42,16 +70,23 @@ export class ToolExecutionService {
     private readonly metrics: Metrics,
     private readonly checks: HealthCheckService,
     private readonly gate: CircuitGate,
+    private readonly paused: PausedRuns,
   ) {}
 
-  /** `caller` (a user or API key id) is rate limited per SPEC §6. */
+  /**
+   * Starts a run, or answers the question a paused run asked (`input_token`). Either way the
+   * answer is the run's next step: its result, or a question (`status: input_required`).
+   * `caller` (a user or API key id) is rate limited per SPEC §6; answers are not new runs.
+   */
   async execute(
     ref: string,
     toolName: string,
     body: unknown,
     caller: string,
-  ): Promise<ToolExecutionResult> {
-    const { arguments: args } = parseOrThrow(executeBodySchema, body ?? {});
+  ): Promise<ToolRunResult> {
+    const parsed = parseOrThrow(executeBodySchema, body ?? {});
+    if ('input_token' in parsed) return this.answer(ref, toolName, parsed, caller);
+    const args = parsed.arguments;
     const limits = await this.config.get('rate_limits');
     this.limiter.take(caller, limits.tool_executions_per_minute, 'tool executions');
     const row = await this.registry.findRecent(ref);
@@ -62,17 +97,82 @@ export class ToolExecutionService {
       );
     }
     this.log.debug(`running ${toolName} on ${row.name}`);
-    return this.metrics.timeTool(row.name, () => this.run(row, toolName, args));
+    const run = new InteractiveRun();
+    run.begin((input) =>
+      this.metrics.timeTool(row.name, () => this.run(row, toolName, args, input)),
+    );
+    return this.nextStep(run, row, toolName, caller);
+  }
+
+  /** The caller's answer to a paused run's question; the run goes on to its next step. */
+  private async answer(
+    ref: string,
+    toolName: string,
+    body: { input_token: string; input_response: ToolInputResponse },
+    caller: string,
+  ): Promise<ToolRunResult> {
+    const row = await this.registry.findRecent(ref);
+    const run = this.paused.peek(body.input_token, caller, row.id, toolName);
+    const response = body.input_response;
+    const question = run.pending;
+    if (response.action === 'accept' && question !== null) {
+      const problems = this.validator
+        .validate(question.requestedSchema, response.content)
+        .map((p): FieldError => ({
+          ...p,
+          field: p.field.replace(/^arguments/, 'input_response.content'),
+        }));
+      if (problems.length > 0) {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+          problems,
+        );
+      }
+    }
+    this.paused.release(body.input_token);
+    run.answer(response);
+    return this.nextStep(run, row, toolName, caller);
+  }
+
+  /** Waits for the run's result, or parks it on its question and hands the question out. */
+  private async nextStep(
+    run: InteractiveRun,
+    row: McpServerEntity,
+    toolName: string,
+    caller: string,
+  ): Promise<ToolRunResult> {
+    const step = await run.next();
+    if ('done' in step) return step.done;
+    const { token, expiresAt } = this.paused.park(run, {
+      caller,
+      serverId: row.id,
+      tool: toolName,
+    });
+    const paused: ToolInputRequiredResult = {
+      status: 'input_required',
+      server_id: row.id,
+      tool: toolName,
+      input_token: token,
+      input_request: {
+        kind: 'elicitation',
+        message: step.question.message,
+        requested_schema: step.question.requestedSchema,
+      },
+      expires_at: expiresAt.toISOString(),
+    };
+    return paused;
   }
 
   private async run(
     row: McpServerEntity,
     toolName: string,
     args: Record<string, unknown>,
+    input: InputBroker,
   ): Promise<ToolExecutionResult> {
     const ticket = await this.gate.admitOrThrow(row);
     try {
-      return await this.runAdmitted(row, ticket, toolName, args);
+      return await this.runAdmitted(row, ticket, toolName, args, input);
     } finally {
       ticket.release();
     }
@@ -83,6 +183,7 @@ export class ToolExecutionService {
     ticket: Ticket,
     toolName: string,
     args: Record<string, unknown>,
+    input: InputBroker,
   ): Promise<ToolExecutionResult> {
     const caps = await this.capabilities.forServer(row);
     const tool = caps?.tools.find((t) => t.name === toolName);
@@ -101,10 +202,11 @@ export class ToolExecutionService {
     const started = performance.now();
     try {
       const { value } = await this.connections.run(this.registry.target(row), timeoutMs, (s) =>
-        s.callTool(toolName, args, timeoutMs),
+        s.callTool(toolName, args, timeoutMs, input),
       );
       await this.feedBreaker(row, ticket, { ok: true });
       return {
+        status: 'complete',
         server_id: row.id,
         tool: toolName,
         is_error: value.isError === true,
@@ -119,6 +221,7 @@ export class ToolExecutionService {
       if (error instanceof UpstreamRpcError && !isVersionRejected(error)) {
         await this.feedBreaker(row, ticket, { ok: true });
         return {
+          status: 'complete',
           server_id: row.id,
           tool: toolName,
           is_error: true,
