@@ -68,6 +68,7 @@ import { LegacySecretsSealer } from './secrets/legacy-secrets';
 import { SecretCodec } from './secrets/secret-codec';
 import { IdleSessionReaper } from './connections/idle-session-reaper';
 import { ArgumentValidator } from './tools/argument-validator';
+import { InputRelay, LocalInputRelay, RedisInputRelay } from './tools/input-relay';
 import { PausedRuns } from './tools/paused-runs';
 import { ToolExecutionService } from './tools/tool-execution.service';
 import { ToolsController } from './tools/tools.controller';
@@ -136,11 +137,13 @@ export class AppModule {
           ? [
               { provide: CapabilityCache, useClass: InProcessCapabilityCache },
               { provide: EventStream, useClass: InProcessEventStream },
+              { provide: InputRelay, useClass: LocalInputRelay },
             ]
           : [
               RedisConnections,
               { provide: CapabilityCache, useClass: RedisCapabilityCache },
               { provide: EventStream, useClass: RedisEventStream },
+              { provide: InputRelay, useClass: RedisInputRelay },
             ]),
         Clock,
         ReplicaIdentity,

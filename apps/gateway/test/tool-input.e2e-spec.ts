@@ -5,7 +5,9 @@ import {
   startModernHttpMcpServer,
   type TestMcpServer,
 } from '@omni2/testkit';
+import { randomBytes } from 'node:crypto';
 import { startTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 type Era = 'legacy' | 'modern';
 
@@ -141,5 +143,81 @@ describe.each(['lean', 'sdk'] as const)('tool input during a run, %s client (e2e
       // The server is still there for the next call.
       expect(textOf((await execute(era, 'ask', { arguments: {} })).body)).toBe('input_required');
     });
+  });
+});
+
+/**
+ * Behind a load balancer the answer may reach another replica than the question: it is relayed
+ * (Redis pub/sub) to the replica holding the run, and the next step comes back the same way.
+ */
+describe('tool input across replicas (e2e)', () => {
+  let db: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+  let server: TestMcpServer;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const env = {
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      OMNI2_REDIS_NAMESPACE: `t${randomBytes(4).toString('hex')}`,
+      OMNI2_COORDINATOR: 'off',
+    };
+    a = await startTestApp(env, { database: db });
+    b = await startTestApp(env, { database: db });
+    server = await startHttpMcpServer({
+      protocol: 'streamable_http',
+      behaviour: { interactiveTools: true },
+    });
+    const res = await a.api('POST', '/api/v1/mcp/servers', {
+      name: 'held',
+      protocol: 'streamable_http',
+      url: server.url,
+    });
+    expect(res.status).toBe(201);
+  });
+
+  let aClosed = false;
+
+  afterAll(async () => {
+    await b.close();
+    if (!aClosed) await a.close();
+    await server.stop();
+    await db.drop();
+  });
+
+  const path = '/api/v1/mcp/servers/held/tools/ask/execute';
+
+  it('continues a run held by replica A when the answer reaches replica B', async () => {
+    const question = await a.api<ToolInputRequiredResult>('POST', path, { arguments: {} });
+    expect(question.body.status).toBe('input_required');
+    const bad = await b.api('POST', path, {
+      input_token: question.body.input_token,
+      input_response: { action: 'accept', content: { name: '' } },
+    });
+    expect([bad.status, bad.body.errors]).toEqual([
+      400,
+      [expect.objectContaining({ field: 'input_response.content.name' })],
+    ]);
+    const done = await b.api<ToolRunResult>('POST', path, {
+      input_token: question.body.input_token,
+      input_response: { action: 'accept', content: { name: 'Lin' } },
+    });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({
+      status: 'complete',
+      content: [{ type: 'text', text: expect.stringMatching(/^accept .*"name":"Lin"/) }],
+    });
+  });
+
+  it('says the run is gone when its replica stopped', async () => {
+    const question = await a.api<ToolInputRequiredResult>('POST', path, { arguments: {} });
+    await a.close();
+    aClosed = true;
+    const late = await b.api('POST', path, {
+      input_token: question.body.input_token,
+      input_response: { action: 'decline' },
+    });
+    expect([late.status, late.body.code]).toEqual([404, 'TOOL_INPUT_NOT_FOUND']);
   });
 });

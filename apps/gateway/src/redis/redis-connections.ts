@@ -6,6 +6,8 @@ import { AppEnv } from '../config/env.schema';
 export interface RedisKeys {
   stream: string;
   capabilities(name: string): string;
+  /** Pub/sub channel of one replica's relayed tool-input answers (requests or replies). */
+  toolInput(tag: string, kind: 'answers' | 'replies'): string;
 }
 
 /**
@@ -49,6 +51,7 @@ export class RedisConnections implements OnApplicationShutdown {
     this.keys = {
       stream: key('system:events'),
       capabilities: (name) => key(`mcp:capabilities:${name}`),
+      toolInput: (tag, kind) => key(`omni2:tool-input:${tag}:${kind}`),
     };
   }
 

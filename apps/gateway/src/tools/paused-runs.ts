@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
+import { ReplicaIdentity } from '../common/replica-identity';
 import { MAX_INPUT_WAIT_MS } from '../connections/tool-input';
 import type { InteractiveRun } from './interactive-run';
 
@@ -20,12 +21,24 @@ interface Parked {
 @Injectable()
 export class PausedRuns implements OnApplicationShutdown {
   private readonly parked = new Map<string, Parked>();
+  /** Tokens start with it, so any replica knows which one holds a run (the id stays private). */
+  readonly tag: string;
+
+  constructor(replica: ReplicaIdentity) {
+    this.tag = createHash('sha256').update(replica.id).digest('base64url').slice(0, 12);
+  }
+
+  /** The tag of the replica that issued `token`; null when the token has no valid shape. */
+  ownerOf(token: string): string | null {
+    const dot = token.indexOf('.');
+    return dot > 0 ? token.slice(0, dot) : null;
+  }
 
   park(
     run: InteractiveRun,
     owner: Omit<Parked, 'run' | 'timer'>,
   ): { token: string; expiresAt: Date } {
-    const token = randomBytes(24).toString('base64url');
+    const token = `${this.tag}.${randomBytes(24).toString('base64url')}`;
     const timer = setTimeout(() => this.cancel(token), MAX_INPUT_WAIT_MS);
     timer.unref();
     this.parked.set(token, { run, ...owner, timer });
@@ -46,7 +59,7 @@ export class PausedRuns implements OnApplicationShutdown {
     ) {
       throw new DomainError(
         'TOOL_INPUT_NOT_FOUND',
-        'input_token: no tool run is waiting for this answer (it was answered, it expired, or another replica holds it)',
+        'input_token: no tool run is waiting for this answer (it was answered, or it expired)',
       );
     }
     return parked.run;

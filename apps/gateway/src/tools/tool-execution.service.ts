@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type {
   ErrorKind,
   FieldError,
@@ -24,7 +24,11 @@ import { RuntimeConfigService } from '../config/runtime-config.service';
 import type { InputBroker } from '../connections/tool-input';
 import { ArgumentValidator } from './argument-validator';
 import { InteractiveRun } from './interactive-run';
+import { InputRelay, type RunAnswer } from './input-relay';
 import { PausedRuns } from './paused-runs';
+
+/** A relayed answer waits for the run's next step: the tool's timeout, and this much more. */
+const RELAY_MARGIN_MS = 5_000;
 import { CircuitGate, type Ticket } from '../health/circuit-gate';
 import { HealthCheckService } from '../health/health-check.service';
 import type { ProbeOutcome } from '../health/health-probe';
@@ -57,7 +61,7 @@ const executeBodySchema = z.union([
 
 /** Runs one tool on one server for an operator, through the server's live session. */
 @Injectable()
-export class ToolExecutionService {
+export class ToolExecutionService implements OnModuleInit {
   private readonly log = new Logger('tools');
 
   constructor(
@@ -71,7 +75,12 @@ export class ToolExecutionService {
     private readonly checks: HealthCheckService,
     private readonly gate: CircuitGate,
     private readonly paused: PausedRuns,
+    private readonly relay: InputRelay,
   ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.relay.serve((answer) => this.answerHere(answer));
+  }
 
   /**
    * Starts a run, or answers the question a paused run asked (`input_token`). Either way the
@@ -104,7 +113,10 @@ export class ToolExecutionService {
     return this.nextStep(run, row, toolName, caller);
   }
 
-  /** The caller's answer to a paused run's question; the run goes on to its next step. */
+  /**
+   * The caller's answer to a paused run's question; the run goes on to its next step. A run
+   * another replica holds gets the answer through the relay.
+   */
   private async answer(
     ref: string,
     toolName: string,
@@ -112,8 +124,25 @@ export class ToolExecutionService {
     caller: string,
   ): Promise<ToolRunResult> {
     const row = await this.registry.findRecent(ref);
-    const run = this.paused.peek(body.input_token, caller, row.id, toolName);
-    const response = body.input_response;
+    const answer: RunAnswer = {
+      token: body.input_token,
+      caller,
+      serverId: row.id,
+      tool: toolName,
+      response: body.input_response,
+    };
+    const owner = this.paused.ownerOf(answer.token);
+    if (owner !== null && owner !== this.paused.tag) {
+      return this.relay.forward(owner, answer, row.timeout_seconds * 1_000 + RELAY_MARGIN_MS);
+    }
+    return this.answerHere(answer);
+  }
+
+  /** An answer for a run this replica holds, received directly or relayed. */
+  private async answerHere(answer: RunAnswer): Promise<ToolRunResult> {
+    const row = await this.registry.findRecent(answer.serverId);
+    const run = this.paused.peek(answer.token, answer.caller, row.id, answer.tool);
+    const response = answer.response;
     const question = run.pending;
     if (response.action === 'accept' && question !== null) {
       const problems = this.validator
@@ -130,9 +159,9 @@ export class ToolExecutionService {
         );
       }
     }
-    this.paused.release(body.input_token);
+    this.paused.release(answer.token);
     run.answer(response);
-    return this.nextStep(run, row, toolName, caller);
+    return this.nextStep(run, row, answer.tool, answer.caller);
   }
 
   /** Waits for the run's result, or parks it on its question and hands the question out. */
