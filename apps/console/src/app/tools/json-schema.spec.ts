@@ -1,4 +1,11 @@
-import { fieldKind, initialValue, prune, unwrapNullable, validate } from './json-schema';
+import {
+  enumChoices,
+  fieldKind,
+  initialValue,
+  prune,
+  unwrapNullable,
+  validate,
+} from './json-schema';
 
 describe('json-schema helpers', () => {
   const schema = {
@@ -63,6 +70,61 @@ describe('json-schema helpers', () => {
     expect(prune({ a: 1, b: undefined, c: { d: undefined, e: [1] } })).toEqual({
       a: 1,
       c: { e: [1] },
+    });
+  });
+
+  describe('elicitation forms', () => {
+    const titled = {
+      type: 'string',
+      oneOf: [
+        { const: 's', title: 'Small' },
+        { const: 'l', title: 'Large' },
+      ],
+      default: 'l',
+    };
+    const legacy = { type: 'string', enum: ['a', 'b'], enumNames: ['Alpha'] };
+    const multi = {
+      type: 'array',
+      minItems: 1,
+      maxItems: 2,
+      items: { anyOf: [{ const: 'x', title: 'Ex' }, { const: 'y' }, { const: 'z' }] },
+    };
+
+    it('reads titled enums (oneOf/anyOf of const), enumNames and multi-selects', () => {
+      expect(fieldKind(titled)).toBe('enum');
+      expect(enumChoices(titled)).toEqual([
+        { value: 's', label: 'Small' },
+        { value: 'l', label: 'Large' },
+      ]);
+      expect(enumChoices(legacy)).toEqual([
+        { value: 'a', label: 'Alpha' },
+        { value: 'b', label: 'b' },
+      ]);
+      expect(fieldKind(multi)).toBe('multi');
+      expect(fieldKind({ type: 'array', items: { type: 'string', enum: ['p'] } })).toBe('multi');
+      expect(fieldKind({ type: 'array', items: { type: 'string' } })).toBe('array');
+      expect(enumChoices(multi['items'])[0]).toEqual({ value: 'x', label: 'Ex' });
+    });
+
+    it('starts from defaults and checks choices, item counts and lengths', () => {
+      const form = {
+        type: 'object',
+        required: ['size', 'picks'],
+        properties: { size: titled, picks: multi, note: { type: 'string', maxLength: 3 } },
+      };
+      expect(initialValue(form)).toEqual({ size: 'l', picks: [] });
+      expect(
+        Object.fromEntries(validate(form, { size: 'm', picks: ['x', 'y', 'z'], note: 'long' })),
+      ).toEqual({
+        size: 'must be one of the listed values',
+        picks: 'pick at most 2',
+        note: 'must be at most 3 characters',
+      });
+      expect(validate(form, { size: 's', picks: [] }).get('picks')).toBe('pick at least 1');
+      expect(validate(form, { size: 's', picks: ['w'] }).get('picks')).toBe(
+        'must be among the listed values',
+      );
+      expect(validate(form, { size: 's', picks: ['y'] }).size).toBe(0);
     });
   });
 });

@@ -1,8 +1,17 @@
 import type { JsonSchema } from '@omni2/contracts';
 
-/** How one schema node is edited in the generated form. `json` is the raw-JSON fallback. */
+/**
+ * How one schema node is edited in the generated form. `multi` is a list of choices (an array
+ * of enum items, elicitation's multi-select); `json` is the raw-JSON fallback.
+ */
 export type FieldKind =
-  'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'array' | 'object' | 'json';
+  'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'multi' | 'array' | 'object' | 'json';
+
+/** One option of an enum field: the value sent, and what the operator sees. */
+export interface Choice {
+  value: unknown;
+  label: string;
+}
 
 function asSchema(value: unknown): JsonSchema {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -31,10 +40,49 @@ export function unwrapNullable(schema: JsonSchema): JsonSchema {
   return schema;
 }
 
+/**
+ * The options of `oneOf`/`anyOf: [{const, title}, …]` (titled enums, SEP-1330), or null when
+ * the list is not made only of constants (a `{type: 'null'}` option is allowed and skipped).
+ */
+function titledConsts(schema: JsonSchema): Choice[] | null {
+  for (const key of ['oneOf', 'anyOf'] as const) {
+    const options = schema[key];
+    if (!Array.isArray(options)) continue;
+    const consts = options.map(asSchema).filter((o) => o['type'] !== 'null');
+    if (consts.length === 0 || !consts.every((o) => 'const' in o)) return null;
+    return consts.map((o) => ({ value: o['const'], label: labelOf(o['const'], o['title']) }));
+  }
+  return null;
+}
+
+function labelOf(value: unknown, title: unknown): string {
+  if (typeof title === 'string' && title !== '') return title;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * The options of an enum node with what to show for each: `enum` (labelled by the legacy
+ * `enumNames` when present), titled `oneOf`/`anyOf` constants, or a single `const`.
+ */
+export function enumChoices(raw: JsonSchema): Choice[] {
+  const schema = unwrapNullable(raw);
+  const values = schema['enum'];
+  if (Array.isArray(values)) {
+    const names: unknown[] = Array.isArray(schema['enumNames']) ? schema['enumNames'] : [];
+    return values.map((v: unknown, i) => ({ value: v, label: labelOf(v, names[i]) }));
+  }
+  const titled = titledConsts(schema);
+  if (titled) return titled;
+  return 'const' in schema
+    ? [{ value: schema['const'], label: labelOf(schema['const'], schema['title']) }]
+    : [];
+}
+
 export function fieldKind(raw: JsonSchema): FieldKind {
   const schema = unwrapNullable(raw);
   if (Array.isArray(schema['enum']) && schema['enum'].length > 0) return 'enum';
   if ('const' in schema) return 'enum';
+  if (titledConsts(schema)) return 'enum';
   switch (schema['type']) {
     case 'string':
       return 'string';
@@ -45,7 +93,7 @@ export function fieldKind(raw: JsonSchema): FieldKind {
     case 'boolean':
       return 'boolean';
     case 'array':
-      return 'array';
+      return fieldKind(itemSchema(schema)) === 'enum' ? 'multi' : 'array';
     case 'object':
       return 'object';
     case undefined:
@@ -56,9 +104,11 @@ export function fieldKind(raw: JsonSchema): FieldKind {
 }
 
 export function enumOptions(raw: JsonSchema): unknown[] {
-  const schema = unwrapNullable(raw);
-  if (Array.isArray(schema['enum'])) return schema['enum'];
-  return 'const' in schema ? [schema['const']] : [];
+  return enumChoices(raw).map((c) => c.value);
+}
+
+function offered(schema: JsonSchema, value: unknown): boolean {
+  return enumOptions(schema).some((o) => JSON.stringify(o) === JSON.stringify(value));
 }
 
 export function properties(raw: JsonSchema): [string, JsonSchema][] {
@@ -99,6 +149,7 @@ export function initialValue(raw: JsonSchema, required = true): unknown {
       return result;
     }
     case 'array':
+    case 'multi':
       return required ? [] : undefined;
     case 'boolean':
       return required ? false : undefined;
@@ -141,8 +192,12 @@ export function validate(raw: JsonSchema, value: unknown, path = ''): Map<string
         break;
       }
       const minLength = schema['minLength'];
+      const maxLength = schema['maxLength'];
       if (typeof minLength === 'number' && value.length < minLength) {
         problems.set(path, `must be at least ${minLength} characters`);
+      }
+      if (typeof maxLength === 'number' && value.length > maxLength) {
+        problems.set(path, `must be at most ${maxLength} characters`);
       }
       const pattern = schema['pattern'];
       if (typeof pattern === 'string') {
@@ -155,10 +210,24 @@ export function validate(raw: JsonSchema, value: unknown, path = ''): Map<string
       break;
     }
     case 'enum':
-      if (!enumOptions(schema).some((o) => JSON.stringify(o) === JSON.stringify(value))) {
-        problems.set(path, 'must be one of the listed values');
+      if (!offered(schema, value)) problems.set(path, 'must be one of the listed values');
+      break;
+    case 'multi': {
+      if (!Array.isArray(value)) {
+        problems.set(path, 'must be a list');
+        break;
+      }
+      const minItems = schema['minItems'];
+      const maxItems = schema['maxItems'];
+      if (value.some((v) => !offered(itemSchema(schema), v))) {
+        problems.set(path, 'must be among the listed values');
+      } else if (typeof minItems === 'number' && value.length < minItems) {
+        problems.set(path, `pick at least ${minItems}`);
+      } else if (typeof maxItems === 'number' && value.length > maxItems) {
+        problems.set(path, `pick at most ${maxItems}`);
       }
       break;
+    }
     case 'array':
       if (!Array.isArray(value)) {
         problems.set(path, 'must be a list');

@@ -63,4 +63,52 @@ describe('SchemaField', () => {
     expect(emitted.at(-1)).toEqual({ count: 1, tags: [null] });
     expect(el.querySelector('.field-error')?.textContent).toContain('is required');
   });
+
+  it('labels fields by title, shows titled options and edits a multi-select as checkboxes', async () => {
+    const fixture = TestBed.createComponent(SchemaField);
+    fixture.componentRef.setInput('schema', {
+      type: 'object',
+      properties: {
+        size: {
+          type: 'string',
+          title: 'Size',
+          oneOf: [
+            { const: 's', title: 'Small' },
+            { const: 'l', title: 'Large' },
+          ],
+        },
+        picks: {
+          type: 'array',
+          title: 'Toppings',
+          items: { type: 'string', enum: ['ch', 'mu'], enumNames: ['Cheese', 'Mushroom'] },
+        },
+      },
+    });
+    fixture.componentRef.setInput('value', { picks: ['mu'] });
+    const emitted: unknown[] = [];
+    fixture.componentInstance.valueChange.subscribe((v) => emitted.push(v));
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('select[data-field="size"]')!.closest('label')!.textContent).toContain(
+      'Size',
+    );
+    const size = el.querySelector<HTMLSelectElement>('select[data-field="size"]')!;
+    expect([...size.options].map((o) => o.textContent?.trim())).toEqual([
+      '(none)',
+      'Small',
+      'Large',
+    ]);
+    size.value = '1';
+    size.dispatchEvent(new Event('change'));
+    expect(emitted.at(-1)).toEqual({ picks: ['mu'], size: 'l' });
+    const boxes = el.querySelectorAll<HTMLInputElement>('[data-field="picks"] input');
+    expect(el.querySelector('[data-field="picks"] legend')?.textContent).toContain('Toppings');
+    expect([...boxes].map((b) => b.checked)).toEqual([false, true]);
+    boxes[0].click();
+    expect(emitted.at(-1)).toEqual({ picks: ['ch', 'mu'] });
+    // The value is controlled (still ['mu']): unchecking it leaves nothing picked, and an
+    // optional multi-select with nothing picked is left out.
+    boxes[1].click();
+    expect(emitted.at(-1)).toEqual({});
+  });
 });

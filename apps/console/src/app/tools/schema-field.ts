@@ -2,7 +2,8 @@ import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
 import type { JsonSchema } from '@omni2/contracts';
 import {
-  enumOptions,
+  type Choice,
+  enumChoices,
   fieldKind,
   initialValue,
   itemSchema,
@@ -27,7 +28,7 @@ import {
         <fieldset class="schema-object" [class.root]="path() === ''">
           @if (path() !== '') {
             <legend>
-              {{ name() }}
+              {{ caption() }}
               @if (required()) {
                 <span class="req" title="required">*</span>
               }
@@ -47,8 +48,8 @@ import {
               (valueChange)="setProp(prop[0], $event)"
             />
           } @empty {
-            @if (path() === '') {
-              <p class="muted">This tool takes no arguments.</p>
+            @if (path() === '' && emptyNote()) {
+              <p class="muted">{{ emptyNote() }}</p>
             }
           }
         </fieldset>
@@ -56,7 +57,7 @@ import {
       @case ('array') {
         <fieldset class="schema-array">
           <legend>
-            {{ name() }}
+            {{ caption() }}
             @if (required()) {
               <span class="req" title="required">*</span>
             }
@@ -69,7 +70,8 @@ import {
             <div class="array-item">
               <o2-schema-field
                 [schema]="items()"
-                [name]="name() + ' #' + ($index + 1)"
+                [name]="name()"
+                [label]="caption() + ' #' + ($index + 1)"
                 [path]="childPath('' + $index)"
                 [required]="true"
                 [value]="item"
@@ -92,10 +94,42 @@ import {
           }
         </fieldset>
       }
+      @case ('multi') {
+        <fieldset class="schema-multi" [attr.data-field]="path()">
+          <legend>
+            {{ caption() }}
+            @if (required()) {
+              <span class="req" title="required">*</span>
+            }
+            <span class="type">pick any</span>
+          </legend>
+          @for (choice of itemChoices(); track $index) {
+            <label class="inline">
+              <input
+                type="checkbox"
+                [attr.data-option]="$index"
+                [checked]="isPicked(choice)"
+                [attr.aria-invalid]="error() ? true : null"
+                (change)="togglePick(choice, checked($event))"
+              />
+              {{ choice.label }}
+            </label>
+          }
+          @if (description(); as d) {
+            <span class="help">{{ d }}</span>
+          }
+          @if (defaultText(); as dt) {
+            <span class="help">default: {{ dt }}</span>
+          }
+          @if (error(); as e) {
+            <span class="field-error" role="alert">{{ e }}</span>
+          }
+        </fieldset>
+      }
       @default {
         <label class="field" [class.check]="k === 'boolean'">
           <span class="label">
-            {{ name() }}
+            {{ caption() }}
             @if (required()) {
               <span class="req" title="required">*</span>
             }
@@ -106,18 +140,24 @@ import {
               <input
                 type="checkbox"
                 [attr.data-field]="path()"
+                [attr.aria-invalid]="error() ? true : null"
                 [checked]="value() === true"
                 (change)="emit(checked($event))"
               />
             }
             @case ('enum') {
-              <select [attr.data-field]="path()" (change)="pickOption(selectedIndex($event))">
+              <select
+                [attr.data-field]="path()"
+                [attr.aria-required]="required() || null"
+                [attr.aria-invalid]="error() ? true : null"
+                (change)="pickOption(selectedIndex($event))"
+              >
                 @if (!required() || value() === undefined) {
                   <option value="-1" [selected]="value() === undefined">(none)</option>
                 }
-                @for (option of options(); track $index) {
-                  <option [value]="$index" [selected]="isSelected(option)">
-                    {{ show(option) }}
+                @for (choice of choices(); track $index) {
+                  <option [value]="$index" [selected]="isSelected(choice.value)">
+                    {{ choice.label }}
                   </option>
                 }
               </select>
@@ -133,13 +173,19 @@ import {
                 <textarea
                   rows="3"
                   [attr.data-field]="path()"
+                  [attr.aria-required]="required() || null"
+                  [attr.aria-invalid]="error() ? true : null"
                   [value]="value() ?? ''"
                   (input)="emitText(text($event))"
                 ></textarea>
               } @else {
                 <input
-                  type="text"
+                  [type]="inputType()"
                   [attr.data-field]="path()"
+                  [attr.aria-required]="required() || null"
+                  [attr.aria-invalid]="error() ? true : null"
+                  [attr.minlength]="bound('minLength')"
+                  [attr.maxlength]="bound('maxLength')"
                   [value]="value() ?? ''"
                   [attr.placeholder]="placeholder()"
                   (input)="emitText(text($event))"
@@ -177,6 +223,8 @@ import {
         type="number"
         [attr.step]="step"
         [attr.data-field]="path()"
+        [attr.aria-required]="required() || null"
+        [attr.aria-invalid]="error() ? true : null"
         [value]="numberText()"
         [attr.min]="bound('minimum')"
         [attr.max]="bound('maximum')"
@@ -189,10 +237,14 @@ export class SchemaField {
   readonly schema = input.required<JsonSchema>();
   readonly value = input<unknown>(undefined);
   readonly name = input('');
+  /** What the field is called on screen; defaults to the schema's `title`, then `name`. */
+  readonly label = input<string | null>(null);
   readonly path = input('');
   readonly required = input(false);
   /** Problems by dotted path (client-side checks and the gateway's `errors[]`). */
   readonly errors = input<ReadonlyMap<string, string>>(new Map());
+  /** Shown by a root object without properties; empty for none. */
+  readonly emptyNote = input('This tool takes no arguments.');
   readonly valueChange = output<unknown>();
 
   protected readonly jsonError = signal<string | null>(null);
@@ -207,7 +259,17 @@ export class SchemaField {
   protected readonly props = computed(() => properties(this.schema()));
   protected readonly requiredSet = computed(() => new Set(requiredNames(this.schema())));
   protected readonly items = computed(() => itemSchema(this.schema()));
-  protected readonly options = computed(() => enumOptions(this.schema()));
+  protected readonly choices = computed(() => enumChoices(this.schema()));
+  protected readonly itemChoices = computed(() => enumChoices(this.items()));
+  protected readonly caption = computed(() => {
+    const title = this.resolved()['title'];
+    return this.label() ?? (typeof title === 'string' && title !== '' ? title : this.name());
+  });
+  protected readonly inputType = computed(() => {
+    const types: Record<string, string> = { email: 'email', uri: 'url', date: 'date' };
+    const format = this.resolved()['format'];
+    return (typeof format === 'string' && types[format]) || 'text';
+  });
   protected readonly description = computed(() => {
     const d = this.resolved()['description'];
     return typeof d === 'string' ? d : null;
@@ -255,7 +317,7 @@ export class SchemaField {
     return v === undefined ? '' : JSON.stringify(v, null, 2);
   });
 
-  protected bound(key: 'minimum' | 'maximum'): number | null {
+  protected bound(key: 'minimum' | 'maximum' | 'minLength' | 'maxLength'): number | null {
     const value = this.resolved()[key];
     return typeof value === 'number' ? value : null;
   }
@@ -331,15 +393,24 @@ export class SchemaField {
   }
 
   protected pickOption(index: number): void {
-    this.emit(index < 0 ? undefined : this.options()[index]);
+    this.emit(index < 0 ? undefined : this.choices()[index]?.value);
   }
 
   protected isSelected(option: unknown): boolean {
     return JSON.stringify(option) === JSON.stringify(this.value());
   }
 
-  protected show(option: unknown): string {
-    return typeof option === 'string' ? option : JSON.stringify(option);
+  protected isPicked(choice: Choice): boolean {
+    const wanted = JSON.stringify(choice.value);
+    return this.arrayValue().some((v) => JSON.stringify(v) === wanted);
+  }
+
+  /** Checks or unchecks one choice, keeping the schema's order; none picked is absent if optional. */
+  protected togglePick(choice: Choice, on: boolean): void {
+    const picked = this.itemChoices()
+      .filter((c) => (c === choice ? on : this.isPicked(c)))
+      .map((c) => c.value);
+    this.emit(picked.length === 0 && !this.required() ? undefined : picked);
   }
 }
 

@@ -1,6 +1,6 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import type { CapabilitiesView } from '@omni2/contracts';
+import type { CapabilitiesView, ToolInputRequiredResult } from '@omni2/contracts';
 import { serverView, settle, testProviders, signInAs } from '../core/testing';
 import { ToolTester } from './tool-tester';
 
@@ -8,6 +8,11 @@ const caps: CapabilitiesView = {
   server_id: 'id-alpha',
   name: 'alpha',
   tools: [
+    {
+      name: 'order',
+      description: 'Orders a pizza, asking what kind',
+      input_schema: { type: 'object', properties: {} },
+    },
     {
       name: 'add',
       description: 'Adds two numbers',
@@ -135,5 +140,302 @@ describe('ToolTester', () => {
     expect(el.querySelector('[data-testid="tools-unavailable"]')?.textContent).toContain(
       'ECONNREFUSED',
     );
+  });
+  describe('when the server asks a question mid-run', () => {
+    const execute = '/api/v1/mcp/servers/id-alpha/tools/order/execute';
+    const done = {
+      status: 'complete',
+      server_id: 'id-alpha',
+      tool: 'order',
+      is_error: false,
+      content: [{ type: 'text', text: 'ordered' }],
+      structured_content: null,
+      duration_ms: 12,
+    };
+
+    function question(patch: Partial<ToolInputRequiredResult> = {}): ToolInputRequiredResult {
+      return {
+        status: 'input_required',
+        server_id: 'id-alpha',
+        tool: 'order',
+        input_token: 'tok-1',
+        input_request: {
+          kind: 'elicitation',
+          message: 'Which pizza?',
+          requested_schema: {
+            type: 'object',
+            required: ['name', 'size'],
+            properties: {
+              name: { type: 'string', title: 'Your name' },
+              size: {
+                type: 'string',
+                title: 'Size',
+                oneOf: [
+                  { const: 's', title: 'Small' },
+                  { const: 'l', title: 'Large' },
+                ],
+                default: 'l',
+              },
+              crust: { type: 'string', enum: ['thin', 'deep'], enumNames: ['Thin', 'Deep dish'] },
+              count: { type: 'integer', title: 'How many', minimum: 1, default: 2 },
+              gift: { type: 'boolean', title: 'Gift wrap', default: false },
+              toppings: {
+                type: 'array',
+                title: 'Toppings',
+                items: {
+                  anyOf: [
+                    { const: 'ch', title: 'Cheese' },
+                    { const: 'mu', title: 'Mushroom' },
+                  ],
+                },
+              },
+              note: { type: 'string', title: 'Note' },
+            },
+          },
+        },
+        expires_at: new Date(Date.now() + 5 * 60_000).toISOString(),
+        ...patch,
+      };
+    }
+
+    /** Runs `order` and answers the run with `first` (the question, by default). */
+    async function ask(first: object = question()) {
+      const { fixture, el } = await render();
+      el.querySelector<HTMLButtonElement>('[data-tool="order"]')!.click();
+      await fixture.whenStable();
+      el.querySelector<HTMLButtonElement>('[data-testid="run-tool"]')!.click();
+      const req = http.expectOne(execute);
+      expect(req.request.body).toEqual({ arguments: {} });
+      req.flush(first);
+      await settle(fixture);
+      return { fixture, el };
+    }
+
+    const button = (el: HTMLElement, action: string) =>
+      el.querySelector<HTMLButtonElement>(`[data-answer="${action}"]`)!;
+    const shown = (el: HTMLElement) => el.querySelector('[data-testid="tool-question"]');
+
+    it('shows the message and a form with titles, titled options, defaults and required marks', async () => {
+      const { el } = await ask();
+      const q = shown(el)!;
+      expect(q.textContent).toContain('Which pizza?');
+      expect(q.querySelector('[data-testid="question-expiry"]')?.textContent).toContain(
+        'expires in 5 min',
+      );
+      expect(el.querySelector('[data-testid="tool-result"]')).toBeNull();
+      const labels = [...q.querySelectorAll('label.field .label')].map((l) => l.textContent);
+      expect(labels.join('|')).toContain('Your name');
+      const size = q.querySelector<HTMLSelectElement>('select[data-field="size"]')!;
+      const options = [...size.options].map((o) => o.textContent?.trim());
+      expect(options).toEqual(['Small', 'Large']);
+      expect(size.selectedOptions[0]?.textContent?.trim()).toBe('Large');
+      const crust = [...q.querySelectorAll('select[data-field="crust"] option')];
+      expect(crust.map((o) => o.textContent?.trim())).toEqual(['(none)', 'Thin', 'Deep dish']);
+      expect(q.querySelector<HTMLInputElement>('input[data-field="count"]')!.value).toBe('2');
+      expect(q.querySelector<HTMLInputElement>('input[data-field="gift"]')!.checked).toBe(false);
+      const toppings = q.querySelector('[data-field="toppings"]')!;
+      expect(toppings.textContent).toContain('Mushroom');
+      expect(toppings.querySelectorAll('input[type="checkbox"]')).toHaveLength(2);
+      expect(q.querySelectorAll('.req')).toHaveLength(2);
+      expect(q.querySelector('input[data-field="name"]')?.getAttribute('aria-required')).toBe(
+        'true',
+      );
+      // Focus goes to the question's first field; Run waits for the answer.
+      expect(document.activeElement).toBe(q.querySelector('input[data-field="name"]'));
+      expect(el.querySelector<HTMLButtonElement>('[data-testid="run-tool"]')!.disabled).toBe(true);
+      expect(el.textContent).toContain('waiting for your answer');
+    });
+
+    it('accepts with the filled-in content (empty optional fields left out), then shows the result', async () => {
+      const { fixture, el } = await ask();
+      type(el, 'name', 'Ada');
+      await fixture.whenStable();
+      const mushroom = el.querySelector<HTMLInputElement>(
+        '[data-field="toppings"] input[data-option="1"]',
+      )!;
+      mushroom.click();
+      await fixture.whenStable();
+      button(el, 'accept').click();
+      const req = http.expectOne(execute);
+      expect(req.request.body).toEqual({
+        input_token: 'tok-1',
+        input_response: {
+          action: 'accept',
+          content: { name: 'Ada', size: 'l', count: 2, gift: false, toppings: ['mu'] },
+        },
+      });
+      req.flush(done);
+      await settle(fixture);
+      expect(shown(el)).toBeNull();
+      const result = el.querySelector('[data-testid="tool-result"]')!;
+      expect(result.getAttribute('data-outcome')).toBe('ok');
+      expect(result.textContent).toContain('ordered');
+      expect(el.querySelector<HTMLButtonElement>('[data-testid="run-tool"]')!.disabled).toBe(false);
+    });
+
+    it('does not send an accept with a required field empty', async () => {
+      const { fixture, el } = await ask();
+      button(el, 'accept').click();
+      await fixture.whenStable();
+      http.expectNone(execute);
+      const name = el.querySelector('input[data-field="name"]')!.closest('label')!;
+      expect(name.querySelector('.field-error')?.textContent).toContain('is required');
+    });
+
+    it('declines with the action only and shows what the tool made of it', async () => {
+      const { fixture, el } = await ask();
+      button(el, 'decline').click();
+      const req = http.expectOne(execute);
+      expect(req.request.body).toEqual({
+        input_token: 'tok-1',
+        input_response: { action: 'decline' },
+      });
+      req.flush({ ...done, is_error: true, content: [{ type: 'text', text: 'no pizza then' }] });
+      await settle(fixture);
+      expect(shown(el)).toBeNull();
+      const result = el.querySelector('[data-testid="tool-result"]')!;
+      expect(result.getAttribute('data-outcome')).toBe('tool-error');
+      expect(result.textContent).toContain('no pizza then');
+    });
+
+    it('cancels with the action only', async () => {
+      const { fixture, el } = await ask();
+      button(el, 'cancel').click();
+      const req = http.expectOne(execute);
+      expect(req.request.body).toEqual({
+        input_token: 'tok-1',
+        input_response: { action: 'cancel' },
+      });
+      req.flush(done);
+      await settle(fixture);
+      expect(shown(el)).toBeNull();
+    });
+
+    it('shows the gateway’s field errors by their fields and keeps the question open', async () => {
+      const { fixture, el } = await ask();
+      type(el, 'name', 'Al');
+      await fixture.whenStable();
+      button(el, 'accept').click();
+      http.expectOne(execute).flush(
+        {
+          statusCode: 400,
+          code: 'VALIDATION_FAILED',
+          message: 'input_response.content.name: must NOT have fewer than 3 characters',
+          errors: [
+            {
+              field: 'input_response.content.name',
+              message: 'must NOT have fewer than 3 characters',
+            },
+          ],
+        },
+        { status: 400, statusText: 'Bad Request' },
+      );
+      await settle(fixture);
+      expect(shown(el)).not.toBeNull();
+      const name = el.querySelector('input[data-field="name"]')!;
+      expect(name.getAttribute('aria-invalid')).toBe('true');
+      expect(name.closest('label')!.querySelector('.field-error')?.textContent).toContain(
+        'fewer than 3 characters',
+      );
+      // Corrected, the same question (same token) is answered again.
+      type(el, 'name', 'Alan');
+      await fixture.whenStable();
+      button(el, 'accept').click();
+      const again = http.expectOne(execute);
+      expect(again.request.body.input_token).toBe('tok-1');
+      expect(again.request.body.input_response.content.name).toBe('Alan');
+      again.flush(done);
+      await settle(fixture);
+      expect(el.querySelector('[data-testid="tool-result"]')).not.toBeNull();
+    });
+
+    it('says the question expired or was answered on a 404, and lets the user run again', async () => {
+      const { fixture, el } = await ask();
+      button(el, 'decline').click();
+      http.expectOne(execute).flush(
+        {
+          statusCode: 404,
+          code: 'TOOL_INPUT_NOT_FOUND',
+          message: 'input_token: no tool run is waiting for this answer',
+        },
+        { status: 404, statusText: 'Not Found' },
+      );
+      await settle(fixture);
+      expect(shown(el)).toBeNull();
+      const gone = el.querySelector('[data-testid="question-gone"]')!;
+      expect(gone.textContent).toContain('expired');
+      expect(gone.textContent).toContain('already answered');
+      const runAgain = gone.querySelector<HTMLButtonElement>('button')!;
+      expect(document.activeElement).toBe(runAgain);
+      expect(el.querySelector<HTMLButtonElement>('[data-testid="run-tool"]')!.disabled).toBe(false);
+      runAgain.click();
+      const req = http.expectOne(execute);
+      expect(req.request.body).toEqual({ arguments: {} });
+      req.flush(done);
+      await settle(fixture);
+      expect(el.querySelector('[data-testid="question-gone"]')).toBeNull();
+      expect(el.querySelector('[data-testid="tool-result"]')).not.toBeNull();
+    });
+
+    it('shows the next question after an answer, and answers it with its own token', async () => {
+      const { fixture, el } = await ask();
+      type(el, 'name', 'Ada');
+      await fixture.whenStable();
+      button(el, 'accept').click();
+      http.expectOne(execute).flush(
+        question({
+          input_token: 'tok-2',
+          input_request: {
+            kind: 'elicitation',
+            message: 'Where to?',
+            requested_schema: {
+              type: 'object',
+              required: ['email'],
+              properties: { email: { type: 'string', format: 'email', title: 'E-mail' } },
+            },
+          },
+        }),
+      );
+      await settle(fixture);
+      const q = shown(el)!;
+      expect(q.textContent).toContain('Where to?');
+      expect(q.textContent).not.toContain('Which pizza?');
+      const email = q.querySelector<HTMLInputElement>('input[data-field="email"]')!;
+      expect(email.type).toBe('email');
+      expect(q.querySelector('[data-field="name"]')).toBeNull();
+      expect(document.activeElement).toBe(email);
+      type(el, 'email', 'ada@example.com');
+      await fixture.whenStable();
+      button(el, 'accept').click();
+      const req = http.expectOne(execute);
+      expect(req.request.body).toEqual({
+        input_token: 'tok-2',
+        input_response: { action: 'accept', content: { email: 'ada@example.com' } },
+      });
+      req.flush(done);
+      await settle(fixture);
+      expect(el.querySelector('[data-testid="tool-result"]')?.textContent).toContain('ordered');
+    });
+
+    it('treats a result without a status as complete', async () => {
+      const { el } = await ask({ ...done, status: undefined });
+      expect(shown(el)).toBeNull();
+      expect(el.querySelector('[data-testid="tool-result"]')?.getAttribute('data-outcome')).toBe(
+        'ok',
+      );
+    });
+
+    it('cancels the open question when another tool is picked', async () => {
+      const { fixture, el } = await ask();
+      el.querySelector<HTMLButtonElement>('[data-tool="add"]')!.click();
+      await fixture.whenStable();
+      const req = http.expectOne(execute);
+      expect(req.request.body).toEqual({
+        input_token: 'tok-1',
+        input_response: { action: 'cancel' },
+      });
+      expect(shown(el)).toBeNull();
+      expect(el.querySelector<HTMLButtonElement>('[data-testid="run-tool"]')!.disabled).toBe(false);
+    });
   });
 });

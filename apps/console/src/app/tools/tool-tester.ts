@@ -1,17 +1,30 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
+  ElementRef,
+  Injector,
+  afterNextRender,
   computed,
   effect,
   inject,
   input,
   signal,
   untracked,
+  viewChild,
 } from '@angular/core';
-import type { McpServerView, ToolExecutionResult, ToolView } from '@omni2/contracts';
+import type {
+  McpServerView,
+  ToolExecutionResult,
+  ToolInputRequiredResult,
+  ToolInputResponse,
+  ToolRunResult,
+  ToolView,
+} from '@omni2/contracts';
 import { Api } from '../core/api';
 import { ApiError, describeError, toApiError } from '../core/api-error';
 import { CapabilitiesService } from '../core/capabilities.service';
+import { Clock } from '../core/clock.service';
 import { availability } from '../core/permissions';
 import { Session } from '../core/session.service';
 import { RelativeTime } from '../shared/relative-time';
@@ -20,10 +33,16 @@ import { SchemaField } from './schema-field';
 import { ToolResult } from './tool-result';
 
 type Mode = 'form' | 'json';
+type Action = ToolInputResponse['action'];
+
+const CONTENT_FIELD = /^input_response\.content\.([^.]+)/;
+let questionSeq = 0;
 
 /**
  * Lists a server's tools and runs one: a form generated from the tool's input schema (or raw
- * JSON), then the result content, `is_error`, or the API's error, with the duration.
+ * JSON), then the result content, `is_error`, or the API's error, with the duration. When the
+ * server asks a question mid-run (`status: input_required`, MCP elicitation) the question's form
+ * takes the result's place; its answer continues the run, up to the result or the next question.
  */
 @Component({
   selector: 'o2-tool-tester',
@@ -119,7 +138,8 @@ type Mode = 'form' | 'json';
                   type="button"
                   class="btn primary"
                   data-testid="run-tool"
-                  [disabled]="!canRun().enabled || running()"
+                  [disabled]="!canRun().enabled || running() || !!question()"
+                  [attr.aria-describedby]="question() ? 'run-paused-' + questionId() : null"
                   (click)="run()"
                 >
                   @if (running()) {
@@ -129,11 +149,125 @@ type Mode = 'form' | 'json';
                   }
                 </button>
               </span>
+              @if (question()) {
+                <span class="muted small" [id]="'run-paused-' + questionId()">
+                  This run is waiting for your answer below: answer it or cancel it to run again.
+                </span>
+              }
               @if (blocked()) {
                 <span class="field-error">Fix the marked fields first</span>
               }
             </div>
-            <o2-tool-result [result]="result()" [error]="error()" [clientMs]="clientMs()" />
+            @if (question(); as q) {
+              <section
+                class="result question"
+                data-testid="tool-question"
+                [attr.aria-labelledby]="'q-title-' + questionId()"
+              >
+                <div class="result-head">
+                  <strong class="badge question-badge" [id]="'q-title-' + questionId()">
+                    The server asks
+                  </strong>
+                  <span
+                    class="small"
+                    data-testid="question-expiry"
+                    [class.muted]="!expired()"
+                    [class.warn-text]="expired()"
+                  >
+                    @if (expired()) {
+                      expired <o2-relative-time [at]="q.expires_at" />
+                    } @else {
+                      expires <o2-relative-time [at]="q.expires_at" />
+                    }
+                  </span>
+                </div>
+                <p class="question-message" [id]="'q-msg-' + questionId()">
+                  {{ q.input_request.message }}
+                </p>
+                <form
+                  #questionForm
+                  novalidate
+                  [attr.aria-labelledby]="'q-title-' + questionId()"
+                  [attr.aria-describedby]="'q-msg-' + questionId()"
+                  (submit)="submitAnswer($event)"
+                >
+                  <o2-schema-field
+                    [schema]="q.input_request.requested_schema"
+                    [value]="answerValue()"
+                    [errors]="answerErrors()"
+                    emptyNote=""
+                    (valueChange)="answerValue.set($event)"
+                  />
+                  @if (answerProblems().length > 0) {
+                    <ul class="errors field-error" role="alert" data-testid="question-errors">
+                      @for (p of answerProblems(); track $index) {
+                        <li>{{ p }}</li>
+                      }
+                    </ul>
+                  }
+                  <div class="actions-row left">
+                    <button
+                      type="submit"
+                      class="btn primary"
+                      data-answer="accept"
+                      [disabled]="answering() !== null"
+                    >
+                      @if (answering() === 'accept') {
+                        <span class="spinner" aria-hidden="true"></span>
+                      }
+                      Accept
+                    </button>
+                    <button
+                      type="button"
+                      class="btn"
+                      data-answer="decline"
+                      [disabled]="answering() !== null"
+                      (click)="answer('decline')"
+                    >
+                      @if (answering() === 'decline') {
+                        <span class="spinner" aria-hidden="true"></span>
+                      }
+                      Decline
+                    </button>
+                    <button
+                      type="button"
+                      class="btn"
+                      data-answer="cancel"
+                      [disabled]="answering() !== null"
+                      (click)="answer('cancel')"
+                    >
+                      @if (answering() === 'cancel') {
+                        <span class="spinner" aria-hidden="true"></span>
+                      }
+                      Cancel
+                    </button>
+                    @if (answerBlocked()) {
+                      <span class="field-error">Fix the marked fields first</span>
+                    }
+                  </div>
+                </form>
+              </section>
+            } @else if (questionGone()) {
+              <div class="banner warn" role="alert" data-testid="question-gone">
+                <span>
+                  This question is no longer open: it expired, or it was already answered. The run
+                  has ended; run the tool again to start over.
+                </span>
+                <button
+                  #runAgain
+                  type="button"
+                  class="btn small"
+                  [disabled]="!canRun().enabled || running()"
+                  (click)="run()"
+                >
+                  Run again
+                </button>
+              </div>
+            } @else {
+              <div class="run-outcome" tabindex="-1" #outcome>
+                <o2-tool-result [result]="result()" [error]="error()" [clientMs]="clientMs()" />
+              </div>
+            }
           } @else if (caps.view.tools.length > 0) {
             <p class="muted">Pick a tool to test it.</p>
           }
@@ -146,6 +280,8 @@ export class ToolTester {
   private readonly api = inject(Api);
   private readonly capabilities = inject(CapabilitiesService);
   private readonly session = inject(Session);
+  private readonly clock = inject(Clock);
+  private readonly injector = inject(Injector);
 
   readonly server = input.required<McpServerView>();
   /** Preselect this tool (by name). */
@@ -160,6 +296,21 @@ export class ToolTester {
   protected readonly error = signal<ApiError | null>(null);
   protected readonly clientMs = signal<number | null>(null);
   protected readonly attempted = signal(false);
+  /** The question the paused run asks; null when no run waits for an answer. */
+  protected readonly question = signal<ToolInputRequiredResult | null>(null);
+  protected readonly questionId = signal(0);
+  protected readonly answerValue = signal<unknown>({});
+  protected readonly answerAttempted = signal(false);
+  /** The action being sent, while it is. */
+  protected readonly answering = signal<Action | null>(null);
+  /** Why the last answer was refused (the question stays open). */
+  protected readonly answerError = signal<ApiError | null>(null);
+  /** The last answer met 404: the question had expired or was answered already. */
+  protected readonly questionGone = signal(false);
+
+  private readonly questionForm = viewChild<ElementRef<HTMLFormElement>>('questionForm');
+  private readonly runAgain = viewChild<ElementRef<HTMLButtonElement>>('runAgain');
+  private readonly outcome = viewChild<ElementRef<HTMLElement>>('outcome');
 
   private readonly serverId = computed(() => this.server().id);
   protected readonly entry = computed(() => this.capabilities.entry(this.serverId()));
@@ -183,6 +334,36 @@ export class ToolTester {
     return shown;
   });
   protected readonly blocked = computed(() => this.attempted() && this.clientProblems().size > 0);
+  private readonly answerClientProblems = computed(() => {
+    const q = this.question();
+    return q ? validate(q.input_request.requested_schema, this.answerValue()) : new Map();
+  });
+  protected readonly answerBlocked = computed(
+    () => this.answerAttempted() && this.answerClientProblems().size > 0,
+  );
+  /** Problems by field name: the form's own checks once Accept was tried, then the gateway's. */
+  protected readonly answerErrors = computed(() => {
+    const shown = new Map<string, string>(
+      this.answerAttempted() ? this.answerClientProblems() : [],
+    );
+    for (const f of this.answerError()?.fieldErrors ?? []) {
+      const name = CONTENT_FIELD.exec(f.field)?.[1];
+      if (name !== undefined && !shown.has(name)) shown.set(name, f.message);
+    }
+    return shown;
+  });
+  /** What the gateway refused that is not one of the form's fields. */
+  protected readonly answerProblems = computed(() => {
+    const e = this.answerError();
+    if (!e) return [];
+    const loose = e.fieldErrors.filter((f) => !CONTENT_FIELD.test(f.field));
+    if (loose.length > 0) return loose.map((f) => `${f.field}: ${f.message}`);
+    return e.fieldErrors.length === 0 ? [describeError(e)] : [];
+  });
+  protected readonly expired = computed(() => {
+    const q = this.question();
+    return q !== null && this.clock.now() >= Date.parse(q.expires_at);
+  });
   protected readonly jsonProblem = computed(() => {
     if (this.mode() !== 'json') return null;
     try {
@@ -212,6 +393,8 @@ export class ToolTester {
         if (tool) this.select(tool);
       });
     });
+    // Walking away from a question answers it: the paused run stops instead of waiting it out.
+    inject(DestroyRef).onDestroy(() => this.abandonQuestion());
   }
 
   protected reload(): void {
@@ -219,6 +402,7 @@ export class ToolTester {
   }
 
   protected select(tool: ToolView): void {
+    this.abandonQuestion();
     this.selectedName.set(tool.name);
     const start = initialValue(tool.input_schema) ?? {};
     this.formValue.set(start);
@@ -227,6 +411,7 @@ export class ToolTester {
     this.error.set(null);
     this.clientMs.set(null);
     this.attempted.set(false);
+    this.questionGone.set(false);
   }
 
   protected setMode(mode: Mode): void {
@@ -250,7 +435,7 @@ export class ToolTester {
 
   protected async run(): Promise<void> {
     const tool = this.selected();
-    if (!tool) return;
+    if (!tool || this.question()) return;
     this.attempted.set(true);
     if (this.mode() === 'form' && this.clientProblems().size > 0) return;
     if (this.mode() === 'json' && this.jsonProblem()) return;
@@ -259,18 +444,128 @@ export class ToolTester {
     this.running.set(true);
     this.error.set(null);
     this.result.set(null);
+    this.questionGone.set(false);
     const started = performance.now();
     try {
-      const result = await this.api.post<ToolExecutionResult>(
-        `/mcp/servers/${this.serverId()}/tools/${encodeURIComponent(tool.name)}/execute`,
-        { arguments: args },
-      );
-      this.result.set(result);
+      const step = await this.api.post<ToolRunResult>(this.executePath(tool.name), {
+        arguments: args,
+      });
+      if (step.status === 'input_required' && this.selectedName() !== tool.name) {
+        // Another tool was picked meanwhile: nobody is there to answer this question.
+        this.cancelQuietly(step);
+        return;
+      }
+      this.show(step);
     } catch (error) {
       this.error.set(toApiError(error));
     } finally {
       this.clientMs.set(Math.round(performance.now() - started));
       this.running.set(false);
     }
+  }
+
+  protected submitAnswer(event: Event): void {
+    event.preventDefault();
+    void this.answer('accept');
+  }
+
+  /**
+   * Sends the answer to the open question. A refused answer (400) keeps the question open with
+   * the reasons by the fields; a question no longer held (404) ends the run; anything else is
+   * the run's next step, or its failure, shown like a run's.
+   */
+  protected async answer(action: Action): Promise<void> {
+    const q = this.question();
+    if (!q || this.answering() !== null) return;
+    let response: ToolInputResponse;
+    if (action === 'accept') {
+      this.answerAttempted.set(true);
+      if (this.answerClientProblems().size > 0) return;
+      const content = (prune(this.answerValue()) ?? {}) as Extract<
+        ToolInputResponse,
+        { action: 'accept' }
+      >['content'];
+      response = { action, content };
+    } else {
+      response = { action };
+    }
+    this.answering.set(action);
+    this.answerError.set(null);
+    const started = performance.now();
+    try {
+      const step = await this.api.post<ToolRunResult>(this.executePath(q.tool), {
+        input_token: q.input_token,
+        input_response: response,
+      });
+      if (this.question() !== q) return;
+      this.clientMs.set(Math.round(performance.now() - started));
+      this.show(step);
+    } catch (raw) {
+      if (this.question() !== q) return;
+      const error = toApiError(raw);
+      if (error.code === 'TOOL_INPUT_NOT_FOUND') {
+        this.question.set(null);
+        this.questionGone.set(true);
+        this.focusAfterRender(() => this.runAgain()?.nativeElement);
+      } else if (error.code === 'VALIDATION_FAILED' || error.unreachable) {
+        // The question is still open (same token): the person can correct or retry.
+        this.answerError.set(error);
+      } else {
+        this.question.set(null);
+        this.clientMs.set(Math.round(performance.now() - started));
+        this.error.set(error);
+        this.focusAfterRender(() => this.outcome()?.nativeElement);
+      }
+    } finally {
+      this.answering.set(null);
+    }
+  }
+
+  /** A run's next step: its result (an absent status is a result too), or a question. */
+  private show(step: ToolRunResult): void {
+    if (step.status === 'input_required') {
+      this.question.set(step);
+      this.questionId.set(++questionSeq);
+      this.answerValue.set(initialValue(step.input_request.requested_schema) ?? {});
+      this.answerAttempted.set(false);
+      this.answerError.set(null);
+      this.focusAfterRender(() => {
+        const form = this.questionForm()?.nativeElement;
+        return (
+          form?.querySelector<HTMLElement>('input, select, textarea') ??
+          form?.querySelector<HTMLElement>('button[type="submit"]')
+        );
+      });
+      return;
+    }
+    const wasAsking = this.question() !== null;
+    this.question.set(null);
+    this.result.set(step);
+    if (wasAsking) this.focusAfterRender(() => this.outcome()?.nativeElement);
+  }
+
+  private focusAfterRender(target: () => HTMLElement | null | undefined): void {
+    afterNextRender({ write: () => target()?.focus() }, { injector: this.injector });
+  }
+
+  /** Cancels the open question, if any, without waiting (tool switched or tester closed). */
+  private abandonQuestion(): void {
+    const q = this.question();
+    if (!q) return;
+    this.question.set(null);
+    this.cancelQuietly(q);
+  }
+
+  private cancelQuietly(q: ToolInputRequiredResult): void {
+    this.api
+      .post(this.executePath(q.tool), {
+        input_token: q.input_token,
+        input_response: { action: 'cancel' },
+      })
+      .catch(() => undefined);
+  }
+
+  private executePath(tool: string): string {
+    return `/mcp/servers/${this.serverId()}/tools/${encodeURIComponent(tool)}/execute`;
   }
 }
