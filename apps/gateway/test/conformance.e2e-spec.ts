@@ -8,8 +8,8 @@ import { startTestApp, type TestApp } from './support/test-app';
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
 const SUITE = join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
-const SHIM = join(ROOT, 'scripts/conformance/node20-fs-shim.mjs');
-const ADAPTER = join(ROOT, 'scripts/conformance/omni2-client.mjs');
+const SHIM = join(ROOT, 'scripts/conformance-node20-shim.mjs');
+const ADAPTER = join(ROOT, 'scripts/conformance-client.mjs');
 
 interface Check {
   id: string;
@@ -20,7 +20,7 @@ interface Check {
 
 /**
  * The official MCP conformance suite (client scenarios) against omni2 as the client: the suite
- * starts its scenario server, runs scripts/conformance/omni2-client.mjs, which registers the
+ * starts its scenario server, runs scripts/conformance-client.mjs, which registers the
  * server in this gateway and drives it over the REST API, and then grades what arrived on the
  * wire. Every scored check must pass; no scenario here is allowed a failure.
  */
@@ -46,7 +46,7 @@ const SCENARIOS: [scenario: string, revision: string][] = [
 
 /**
  * The official MCP conformance suite (client scenarios) against omni2 as the client: the suite
- * starts its scenario server, runs scripts/conformance/omni2-client.mjs, which registers the
+ * starts its scenario server, runs scripts/conformance-client.mjs, which registers the
  * server in this gateway and drives it over the REST API, and then grades what arrived on the
  * wire. Every scored check must pass, with either Streamable HTTP client omni2 can use.
  */
