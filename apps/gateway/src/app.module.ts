@@ -70,6 +70,8 @@ import { IdleSessionReaper } from './connections/idle-session-reaper';
 import { ArgumentValidator } from './tools/argument-validator';
 import { InputRelay, LocalInputRelay, RedisInputRelay } from './tools/input-relay';
 import { PausedRuns } from './tools/paused-runs';
+import { UpstreamReadsController } from './tools/upstream-reads.controller';
+import { UpstreamReadsService } from './tools/upstream-reads.service';
 import { ToolExecutionService } from './tools/tool-execution.service';
 import { ToolsController } from './tools/tools.controller';
 
@@ -96,6 +98,7 @@ export class AppModule {
         RegistryController,
         HealthController,
         ToolsController,
+        UpstreamReadsController,
         ConfigController,
         ProbesController,
         AuthController,
@@ -167,6 +170,7 @@ export class AppModule {
         ArgumentValidator,
         ToolExecutionService,
         PausedRuns,
+        UpstreamReadsService,
         Metrics,
         MetricsScrape,
         LogSettingsApplier,

@@ -1,3 +1,5 @@
+import type { FieldError } from './error-codes';
+
 /** JSON Schema as received from an upstream server; opaque to omni2 beyond validation. */
 export type JsonSchema = { [key: string]: unknown };
 
@@ -63,6 +65,29 @@ export interface ToolExecutionResult {
   duration_ms: number;
   /** Present when the upstream answered with a JSON-RPC error instead of a tool result. */
   error?: { code: number; message: string };
+  /**
+   * The structured content checked against the tool's `outputSchema`: `valid`, or the fields
+   * that break it (`structured_content.<path>`). Null when the tool declares no output schema
+   * or the result is a tool error.
+   */
+  output_validation: { valid: boolean; errors: FieldError[] } | null;
+}
+
+/** A resource's contents as the server sent them (`resources/read`). */
+export interface ResourceReadResult {
+  server_id: string;
+  uri: string;
+  contents: ToolContentItem[];
+  duration_ms: number;
+}
+
+/** A prompt rendered with arguments (`prompts/get`). */
+export interface PromptGetResult {
+  server_id: string;
+  prompt: string;
+  description: string | null;
+  messages: { role: string; content: ToolContentItem }[];
+  duration_ms: number;
 }
 
 /** A question the server asked during a tool run (MCP elicitation, form mode). */

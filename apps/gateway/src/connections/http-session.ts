@@ -260,6 +260,31 @@ export class HttpMcpSession implements McpSession {
     }
   }
 
+  async readResource(uri: string, timeoutMs: number): Promise<{ contents: unknown[] }> {
+    const result = await this.rpc('resources/read', { uri }, timeoutMs, { detail: uri });
+    if (!Array.isArray(result.contents)) {
+      throw new HttpProtocolError(`resources/read ${uri}: the result has no contents`);
+    }
+    return { contents: result.contents };
+  }
+
+  async getPrompt(
+    name: string,
+    args: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<{ description?: string; messages: unknown[] }> {
+    const result = await this.rpc('prompts/get', { name, arguments: args }, timeoutMs, {
+      detail: name,
+    });
+    if (!Array.isArray(result.messages)) {
+      throw new HttpProtocolError(`prompts/get ${name}: the result has no messages`);
+    }
+    return {
+      messages: result.messages,
+      ...(typeof result.description === 'string' ? { description: result.description } : {}),
+    };
+  }
+
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;

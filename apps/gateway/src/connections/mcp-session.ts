@@ -63,5 +63,13 @@ export interface McpSession {
     timeoutMs: number,
     input?: InputBroker,
   ): Promise<CallToolResult>;
+  /** `resources/read`: the resource's contents as the server sends them. */
+  readResource(uri: string, timeoutMs: number): Promise<{ contents: unknown[] }>;
+  /** `prompts/get`: the prompt rendered with `args`. */
+  getPrompt(
+    name: string,
+    args: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<{ description?: string; messages: unknown[] }>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import {
   type CallToolResult,
   Client,
+  type ClientOptions,
   type DiscoverResult,
   type McpSubscription,
   ProtocolError,
@@ -42,6 +43,10 @@ interface ActiveCall {
   /** Stops the call's clock while the question is open. */
   hold(): () => void;
 }
+
+const ACCEPT_ANY: NonNullable<ClientOptions['jsonSchemaValidator']> = {
+  getValidator: () => (input) => ({ valid: true, data: input as never, errorMessage: undefined }),
+};
 
 const STDERR_TAIL_LINES = 20;
 const END_SESSION_TIMEOUT_MS = 2_000;
@@ -115,6 +120,9 @@ export class SdkMcpSession implements McpSession {
   ): Promise<SdkMcpSession> {
     const transport = createTransport(target);
     const client = new Client(CLIENT_INFO, {
+      // omni2 judges tool output itself (output_validation, the same for both clients) rather
+      // than have the SDK fail the call; answers to questions it checks before sending.
+      jsonSchemaValidator: ACCEPT_ANY,
       // Defaults are applied by omni2 itself (withDefaults), for both clients alike.
       capabilities: CLIENT_CAPABILITIES,
       ...(target.protocol === 'sse' ? {} : { versionNegotiation: { mode: 'auto' as const } }),
@@ -249,6 +257,31 @@ export class SdkMcpSession implements McpSession {
       timer.clear();
       this.calls.delete(call);
     }
+  }
+
+  async readResource(uri: string, timeoutMs: number): Promise<{ contents: unknown[] }> {
+    const result = await this.request(
+      this.client.readResource({ uri }, { timeout: timeoutMs, cacheMode: 'bypass' }),
+      timeoutMs,
+      `resources/read ${uri}`,
+    );
+    return { contents: result.contents };
+  }
+
+  async getPrompt(
+    name: string,
+    args: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<{ description?: string; messages: unknown[] }> {
+    const result = await this.request(
+      this.client.getPrompt({ name, arguments: args }, { timeout: timeoutMs }),
+      timeoutMs,
+      `prompts/get ${name}`,
+    );
+    return {
+      messages: result.messages,
+      ...(result.description !== undefined ? { description: result.description } : {}),
+    };
   }
 
   /**

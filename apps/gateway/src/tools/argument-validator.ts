@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 
 const MAX_CACHED = 2_000;
 
-function fieldOf(error: ErrorObject): string {
+function fieldOf(error: ErrorObject, root: string): string {
   const path = error.instancePath
     .split('/')
     .filter(Boolean)
@@ -17,12 +17,14 @@ function fieldOf(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') {
     path.push(String((error.params as { additionalProperty: string }).additionalProperty));
   }
-  return ['arguments', ...path].join('.');
+  return [root, ...path].join('.');
 }
 
-function messageOf(error: ErrorObject): string {
+function messageOf(error: ErrorObject, root: string): string {
   if (error.keyword === 'required') return 'is required';
-  if (error.keyword === 'additionalProperties') return 'is not a parameter of this tool';
+  if (error.keyword === 'additionalProperties') {
+    return root === 'arguments' ? 'is not a parameter of this tool' : 'is not in the schema';
+  }
   return error.message ?? 'is invalid';
 }
 
@@ -37,10 +39,14 @@ export class ArgumentValidator {
   private readonly draft2020 = addFormats(new Ajv2020({ allErrors: true, strict: false }));
   private readonly compiled = new Map<string, ValidateFunction | null>();
 
-  validate(schema: JsonSchema, args: Record<string, unknown>): FieldError[] {
+  /** Problems of `value` against `schema`, each naming its field under `root`. */
+  validate(schema: JsonSchema, value: Record<string, unknown>, root = 'arguments'): FieldError[] {
     const validator = this.validatorFor(schema);
-    if (!validator || validator(args)) return [];
-    return (validator.errors ?? []).map((e) => ({ field: fieldOf(e), message: messageOf(e) }));
+    if (!validator || validator(value)) return [];
+    return (validator.errors ?? []).map((e) => ({
+      field: fieldOf(e, root),
+      message: messageOf(e, root),
+    }));
   }
 
   private validatorFor(schema: JsonSchema): ValidateFunction | null {

@@ -1,11 +1,11 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type {
   ErrorKind,
-  FieldError,
   ToolExecutionResult,
   ToolInputRequiredResult,
   ToolInputResponse,
   ToolRunResult,
+  ToolView,
 } from '@omni2/contracts';
 import { z } from 'zod';
 import { CapabilitiesService } from '../capabilities/capabilities.service';
@@ -145,12 +145,11 @@ export class ToolExecutionService implements OnModuleInit {
     const response = answer.response;
     const question = run.pending;
     if (response.action === 'accept' && question !== null) {
-      const problems = this.validator
-        .validate(question.requestedSchema, response.content)
-        .map((p): FieldError => ({
-          ...p,
-          field: p.field.replace(/^arguments/, 'input_response.content'),
-        }));
+      const problems = this.validator.validate(
+        question.requestedSchema,
+        response.content,
+        'input_response.content',
+      );
       if (problems.length > 0) {
         throw new DomainError(
           'VALIDATION_FAILED',
@@ -234,15 +233,16 @@ export class ToolExecutionService implements OnModuleInit {
         s.callTool(toolName, args, timeoutMs, input),
       );
       await this.feedBreaker(row, ticket, { ok: true });
+      const structured = (value.structuredContent as Record<string, unknown> | undefined) ?? null;
       return {
         status: 'complete',
         server_id: row.id,
         tool: toolName,
         is_error: value.isError === true,
         content: value.content,
-        structured_content:
-          (value.structuredContent as Record<string, unknown> | undefined) ?? null,
+        structured_content: structured,
         duration_ms: elapsed(started),
+        output_validation: this.checkOutput(tool, value.isError === true, structured),
       };
     } catch (error) {
       // A JSON-RPC error from the tool is the tool's answer, not an omni2 failure; a refused
@@ -258,6 +258,7 @@ export class ToolExecutionService implements OnModuleInit {
           structured_content: null,
           duration_ms: elapsed(started),
           error: { code: error.code, message: error.message },
+          output_validation: null,
         };
       }
       const secrets = this.registry.secrets(row);
@@ -271,6 +272,32 @@ export class ToolExecutionService implements OnModuleInit {
       await this.feedBreaker(row, ticket, { ok: false, errorKind: kind, error: message });
       throw upstreamFailure(error, row.protocol, row.name, secrets);
     }
+  }
+
+  /**
+   * The verdict on a result against the tool's `outputSchema` (MCP 2025-06-18 and later: a tool
+   * that declares one must return conforming structured content). Reported, never enforced: the
+   * operator sees what the server sent and what is wrong with it.
+   */
+  private checkOutput(
+    tool: ToolView,
+    isError: boolean,
+    structured: Record<string, unknown> | null,
+  ): ToolExecutionResult['output_validation'] {
+    if (!tool.output_schema || isError) return null;
+    if (structured === null) {
+      return {
+        valid: false,
+        errors: [
+          {
+            field: 'structured_content',
+            message: 'is missing: the tool declares an output schema',
+          },
+        ],
+      };
+    }
+    const errors = this.validator.validate(tool.output_schema, structured, 'structured_content');
+    return { valid: errors.length === 0, errors };
   }
 
   /** The server answered (whatever the tool said) or the call failed on the way: breaker input. */
