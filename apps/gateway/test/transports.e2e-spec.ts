@@ -1,15 +1,19 @@
 import { pollUntil } from './support/poll';
 import { startTestApp, type TestApp } from './support/test-app';
-import { startUpstream, type Transport, type Upstream } from './support/upstreams';
+import { startUpstream, type Era, type Transport, type Upstream } from './support/upstreams';
 
 // Streamable HTTP runs twice: through omni2's lean session (the default) and through the SDK's
-// client, the OMNI2_STREAMABLE_HTTP_CLIENT=sdk fallback.
-describe.each<[Transport, 'lean' | 'sdk']>([
-  ['streamable_http', 'lean'],
-  ['streamable_http', 'sdk'],
-  ['sse', 'lean'],
-  ['stdio', 'lean'],
-])('a %s upstream, %s Streamable HTTP client (e2e)', (transport, client) => {
+// client, the OMNI2_STREAMABLE_HTTP_CLIENT=sdk fallback. Streamable HTTP and stdio run on both
+// protocol eras (SPEC §10); HTTP+SSE exists only in 2025.
+describe.each<[Transport, 'lean' | 'sdk', Era]>([
+  ['streamable_http', 'lean', 'legacy'],
+  ['streamable_http', 'sdk', 'legacy'],
+  ['sse', 'lean', 'legacy'],
+  ['stdio', 'lean', 'legacy'],
+  ['streamable_http', 'lean', 'modern'],
+  ['streamable_http', 'sdk', 'modern'],
+  ['stdio', 'lean', 'modern'],
+])('a %s upstream, %s Streamable HTTP client, %s era (e2e)', (transport, client, era) => {
   let t: TestApp;
   let upstream: Upstream;
   const name = `up-${transport.replace('_', '-')}`;
@@ -17,7 +21,7 @@ describe.each<[Transport, 'lean' | 'sdk']>([
 
   beforeAll(async () => {
     t = await startTestApp({ OMNI2_STREAMABLE_HTTP_CLIENT: client });
-    upstream = await startUpstream(transport);
+    upstream = await startUpstream(transport, {}, era);
     const created = await t.api('POST', '/api/v1/mcp/servers', upstream.registration(name));
     expect(created.status).toBe(201);
   });
@@ -32,7 +36,7 @@ describe.each<[Transport, 'lean' | 'sdk']>([
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       ok: true,
-      probe: 'ping',
+      probe: era === 'modern' ? 'discover' : 'ping',
       health_status: 'healthy',
       error: null,
     });
@@ -41,10 +45,16 @@ describe.each<[Transport, 'lean' | 'sdk']>([
 
     const again = await t.api('POST', `${path}/health-check`);
     expect(again.body.ok).toBe(true);
-    // One session serves every check: a single initialize, two pings.
     const methods = upstream.calls().map((c) => c.method);
-    expect(methods.filter((m) => m === 'initialize')).toHaveLength(1);
-    expect(methods.filter((m) => m === 'ping').length).toBeGreaterThanOrEqual(2);
+    if (era === 'legacy') {
+      // One session serves every check: a single initialize, two pings.
+      expect(methods.filter((m) => m === 'initialize')).toHaveLength(1);
+      expect(methods.filter((m) => m === 'ping').length).toBeGreaterThanOrEqual(2);
+    } else {
+      // Stateless: no handshake to keep, each check is a server/discover.
+      expect(methods.filter((m) => m === 'initialize' || m === 'ping')).toEqual([]);
+      expect(methods.filter((m) => m === 'server/discover').length).toBeGreaterThanOrEqual(2);
+    }
 
     const view = await t.api('GET', path);
     expect(view.body).toMatchObject({

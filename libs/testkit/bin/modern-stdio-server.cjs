@@ -13,6 +13,7 @@ const { z } = require('zod');
 const FAIL_TOOL_TEXT = 'testkit: tool failed on purpose';
 const FAILING_MESSAGE = 'testkit: failing';
 const EXIT_CODE_ON_REQUEST = 3;
+const CONTROL_POLL_MS = 100;
 
 const controlFile = process.env.TESTKIT_CONTROL_FILE;
 const callsFile = process.env.TESTKIT_CALLS_FILE;
@@ -86,13 +87,35 @@ function catalogue() {
       ],
     }),
   );
-  for (const extra of control.extraTools) {
-    mcp.registerTool(extra, { description: `Extra tool ${extra}` }, () => ({
-      content: [{ type: 'text', text: extra }],
-    }));
-  }
+  const extras = new Map();
+  const sync = (names) => {
+    for (const [name, tool] of extras) {
+      if (!names.includes(name)) {
+        tool.remove();
+        extras.delete(name);
+      }
+    }
+    for (const name of names) {
+      if (!extras.has(name)) {
+        const tool = mcp.registerTool(name, { description: `Extra tool ${name}` }, () => ({
+          content: [{ type: 'text', text: name }],
+        }));
+        extras.set(name, tool);
+      }
+    }
+  };
+  sync(control.extraTools);
+  // A change of extra tools reaches the live instance, which announces it (list_changed, on a
+  // subscriptions/listen stream for a 2026-07-28 client).
+  instances.add(sync);
   return mcp;
 }
+
+const instances = new Set();
+setInterval(() => {
+  control = readControl() ?? control;
+  for (const sync of instances) sync(control.extraTools);
+}, CONTROL_POLL_MS).unref();
 
 // Behaviour sits between the stdio transport and the SDK, so it covers every request,
 // server/discover and initialize included.
