@@ -30,6 +30,9 @@ const DECISIONS: Record<string, Access> = {
   'GET mcp/servers/:id/uptime': 'viewer',
   'GET mcp/servers/:id/capabilities': 'viewer',
   'POST mcp/servers/:id/tools/:tool/execute': 'operator',
+  // Reads talk to the upstream on the operator's behalf, like running a tool.
+  'POST mcp/servers/:id/resources/read': 'operator',
+  'POST mcp/servers/:id/prompts/:prompt/get': 'operator',
   'GET config/:key': 'viewer',
   'PUT config/:key': 'admin',
   'GET users': 'admin',

@@ -141,7 +141,12 @@ describe.each(['lean', 'sdk'] as const)('tool input during a run, %s client (e2e
           : /sampling\/createMessage.*do not declare the required capability/,
       );
       // The server is still there for the next call.
-      expect(textOf((await execute(era, 'ask', { arguments: {} })).body)).toBe('input_required');
+      const next = await ask(era);
+      const done = await execute(era, 'ask', {
+        input_token: next.input_token,
+        input_response: { action: 'cancel' },
+      });
+      expect(textOf(done.body)).toBe('cancel');
     });
   });
 });

@@ -73,11 +73,20 @@ export interface ToolExecutionResult {
   output_validation: { valid: boolean; errors: FieldError[] } | null;
 }
 
+/** One part of a resource: MCP text or blob (base64) resource contents. */
+export interface ResourceContentsItem {
+  uri: string;
+  mimeType?: string;
+  text?: string;
+  blob?: string;
+  [key: string]: unknown;
+}
+
 /** A resource's contents as the server sent them (`resources/read`). */
 export interface ResourceReadResult {
   server_id: string;
   uri: string;
-  contents: ToolContentItem[];
+  contents: ResourceContentsItem[];
   duration_ms: number;
 }
 

@@ -61,5 +61,7 @@ export class HoldableTimer {
       },
       Math.max(0, this.remaining),
     );
+    // The request it guards keeps the process alive while it matters (its socket or pipe).
+    this.timer.unref();
   }
 }

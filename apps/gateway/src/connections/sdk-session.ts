@@ -230,9 +230,11 @@ export class SdkMcpSession implements McpSession {
     input: InputBroker = NO_ONE_TO_ASK,
   ): Promise<CallToolResult> {
     const operation = `tools/call ${name}`;
-    // The SDK's own timeout cannot pause while a person answers the server's question, so it
-    // gets the longest wait on top, and omni2's holdable timer enforces the call's own timeout.
-    const ceiling = timeoutMs + (input.interactive ? MAX_INPUT_WAIT_MS : 0);
+    // A 2025 server asks during the request, and the SDK's timeout cannot pause while a person
+    // answers: it gets the longest wait on top, and omni2's holdable timer enforces the call's
+    // own timeout. On 2026-07-28 the question ends a leg and the SDK times each leg alone.
+    const ceiling =
+      timeoutMs + (input.interactive && this.era === 'legacy' ? MAX_INPUT_WAIT_MS : 0);
     const aborted = new AbortController();
     let expired = false;
     const timer = new HoldableTimer(timeoutMs, () => {

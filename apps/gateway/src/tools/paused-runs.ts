@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { ReplicaIdentity } from '../common/replica-identity';
 import { MAX_INPUT_WAIT_MS } from '../connections/tool-input';
@@ -19,7 +19,7 @@ interface Parked {
  * unanswered is cancelled after MAX_INPUT_WAIT_MS, and the run then finishes on its own.
  */
 @Injectable()
-export class PausedRuns implements OnApplicationShutdown {
+export class PausedRuns implements BeforeApplicationShutdown {
   private readonly parked = new Map<string, Parked>();
   /** Tokens start with it, so any replica knows which one holds a run (the id stays private). */
   readonly tag: string;
@@ -77,7 +77,8 @@ export class PausedRuns implements OnApplicationShutdown {
     return this.parked.size;
   }
 
-  onApplicationShutdown(): void {
+  /** Before connections close: the cancelled runs can still tell their servers and finish. */
+  beforeApplicationShutdown(): void {
     for (const token of [...this.parked.keys()]) this.cancel(token);
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PromptGetResult, ResourceReadResult, ToolContentItem } from '@omni2/contracts';
+import type { PromptGetResult, ResourceReadResult } from '@omni2/contracts';
 import { z } from 'zod';
 import { CallRateLimiter } from '../auth/call-rate-limiter';
 import { DomainError } from '../common/domain-error';
@@ -43,7 +43,7 @@ export class UpstreamReadsService {
     return {
       server_id: row.id,
       uri,
-      contents: contents as ToolContentItem[],
+      contents: contents as ResourceReadResult['contents'],
       duration_ms: elapsed(started),
     };
   }
