@@ -18,6 +18,8 @@ describe('availability', () => {
       'disable',
       'reset',
       'execute',
+      'read_resource',
+      'get_prompt',
       'edit',
       'delete',
     ] as const) {
@@ -64,6 +66,20 @@ describe('availability', () => {
     }
     const recovering = serverView({ circuit_state: 'half_open', health_status: 'unhealthy' });
     expect(availability('check', recovering, 'operator').enabled).toBe(true);
+  });
+
+  it('lets an operator read resources and get prompts while the server takes calls', () => {
+    for (const action of ['read_resource', 'get_prompt'] as const) {
+      expect(availability(action, active, 'operator').enabled).toBe(true);
+      expect(availability(action, disabled, 'operator')).toEqual({
+        enabled: false,
+        reason: 'Server is disabled (automatically, after repeated failures): enable it first',
+      });
+      expect(availability(action, open, 'admin')).toEqual({
+        enabled: false,
+        reason: 'Circuit is open: calls fail fast until it closes',
+      });
+    }
   });
 
   it('treats a signed-out user as having no role', () => {

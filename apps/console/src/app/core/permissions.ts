@@ -3,9 +3,21 @@ import { roleAtLeast } from '@omni2/contracts';
 
 /** What an operator can do to a server from the console. */
 export type ServerAction =
-  'check' | 'reload' | 'enable' | 'disable' | 'reset' | 'execute' | 'edit' | 'delete';
+  | 'check'
+  | 'reload'
+  | 'enable'
+  | 'disable'
+  | 'reset'
+  | 'execute'
+  | 'read_resource'
+  | 'get_prompt'
+  | 'edit'
+  | 'delete';
 
-/** SPEC §6: operators check, reload, enable/disable, reset and run tools; admins also edit. */
+/**
+ * SPEC §6: operators check, reload, enable/disable, reset, run tools, read resources and render
+ * prompts; admins also edit.
+ */
 export const REQUIRED_ROLE: Readonly<Record<ServerAction, Role>> = {
   check: 'operator',
   reload: 'operator',
@@ -13,6 +25,8 @@ export const REQUIRED_ROLE: Readonly<Record<ServerAction, Role>> = {
   disable: 'operator',
   reset: 'operator',
   execute: 'operator',
+  read_resource: 'operator',
+  get_prompt: 'operator',
   edit: 'admin',
   delete: 'admin',
 };
@@ -24,6 +38,8 @@ const WHAT: Readonly<Record<ServerAction, string>> = {
   disable: 'Disable: checks stop and the session closes',
   reset: 'Close the circuit and check at once',
   execute: 'Run a tool on this server',
+  read_resource: 'Read this resource from the server',
+  get_prompt: 'Render this prompt on the server',
   edit: 'Edit the configuration',
   delete: 'Delete this server',
 };
@@ -68,6 +84,13 @@ export function availability(
       if (disabled) return { enabled: false, reason: why };
       if (server.circuit_state === 'open') {
         return { enabled: false, reason: 'Circuit is open: tool calls fail fast until it closes' };
+      }
+      return { enabled: true, reason: WHAT[action] };
+    case 'read_resource':
+    case 'get_prompt':
+      if (disabled) return { enabled: false, reason: why };
+      if (server.circuit_state === 'open') {
+        return { enabled: false, reason: 'Circuit is open: calls fail fast until it closes' };
       }
       return { enabled: true, reason: WHAT[action] };
     case 'enable':

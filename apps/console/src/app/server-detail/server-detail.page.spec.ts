@@ -1,7 +1,8 @@
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import type { McpServerView } from '@omni2/contracts';
+import type { CapabilitiesView, McpServerView } from '@omni2/contracts';
 import { ServersStore } from '../core/servers.store';
-import { serverView, signInAs, testProviders } from '../core/testing';
+import { serverView, settle, signInAs, testProviders } from '../core/testing';
 import { ServerDetailPage } from './server-detail.page';
 
 describe('ServerDetailPage protocol', () => {
@@ -59,5 +60,68 @@ describe('ServerDetailPage protocol', () => {
       '⚠︎ Speaks MCP 2025-03-26, a deprecated revision',
     ]);
     expect(el.querySelector('[data-testid="deprecated"] [aria-hidden="true"]')).not.toBeNull();
+  });
+});
+
+describe('ServerDetailPage capabilities', () => {
+  const caps: CapabilitiesView = {
+    server_id: 'id-alpha',
+    name: 'alpha',
+    tools: [],
+    prompts: [{ name: 'greet', description: 'Says hello', arguments: [{ name: 'who' }] }],
+    resources: [{ uri: 'file:///motd.txt', name: 'motd', description: 'Message of the day' }],
+    cached_at: new Date().toISOString(),
+    server_info: null,
+    protocol_version: '2025-11-25',
+    cache_hint: null,
+  };
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: testProviders() });
+  });
+
+  async function render() {
+    TestBed.inject(ServersStore).upsert(serverView());
+    const fixture = TestBed.createComponent(ServerDetailPage);
+    fixture.componentRef.setInput('id', 'id-alpha');
+    await fixture.whenStable();
+    const http = TestBed.inject(HttpTestingController);
+    for (const req of http.match('/api/v1/mcp/servers/id-alpha/capabilities')) req.flush(caps);
+    await settle(fixture);
+    return { fixture, http, el: fixture.nativeElement as HTMLElement };
+  }
+
+  it('offers Read on each resource and Get on each prompt, and reads a resource', async () => {
+    signInAs('operator');
+    const { fixture, http, el } = await render();
+    const resources = el.querySelector<HTMLElement>('[data-testid="resources"]')!;
+    const prompts = el.querySelector<HTMLElement>('[data-testid="prompts"]')!;
+    expect(resources.textContent).toContain('file:///motd.txt');
+    expect(prompts.textContent).toContain('greet');
+    expect(
+      prompts.querySelector<HTMLButtonElement>('[data-testid="prompt-toggle"]')?.disabled,
+    ).toBe(false);
+    resources.querySelector<HTMLButtonElement>('[data-testid="resource-read"]')!.click();
+    http.expectOne('/api/v1/mcp/servers/id-alpha/resources/read').flush({
+      server_id: 'id-alpha',
+      uri: 'file:///motd.txt',
+      contents: [{ uri: 'file:///motd.txt', text: 'Welcome' }],
+      duration_ms: 1,
+    });
+    await settle(fixture);
+    expect(resources.querySelector('[data-testid="resource-panel"] pre')?.textContent).toBe(
+      'Welcome',
+    );
+  });
+
+  it('keeps Read and Get disabled for a viewer', async () => {
+    signInAs('viewer');
+    const { el } = await render();
+    expect(el.querySelector<HTMLButtonElement>('[data-testid="resource-read"]')?.disabled).toBe(
+      true,
+    );
+    expect(el.querySelector<HTMLButtonElement>('[data-testid="prompt-toggle"]')?.disabled).toBe(
+      true,
+    );
   });
 });

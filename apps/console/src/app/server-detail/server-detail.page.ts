@@ -32,6 +32,8 @@ import { ServerActionsBar } from '../servers/server-actions-bar';
 import { ServerDialog } from '../servers/server-dialog';
 import { ToolTester } from '../tools/tool-tester';
 import { HealthChart } from './health-chart';
+import { PromptGetter } from './prompt-getter';
+import { ResourceReader } from './resource-reader';
 
 @Component({
   selector: 'o2-server-detail-page',
@@ -44,6 +46,8 @@ import { HealthChart } from './health-chart';
     ServerDialog,
     ToolTester,
     HealthChart,
+    PromptGetter,
+    ResourceReader,
   ],
   templateUrl: './server-detail.page.html',
 })

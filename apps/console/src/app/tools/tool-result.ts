@@ -1,60 +1,15 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import type { ErrorCode, ToolContentItem, ToolExecutionResult } from '@omni2/contracts';
+import type { ErrorCode, McpServerView, ToolExecutionResult } from '@omni2/contracts';
 import { ApiError, describeError } from '../core/api-error';
 import { formatMs } from '../shared/format';
+import { ContentView } from './content-view';
 
-/** One content item prepared for display. */
-export type ShownItem =
-  | { kind: 'text'; text: string }
-  | { kind: 'json'; text: string }
-  | { kind: 'image'; src: string; alt: string }
-  | { kind: 'audio'; src: string };
-
-function str(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-/** Text that is JSON is pretty-printed; images and audio become data URLs. */
-export function showItem(item: ToolContentItem): ShownItem {
-  const mime = str(item['mimeType']) ?? 'application/octet-stream';
-  switch (item.type) {
-    case 'text': {
-      const text = str(item['text']) ?? '';
-      const trimmed = text.trim();
-      if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-        try {
-          return { kind: 'json', text: JSON.stringify(JSON.parse(trimmed), null, 2) };
-        } catch {
-          // not JSON after all
-        }
-      }
-      return { kind: 'text', text };
-    }
-    case 'image': {
-      const data = str(item['data']);
-      if (data) return { kind: 'image', src: `data:${mime};base64,${data}`, alt: mime };
-      break;
-    }
-    case 'audio': {
-      const data = str(item['data']);
-      if (data) return { kind: 'audio', src: `data:${mime};base64,${data}` };
-      break;
-    }
-    case 'resource': {
-      const resource = item['resource'] as Record<string, unknown> | undefined;
-      const text = str(resource?.['text']);
-      if (text !== null) return { kind: 'text', text };
-      break;
-    }
-    default:
-      break;
-  }
-  return { kind: 'json', text: JSON.stringify(item, null, 2) };
-}
+export { showItem, type ShownItem } from './content-view';
 
 @Component({
   selector: 'o2-tool-result',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ContentView],
   template: `
     @if (error(); as e) {
       <div class="result result-error" data-testid="tool-result" data-outcome="api-error">
@@ -103,30 +58,35 @@ export function showItem(item: ToolContentItem): ShownItem {
             JSON-RPC error <code>{{ rpc.code }}</code>: {{ rpc.message }}
           </p>
         }
-        @for (item of items(); track $index) {
-          @switch (item.kind) {
-            @case ('text') {
-              <pre class="out">{{ item.text }}</pre>
-            }
-            @case ('json') {
-              <pre class="out json">{{ item.text }}</pre>
-            }
-            @case ('image') {
-              <img class="out-image" [src]="item.src" [alt]="item.alt" />
-            }
-            @case ('audio') {
-              <audio controls [src]="item.src"></audio>
-            }
-          }
-        } @empty {
-          @if (!r.error) {
-            <p class="muted">No content.</p>
+        @if (r.content.length > 0) {
+          <o2-content [items]="r.content" [server]="server()" />
+        } @else if (!r.error) {
+          <p class="muted">No content.</p>
+        }
+        @if (r.output_validation; as v) {
+          @if (v.valid) {
+            <p class="verdict verdict-ok" data-testid="output-verdict" data-valid="true">
+              <span aria-hidden="true">✓</span> matches output schema
+            </p>
+          } @else {
+            <div class="verdict verdict-bad" data-testid="output-verdict" data-valid="false">
+              <p><span aria-hidden="true">⚠︎</span> does not match output schema</p>
+              @if (v.errors.length > 0) {
+                <ul class="errors" aria-label="Output schema problems">
+                  @for (f of v.errors; track $index) {
+                    <li>
+                      <code>{{ f.field }}</code> {{ f.message }}
+                    </li>
+                  }
+                </ul>
+              }
+            </div>
           }
         }
         @if (structured(); as st) {
           <details open>
             <summary>structured_content</summary>
-            <pre class="out json">{{ st }}</pre>
+            <pre class="out json" data-testid="structured-content">{{ st }}</pre>
           </details>
         }
       </div>
@@ -137,7 +97,8 @@ export class ToolResult {
   readonly result = input<ToolExecutionResult | null>(null);
   readonly error = input<ApiError | null>(null);
   readonly clientMs = input<number | null>(null);
-  protected readonly items = computed(() => (this.result()?.content ?? []).map(showItem));
+  /** The server the result came from: resource links in it can then be read. */
+  readonly server = input<McpServerView | null>(null);
   protected readonly structured = computed(() => {
     const sc = this.result()?.structured_content;
     return sc ? JSON.stringify(sc, null, 2) : null;

@@ -265,7 +265,12 @@ let questionSeq = 0;
               </div>
             } @else {
               <div class="run-outcome" tabindex="-1" #outcome>
-                <o2-tool-result [result]="result()" [error]="error()" [clientMs]="clientMs()" />
+                <o2-tool-result
+                  [result]="result()"
+                  [error]="error()"
+                  [clientMs]="clientMs()"
+                  [server]="server()"
+                />
               </div>
             }
           } @else if (caps.view.tools.length > 0) {
