@@ -152,9 +152,15 @@ export interface UpstreamProcess {
   stop(): Promise<void>;
 }
 
-/** Starts bench/upstream-process.js and reads the URL it prints. */
-export async function startUpstreamProcess(protocol = 'streamable_http'): Promise<UpstreamProcess> {
-  const proc = spawn(process.execPath, [join(__dirname, 'upstream-process.js'), protocol], {
+/**
+ * Starts bench/upstream-process.js and reads the URL it prints. `era: 'modern'` serves the
+ * 2026-07-28 revision only (Streamable HTTP); the default, the 2025 revisions.
+ */
+export async function startUpstreamProcess(
+  protocol = 'streamable_http',
+  era: 'legacy' | 'modern' = 'legacy',
+): Promise<UpstreamProcess> {
+  const proc = spawn(process.execPath, [join(__dirname, 'upstream-process.js'), protocol, era], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolveUrl, reject) => {

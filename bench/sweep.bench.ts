@@ -3,8 +3,10 @@
  * then by two sharing the work. Prints the time for the first sweep (connect + initialize + ping
  * for every server), a steady-state sweep on live sessions, and the gateway's CPU time and RSS.
  * Target (issue 3): 10,000 servers, sweep under 30 s, gateway under 500 MB RSS.
+ * `ERA=modern` makes every server a 2026-07-28-only one (stateless: each check is a
+ * `server/discover`, no session) instead of a 2025 one.
  *
- *   SERVERS=1000 npm run bench:sweep        (REPLICAS=1|2, CONCURRENCY=200)
+ *   SERVERS=1000 npm run bench:sweep        (REPLICAS=1|2, CONCURRENCY=200, ERA=legacy|modern)
  */
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
@@ -21,6 +23,8 @@ import {
 const SERVERS = Number(process.env.SERVERS ?? 1_000);
 const REPLICAS = Number(process.env.REPLICAS ?? 1);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 200);
+const ERA = (process.env.ERA ?? 'legacy') as 'legacy' | 'modern';
+if (!['legacy', 'modern'].includes(ERA)) throw new Error(`ERA is legacy or modern, not ${ERA}`);
 
 function procStats(pid: number): { cpuSeconds: number; rssMb: number; peakRssMb: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -67,7 +71,7 @@ async function split(pg: Client): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const upstream = await startUpstreamProcess('streamable_http');
+  const upstream = await startUpstreamProcess('streamable_http', ERA);
   const db = await benchDatabase();
   const gateways: GatewayProcess[] = [];
   const pg = new Client({ connectionString: db.url });
@@ -124,10 +128,10 @@ async function main(): Promise<void> {
       `SELECT health_status AS status, count(*)::int AS n FROM omni2.mcp_servers GROUP BY 1`,
     );
     console.log(
-      `sweep: ${SERVERS} servers, ${REPLICAS} replica(s), concurrency ${CONCURRENCY} each`,
+      `sweep: ${SERVERS} ${ERA} servers, ${REPLICAS} replica(s), concurrency ${CONCURRENCY} each`,
     );
-    console.log(`  first sweep (connect + initialize + ping): ${firstSweep.toFixed(1)} s`);
-    console.log(`  steady sweep (live sessions, ping):        ${steadySweep.toFixed(1)} s`);
+    console.log(`  first sweep (connect + handshake + check): ${firstSweep.toFixed(1)} s`);
+    console.log(`  steady sweep (known servers, check):       ${steadySweep.toFixed(1)} s`);
     gateways.forEach((_, i) => {
       const cpuFirst = afterFirst[i].cpuSeconds - before[i].cpuSeconds;
       const cpuSteady = afterSteady[i].cpuSeconds - afterFirst[i].cpuSeconds;
