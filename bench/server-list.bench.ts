@@ -21,10 +21,12 @@ async function main(): Promise<void> {
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
     await pg.query(
+      // Loopback URLs on the discard port: nothing here is ever connected to, and if it were,
+      // only this machine would see it.
       `INSERT INTO omni2.mcp_servers (name, description, protocol, url, health_status, last_health_check,
          last_success_at, last_response_time_ms, capability_counts, next_check_at)
        SELECT 'server-' || lpad(i::text, 5, '0'), 'benchmark server ' || i, 'streamable_http',
-              'http://10.0.' || (i % 250) || '.' || (i % 200) || ':8080/mcp', 'healthy', now(), now(),
+              'http://127.0.' || (i % 250) || '.' || (1 + i % 200) || ':9/mcp', 'healthy', now(), now(),
               random() * 20, '{"tools":12,"prompts":2,"resources":3}', now() + interval '60 seconds'
        FROM generate_series(1, $1) AS i`,
       [SERVERS],
