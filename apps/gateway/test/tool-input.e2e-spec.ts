@@ -117,6 +117,22 @@ describe.each(['lean', 'sdk'] as const)('tool input during a run, %s client (e2e
       expect(textOf(done.body)).toMatch(/^accept .*"name":"Grace"/);
     });
 
+    it('names the answer field whose type is wrong, not the fields of a new run', async () => {
+      const question = await ask(era);
+      const bad = await execute(era, 'ask', {
+        input_token: question.input_token,
+        input_response: { action: 'accept', content: { name: { nested: true } } },
+      });
+      expect(bad.status).toBe(400);
+      expect((bad.body as unknown as { errors: { field: string }[] }).errors).toEqual([
+        expect.objectContaining({ field: 'input_response.content.name' }),
+      ]);
+      await execute(era, 'ask', {
+        input_token: question.input_token,
+        input_response: { action: 'cancel' },
+      });
+    });
+
     it('lets only the caller who got the question answer it, once', async () => {
       const question = await ask(era);
       const other = await t.tokenFor('operator');

@@ -39,25 +39,32 @@ import { SecretUnreadableError } from '../secrets/secret-codec';
 
 const formValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
-/** A new run (`arguments`), or the answer to the question a paused run asked. */
-const executeBodySchema = z.union([
-  z.object({ arguments: z.record(z.string(), z.unknown()).default({}) }).strict(),
-  z
-    .object({
-      input_token: z.string().min(1).max(200),
-      input_response: z.discriminatedUnion('action', [
-        z
-          .object({
-            action: z.literal('accept'),
-            content: z.record(z.string(), formValue).default({}),
-          })
-          .strict(),
-        z.object({ action: z.literal('decline') }).strict(),
-        z.object({ action: z.literal('cancel') }).strict(),
-      ]),
-    })
-    .strict(),
-]);
+/** A new run. */
+const runBodySchema = z
+  .object({ arguments: z.record(z.string(), z.unknown()).default({}) })
+  .strict();
+
+/** The answer to the question a paused run asked. */
+const answerBodySchema = z
+  .object({
+    input_token: z.string().min(1).max(200),
+    input_response: z.discriminatedUnion('action', [
+      z
+        .object({
+          action: z.literal('accept'),
+          content: z.record(z.string(), formValue).default({}),
+        })
+        .strict(),
+      z.object({ action: z.literal('decline') }).strict(),
+      z.object({ action: z.literal('cancel') }).strict(),
+    ]),
+  })
+  .strict();
+
+/** Which of the two a body means: its errors then name the fields of that one. */
+function isAnswer(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'input_token' in body;
+}
 
 /** Runs one tool on one server for an operator, through the server's live session. */
 @Injectable()
@@ -93,9 +100,10 @@ export class ToolExecutionService implements OnModuleInit {
     body: unknown,
     caller: string,
   ): Promise<ToolRunResult> {
-    const parsed = parseOrThrow(executeBodySchema, body ?? {});
-    if ('input_token' in parsed) return this.answer(ref, toolName, parsed, caller);
-    const args = parsed.arguments;
+    if (isAnswer(body)) {
+      return this.answer(ref, toolName, parseOrThrow(answerBodySchema, body), caller);
+    }
+    const args = parseOrThrow(runBodySchema, body ?? {}).arguments;
     const limits = await this.config.get('rate_limits');
     this.limiter.take(caller, limits.tool_executions_per_minute, 'tool executions');
     const row = await this.registry.findRecent(ref);
