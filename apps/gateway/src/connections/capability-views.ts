@@ -42,6 +42,19 @@ export function toResourceView(r: Resource): ResourceView {
   });
 }
 
+/**
+ * The list-change notifications a server announces, as a `subscriptions/listen` filter; null
+ * when it announces none (then no notification stream is kept for it).
+ */
+export function listChangeFilter(caps: ServerCapabilities | undefined) {
+  const filter = {
+    ...(caps?.tools?.listChanged ? { toolsListChanged: true } : {}),
+    ...(caps?.prompts?.listChanged ? { promptsListChanged: true } : {}),
+    ...(caps?.resources?.listChanged ? { resourcesListChanged: true } : {}),
+  };
+  return Object.keys(filter).length === 0 ? null : filter;
+}
+
 export type ListMethod = 'tools/list' | 'prompts/list' | 'resources/list';
 
 /** One page of an MCP list, fetched however the session's transport fetches it. */

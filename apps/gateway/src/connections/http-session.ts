@@ -7,7 +7,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/client';
 import { MODERN_PROTOCOL_VERSION, type ProbeMethod, type ProtocolEra } from '@omni2/contracts';
-import { fetchLists } from './capability-views';
+import { fetchLists, listChangeFilter } from './capability-views';
 import { CLIENT_INFO } from './client-info';
 import { type ConnectionTarget, fingerprint } from './connection-target';
 import {
@@ -527,7 +527,7 @@ export class HttpMcpSession implements McpSession {
   private keepNotificationStream(timeoutMs: number, evenUnannounced = false): Promise<void> {
     if (this.closed || this.stream || this.streamRefused) return Promise.resolve();
     if (this.streamOpening) return this.streamOpening;
-    if (!evenUnannounced && !announcesListChanges(this.capabilities)) return Promise.resolve();
+    if (!evenUnannounced && listChangeFilter(this.capabilities) === null) return Promise.resolve();
     const modern = this.era === 'modern';
     if (!modern && this.sessionId === null) return Promise.resolve();
     const listen = modern ? listenParams(this.capabilities) : undefined;
@@ -640,20 +640,7 @@ async function answerInputRequests(
 
 /** The `subscriptions/listen` request for the list changes a 2026-07-28 server announces. */
 function listenParams(caps: ServerCapabilities): Record<string, unknown> {
-  return {
-    notifications: {
-      ...(caps.tools?.listChanged ? { toolsListChanged: true } : {}),
-      ...(caps.prompts?.listChanged ? { promptsListChanged: true } : {}),
-      ...(caps.resources?.listChanged ? { resourcesListChanged: true } : {}),
-    },
-    _meta: MODERN_META,
-  };
-}
-
-function announcesListChanges(caps: ServerCapabilities): boolean {
-  return Boolean(
-    caps.tools?.listChanged || caps.prompts?.listChanged || caps.resources?.listChanged,
-  );
+  return { notifications: listChangeFilter(caps) ?? {}, _meta: MODERN_META };
 }
 
 /** Thousands of sessions to the same kind of server share one capabilities object. */

@@ -5,13 +5,12 @@ import {
   type DiscoverResult,
   type McpSubscription,
   ProtocolError,
-  type ServerCapabilities,
   StreamableHTTPClientTransport,
   type Transport,
 } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ProbeMethod, ProtocolEra } from '@omni2/contracts';
-import { fetchLists, type ListPage } from './capability-views';
+import { fetchLists, listChangeFilter, type ListPage } from './capability-views';
 import { CLIENT_INFO } from './client-info';
 import { type ConnectionTarget, fingerprint } from './connection-target';
 import { HoldableTimer, withDeadline } from './deadline';
@@ -163,7 +162,8 @@ export class SdkMcpSession implements McpSession {
 
   get listening(): boolean {
     // A 2025 session receives list changes unasked (stdio pipe, SSE, the standalone GET stream).
-    if (this.era === 'legacy') return listChangesOf(this.client.getServerCapabilities()) !== null;
+    if (this.era === 'legacy')
+      return listChangeFilter(this.client.getServerCapabilities()) !== null;
     return this.subscription !== null;
   }
 
@@ -326,7 +326,7 @@ export class SdkMcpSession implements McpSession {
    */
   private keepListening(timeoutMs: number): void {
     if (this.closed || this.subscription || this.listenOpening || this.listenRefused) return;
-    const filter = listChangesOf(this.client.getServerCapabilities());
+    const filter = listChangeFilter(this.client.getServerCapabilities());
     if (filter === null) return;
     this.listenOpening = true;
     this.client.listen(filter, { timeout: timeoutMs }).then(
@@ -412,14 +412,4 @@ export class SdkMcpSession implements McpSession {
       });
     }
   }
-}
-
-/** The list-change notifications a server announces, as a listen filter; null when none. */
-function listChangesOf(caps: ServerCapabilities | undefined) {
-  const filter = {
-    ...(caps?.tools?.listChanged ? { toolsListChanged: true } : {}),
-    ...(caps?.prompts?.listChanged ? { promptsListChanged: true } : {}),
-    ...(caps?.resources?.listChanged ? { resourcesListChanged: true } : {}),
-  };
-  return Object.keys(filter).length === 0 ? null : filter;
 }
