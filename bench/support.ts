@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 
 export const ROOT = resolve(__dirname, '../..');
@@ -149,6 +150,8 @@ export async function startGateway(
 export interface UpstreamProcess {
   url: string;
   pid: number;
+  /** Requests the upstream has served so far, by MCP method. */
+  calls(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -160,21 +163,30 @@ export async function startUpstreamProcess(
   protocol = 'streamable_http',
   era: 'legacy' | 'modern' = 'legacy',
 ): Promise<UpstreamProcess> {
-  const proc = spawn(process.execPath, [join(__dirname, 'upstream-process.js'), protocol, era], {
+  // UPSTREAM_NODE_ARGS, like GATEWAY_NODE_ARGS, lets a profiling run pass flags to it alone.
+  const nodeArgs = (process.env.UPSTREAM_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const script = join(__dirname, 'upstream-process.js');
+  const proc = spawn(process.execPath, [...nodeArgs, script, protocol, era], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const lines = createInterface({ input: proc.stdout });
   const url = await new Promise<string>((resolveUrl, reject) => {
-    let buffered = '';
-    proc.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const line = buffered.split('\n')[0];
-      if (buffered.includes('\n') && line) resolveUrl(line.trim());
-    });
+    lines.once('line', (line) => resolveUrl(line.trim()));
     proc.once('exit', (code) => reject(new Error(`upstream exited with ${code}`)));
   });
   return {
     url,
     pid: proc.pid!,
+    calls: () =>
+      new Promise((done) => {
+        const onLine = (line: string) => {
+          if (!line.startsWith('calls ')) return;
+          lines.off('line', onLine);
+          done(JSON.parse(line.slice('calls '.length)) as Record<string, number>);
+        };
+        lines.on('line', onLine);
+        proc.kill('SIGUSR2');
+      }),
     stop: () =>
       new Promise<void>((done) => {
         proc.once('exit', () => done());

@@ -6,6 +6,9 @@
  * `ERA=modern` makes every server a 2026-07-28-only one (stateless: each check is a
  * `server/discover`, no session) instead of a 2025 one.
  *
+ * `UPSTREAM_REPLAY=1` (modern only) has the upstream replay the SDK's answers instead of building
+ * a server per request, so the upstream is not what a modern sweep waits for (see RESULTS.md).
+ *
  *   SERVERS=1000 npm run bench:sweep        (REPLICAS=1|2, CONCURRENCY=200, ERA=legacy|modern)
  */
 import { readFileSync } from 'node:fs';
@@ -70,6 +73,16 @@ async function split(pg: Client): Promise<string> {
   return rows.map((r) => r.n).join(' / ');
 }
 
+/** Requests by method between two tallies, per server: what one check costs the upstream. */
+function perServer(now: Record<string, number>, then: Record<string, number>): string {
+  const parts = Object.entries(now)
+    .map(([method, n]) => [method, n - (then[method] ?? 0)] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([method, n]) => `${method} ${(n / SERVERS).toFixed(2)}`);
+  return `${parts.join(', ') || 'none'} (per server)`;
+}
+
 async function main(): Promise<void> {
   const upstream = await startUpstreamProcess('streamable_http', ERA);
   const db = await benchDatabase();
@@ -108,9 +121,11 @@ async function main(): Promise<void> {
 
     const splitFirst = await split(pg);
 
+    const callsFirst = await upstream.calls();
     const t1 = new Date();
     await pg.query(`UPDATE omni2.mcp_servers SET next_check_at = now()`);
     const steadySweep = await waitAllCheckedAfter(pg, t1, 300_000);
+    const callsSteady = await upstream.calls();
     const afterSteady = gateways.map((g) => procStats(g.proc.pid!));
     const upstreamSteady = cpuSeconds(upstream.pid);
     const machineSteady = machineCpu();
@@ -124,11 +139,20 @@ async function main(): Promise<void> {
         WHERE event_type = 'connected' AND created_at >= $1`,
       [t1],
     );
+    // The probe's own round trip as each check recorded it: the upstream's latency under load.
+    const latency = await pg.query<{ p50: number; p99: number; max: number }>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY response_time_ms) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY response_time_ms) AS p99,
+              max(response_time_ms) AS max
+         FROM omni2.mcp_health_log WHERE event_type = 'health_check' AND created_at >= $1`,
+      [t1],
+    );
     const { rows } = await pg.query<{ status: string; n: number }>(
       `SELECT health_status AS status, count(*)::int AS n FROM omni2.mcp_servers GROUP BY 1`,
     );
     console.log(
-      `sweep: ${SERVERS} ${ERA} servers, ${REPLICAS} replica(s), concurrency ${CONCURRENCY} each`,
+      `sweep: ${SERVERS} ${ERA} servers, ${REPLICAS} replica(s), concurrency ${CONCURRENCY} each` +
+        (process.env.UPSTREAM_REPLAY === '1' ? ', upstream replaying the SDK answers' : ''),
     );
     console.log(`  first sweep (connect + handshake + check): ${firstSweep.toFixed(1)} s`);
     console.log(`  steady sweep (known servers, check):       ${steadySweep.toFixed(1)} s`);
@@ -149,6 +173,11 @@ async function main(): Promise<void> {
         `${busy(machineBefore, machineFirst)} (first), ${busy(machineFirst, machineSteady)} (steady)`,
     );
     console.log(`  sessions opened during the steady sweep: ${reopened.rows[0].n}`);
+    const ms = (v: number) => `${Number(v).toFixed(1)} ms`;
+    const l = latency.rows[0];
+    console.log(`  steady probe round trip: p50 ${ms(l.p50)}, p99 ${ms(l.p99)}, max ${ms(l.max)}`);
+    console.log(`  upstream requests, first sweep: ${perServer(callsFirst, {})}`);
+    console.log(`  upstream requests, steady sweep: ${perServer(callsSteady, callsFirst)}`);
     if (REPLICAS > 1) {
       console.log(`  servers per replica after the first sweep: ${splitFirst}`);
       console.log(`  servers per replica after the steady sweep: ${await split(pg)}`);

@@ -96,4 +96,50 @@ describe.each(['lean', 'sdk'] as const)('capability freshness, %s client (e2e)',
     );
     expect(caps.tools.map((tool) => tool.name)).toContain('announced');
   });
+
+  it('asks again for a listen stream refused for now (a full subscription table)', async () => {
+    const server = await startModernHttpMcpServer({ era: 'modern', maxSubscriptions: 1 });
+    servers.push(server);
+    const listens = () => server.calls.filter((c) => c.method === 'subscriptions/listen').length;
+    for (const name of ['full-a', 'full-b']) {
+      const res = await t.api('POST', '/api/v1/mcp/servers', {
+        name,
+        protocol: 'streamable_http',
+        url: server.routeUrl(name),
+      });
+      expect(res.status).toBe(201);
+    }
+    await check('full-a');
+    await pollUntil(
+      () => Promise.resolve(listens()),
+      (n) => n === 1,
+      { what: "a's listen" },
+    );
+    await check('full-b');
+    await pollUntil(
+      () => Promise.resolve(listens()),
+      (n) => n === 2,
+      { what: "b's refused listen" },
+    );
+    // The refusal was "Subscription limit reached", not "method not found": b asks again.
+    await check('full-b');
+    await pollUntil(
+      () => Promise.resolve(listens()),
+      (n) => n === 3,
+      { what: 'a second ask' },
+    );
+    // Once a's stream is gone, b's next ask is granted and its checks stop refetching lists.
+    expect((await t.api('DELETE', '/api/v1/mcp/servers/full-a')).status).toBe(204);
+    const refetched = await pollUntil(
+      async () => {
+        await check('full-b');
+        const before = listCalls(server);
+        await check('full-b');
+        return listCalls(server) - before;
+      },
+      (n) => n === 0,
+      { what: 'full-b to listen instead of refetching its stale lists' },
+    );
+    expect(refetched).toBe(0);
+  });
 });

@@ -14,7 +14,21 @@ export interface ModernHttpMcpServerOptions extends ModernCatalogueOptions {
   era: ModernEra;
   behaviour?: Partial<Behaviour>;
   name?: string;
+  /**
+   * Open `subscriptions/listen` streams the handler accepts (SDK default 1,024). Every route
+   * stands for a server of its own, so a fleet of routes on one handler needs more.
+   */
+  maxSubscriptions?: number;
+  /**
+   * Answers `server/discover` and the list requests with the SDK's own first answer to each (its
+   * id swapped for the request's). For load benchmarks: the SDK builds a server for every
+   * request, which on a shared machine makes the test upstream, not the client, the bottleneck.
+   */
+  replayReads?: boolean;
 }
+
+/** Requests whose answers do not depend on anything but the catalogue (one page each here). */
+const REPLAYABLE = new Set(['server/discover', 'tools/list', 'prompts/list', 'resources/list']);
 
 /**
  * A Streamable HTTP MCP server on the SDK v2 (`createMcpHandler`), stateless as the 2026-07-28
@@ -38,6 +52,7 @@ class ModernTestServer implements TestMcpServer {
   private port = 0;
   private stopping?: Promise<void>;
   private handler?: ReturnType<typeof createMcpHandler>;
+  private readonly replies = new Map<string, Record<string, unknown>>();
 
   constructor(private readonly options: ModernHttpMcpServerOptions) {
     this.behaviour = makeBehaviour(options.behaviour);
@@ -55,7 +70,10 @@ class ModernTestServer implements TestMcpServer {
     this.handler = createMcpHandler(
       () =>
         createModernCatalogue(this.options.name ?? 'testkit-modern', this.extraTools, this.options),
-      { legacy: this.options.era === 'modern' ? 'reject' : 'stateless' },
+      {
+        legacy: this.options.era === 'modern' ? 'reject' : 'stateless',
+        maxSubscriptions: this.options.maxSubscriptions,
+      },
     );
     const handle = toNodeHandler(this.handler);
     this.http = createServer((req, res) => void this.serve(req, res, handle));
@@ -88,7 +106,41 @@ class ModernTestServer implements TestMcpServer {
       return;
     }
     if (b.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, b.delayMs));
+    const replayable =
+      this.options.replayReads && isRequest(parsed) && REPLAYABLE.has(parsed.method)
+        ? parsed
+        : null;
+    const recorded = replayable && this.replies.get(replayable.method);
+    if (replayable && recorded) {
+      const reply = JSON.stringify({ ...recorded, id: replayable.id });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(reply);
+      return;
+    }
+    if (replayable) this.record(replayable.method, res);
     await handle(req, res, parsed === undefined ? undefined : parsed);
+  }
+
+  /** Keeps the SDK's JSON answer to `method` (a result, not an error) for replayReads. */
+  private record(method: string, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    const keep = (chunk: unknown) => {
+      if (typeof chunk === 'string' || chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
+    };
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      keep(chunk);
+      return write(chunk, ...rest);
+    }) as typeof res.write;
+    res.end = ((...args: unknown[]) => {
+      if (typeof args[0] !== 'function') keep(args[0]);
+      // An event stream does not parse as JSON: only a plain JSON result is kept.
+      const reply = parseJson(Buffer.concat(chunks).toString('utf8'));
+      if (res.statusCode === 200 && hasResult(reply)) {
+        this.replies.set(method, reply);
+      }
+      return end(...args);
+    }) as typeof res.end;
   }
 
   sessionCount(): number {
@@ -102,6 +154,7 @@ class ModernTestServer implements TestMcpServer {
   setExtraTools(names: string[]): Promise<void> {
     assertExtraToolNames(names);
     this.extraTools = [...names];
+    this.replies.clear();
     // Open subscriptions/listen streams hear about it, as a 2025 server's sessions would.
     this.handler?.notify.toolsChanged();
     return Promise.resolve();
@@ -134,6 +187,10 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function hasResult(message: unknown): message is Record<string, unknown> {
+  return typeof message === 'object' && message !== null && 'result' in message;
 }
 
 function isRequest(message: unknown): message is { method: string; id: unknown } {

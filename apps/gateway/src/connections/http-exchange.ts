@@ -15,6 +15,7 @@ import {
   UpstreamTimeoutError,
 } from './upstream-errors';
 import { HoldableTimer } from './deadline';
+import { METHOD_NOT_FOUND } from './error-classifier';
 import { SseParser } from './sse-parser';
 
 /**
@@ -231,7 +232,8 @@ function readReply(
       for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
         deliver(message as JSONRPCMessage);
       }
-      fail(new HttpProtocolError('the reply did not contain the response'));
+      // Building an error captures a stack: at 10,000 checks a sweep that was a measurable cost.
+      if (!isSettled()) fail(new HttpProtocolError('the reply did not contain the response'));
     }, fail);
     return;
   }
@@ -341,9 +343,19 @@ export function openEventStream(options: StreamOptions): Promise<OpenStream | nu
       const isStream = String(res.headers['content-type']).includes('text/event-stream');
       const refusedListen =
         post && status !== 401 && status !== 403 && status !== 429 && status < 500 && !isStream;
-      if (status === 405 || refusedListen) {
+      if (status === 405 || (refusedListen && status !== 200)) {
         res.resume();
         resolve(null);
+        return;
+      }
+      if (refusedListen) {
+        // A JSON-RPC answer: "method not found" is for good; anything else (a full subscription
+        // table, say) is for now, and the next check asks again.
+        readText(res, ERROR_BODY_LIMIT).then((text) => {
+          const refusal = listenRefusal(text);
+          if (refusal === null) resolve(null);
+          else reject(refusal);
+        }, reject);
         return;
       }
       if (status >= 300 || !isStream) {
@@ -362,6 +374,15 @@ export function openEventStream(options: StreamOptions): Promise<OpenStream | nu
     });
     req.end(options.body);
   });
+}
+
+/** Null when a listen request's JSON answer means the server will never stream; else why not now. */
+function listenRefusal(text: string): UpstreamRpcError | null {
+  const error = (parseMessage(text) as { error?: { code?: unknown; message?: unknown } } | null)
+    ?.error;
+  if (typeof error?.code !== 'number' || error.code === METHOD_NOT_FOUND) return null;
+  const message = typeof error.message === 'string' ? error.message : '';
+  return new UpstreamRpcError(error.code, `subscriptions/listen refused: ${message}`.slice(0, 300));
 }
 
 /**
