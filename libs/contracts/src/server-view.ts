@@ -54,7 +54,10 @@ export interface McpServerView {
   last_error_kind: ErrorKind | null;
   last_recovery_attempt: string | null;
   next_check_at: string | null;
+  /** Downtime of the outages that ended (circuit open to closed or disabled). */
   total_downtime_seconds: number;
+  /** Start of the outage going on (the circuit first opened), null while up. */
+  down_since: string | null;
   error_count: number;
   capabilities: CapabilityCounts | null;
   created_at: string;

@@ -37,6 +37,7 @@ export function toServerView(row: McpServerEntity, envNames: string[]): McpServe
     last_recovery_attempt: iso(row.last_recovery_attempt),
     next_check_at: iso(row.next_check_at),
     total_downtime_seconds: row.total_downtime_seconds,
+    down_since: iso(row.down_since),
     error_count: row.error_count,
     capabilities: row.capability_counts,
     created_at: row.created_at.toISOString(),

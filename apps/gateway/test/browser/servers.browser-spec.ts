@@ -38,12 +38,12 @@ describe('console: servers (browser)', () => {
       await row(name).waitFor();
     }
     await pollUntil(
-      () => row('alpha').locator('.badge').textContent(),
+      () => row('alpha').locator('.badge[data-status]').textContent(),
       (t) => t?.trim() === 'healthy',
       { what: 'alpha healthy badge' },
     );
-    expect((await row('delta').locator('.badge').textContent())?.trim()).toBe('circuit open');
-    expect(await row('delta').locator('.badge').getAttribute('data-status')).toBe('circuit_open');
+    expect((await row('delta').locator('.badge[data-status]').textContent())?.trim()).toBe('circuit open');
+    expect(await row('delta').locator('.badge[data-status]').getAttribute('data-status')).toBe('circuit_open');
     // failures k/threshold with the threshold from the settings API (2 here, not the default 5)
     expect(await row('delta').locator('[data-col="failures"]').textContent()).toMatch(/^\d+\/2$/);
     expect(await w.page.getByTestId('row-count').textContent()).toBe('4 of 4');
@@ -97,7 +97,7 @@ describe('console: servers (browser)', () => {
   it('a server going down changes its badge live, then a toast says so', async () => {
     w = await h.open('/servers');
     await pollUntil(
-      () => row('bravo').locator('.badge').getAttribute('data-status'),
+      () => row('bravo').locator('.badge[data-status]').getAttribute('data-status'),
       (s) => s === 'healthy',
       { what: 'bravo healthy in the page' },
     );
@@ -115,7 +115,7 @@ describe('console: servers (browser)', () => {
     const [apiAt, pageAt] = await Promise.all([
       h.waitForStatus('bravo', 'circuit_open').then(() => Date.now()),
       pollUntil(
-        () => row('bravo').locator('.badge').getAttribute('data-status'),
+        () => row('bravo').locator('.badge[data-status]').getAttribute('data-status'),
         (s) => s === 'circuit_open',
         { what: 'bravo circuit open in the page, without reload', timeoutMs: 20_000 },
       ).then(() => Date.now()),
@@ -137,7 +137,7 @@ describe('console: servers (browser)', () => {
     await h.waitForStatus('echo-dialog', 'healthy');
     w = await h.open('/servers');
     await pollUntil(
-      () => row('echo-dialog').locator('.badge').getAttribute('data-status'),
+      () => row('echo-dialog').locator('.badge[data-status]').getAttribute('data-status'),
       (s) => s === 'healthy',
       { what: 'echo-dialog healthy in the page' },
     );
@@ -146,7 +146,7 @@ describe('console: servers (browser)', () => {
     await description.fill('typed while the server fails');
     echo.upstream.setBehaviour({ mode: 'failing' });
     await pollUntil(
-      () => row('echo-dialog').locator('.badge').getAttribute('data-status'),
+      () => row('echo-dialog').locator('.badge[data-status]').getAttribute('data-status'),
       (s) => s === 'circuit_open',
       { what: 'the row behind the dialog to change', timeoutMs: 20_000 },
     );
@@ -180,7 +180,7 @@ describe('console: servers (browser)', () => {
     );
     h.servers.get('charlie')!.upstream.setBehaviour({ mode: 'failing' });
     await pollUntil(
-      () => row('charlie').locator('.badge').getAttribute('data-status'),
+      () => row('charlie').locator('.badge[data-status]').getAttribute('data-status'),
       (s) => s === 'circuit_open',
       { what: 'charlie circuit open, delivered by polling', timeoutMs: 20_000 },
     );

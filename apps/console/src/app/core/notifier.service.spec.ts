@@ -40,9 +40,34 @@ describe('Notifier', () => {
     );
     await vi.advanceTimersByTimeAsync(300);
     expect(toasts.list().map((t) => t.text)).toEqual([
-      'alpha: circuit open · healthy → circuit open',
+      'alpha: circuit opened · healthy → circuit open',
     ]);
     expect(toasts.list()[0].link).toBe('/servers/id-alpha');
+  });
+
+  it('says that a recovery probe failed when a half-open circuit opens again', async () => {
+    realtime.accept(
+      event('circuit_breaker_state', {
+        old_state: 'open',
+        new_state: 'half_open',
+        consecutive_failures: 5,
+        failure_cycles: 0,
+        next_attempt_at: null,
+      }),
+    );
+    realtime.accept(
+      event('circuit_breaker_state', {
+        old_state: 'half_open',
+        new_state: 'open',
+        consecutive_failures: 6,
+        failure_cycles: 1,
+        next_attempt_at: null,
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(300);
+    expect(toasts.list().map((t) => t.text)).toEqual([
+      'alpha: recovering: probing · recovery probe failed: circuit open again',
+    ]);
   });
 
   it('summarises a burst across many servers in one toast', async () => {

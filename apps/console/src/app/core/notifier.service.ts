@@ -1,15 +1,7 @@
 import { Injectable, inject } from '@angular/core';
-import type { EventEnvelope, HealthStatus } from '@omni2/contracts';
+import { HEALTH_STATUS_LABEL, circuitChangeText, type EventEnvelope } from '@omni2/contracts';
 import { Realtime } from './realtime.service';
 import { Toasts, type ToastKind } from './toasts.service';
-
-export const STATUS_LABEL: Readonly<Record<HealthStatus, string>> = {
-  unknown: 'unknown',
-  healthy: 'healthy',
-  unhealthy: 'recovering',
-  circuit_open: 'circuit open',
-  disabled: 'disabled',
-};
 
 const BATCH_MS = 250;
 
@@ -67,7 +59,7 @@ export class Notifier {
           .filter((e) => e.type === 'mcp_status_change')
           .map((e) => (e as EventEnvelope<'mcp_status_change'>).data.new_status)
           .pop();
-        const label = status ? STATUS_LABEL[status] : 'circuit changed';
+        const label = status ? HEALTH_STATUS_LABEL[status] : 'circuit changed';
         counts.set(label, (counts.get(label) ?? 0) + 1);
       }
       const parts = [...counts].map(([label, n]) => `${n} ${label}`).join(', ');
@@ -84,14 +76,16 @@ export class Notifier {
     for (const event of group) {
       if (event.type === 'mcp_status_change') {
         const data = (event as EventEnvelope<'mcp_status_change'>).data;
-        parts.push(`${STATUS_LABEL[data.old_status]} → ${STATUS_LABEL[data.new_status]}`);
+        parts.push(
+          `${HEALTH_STATUS_LABEL[data.old_status]} → ${HEALTH_STATUS_LABEL[data.new_status]}`,
+        );
         kind = data.new_status === 'healthy' ? 'success' : worse(kind, severityKind(event));
       } else if (event.type === 'circuit_breaker_state') {
         const data = (event as EventEnvelope<'circuit_breaker_state'>).data;
         const when = data.next_attempt_at
           ? `, next attempt ${new Date(data.next_attempt_at).toLocaleTimeString()}`
           : '';
-        parts.push(`circuit ${data.new_state.replace('_', '-')}${when}`);
+        parts.push(`${circuitChangeText(data.old_state, data.new_state)}${when}`);
         kind = worse(kind, data.new_state === 'closed' ? 'success' : 'warning');
       } else if (event.type === 'mcp_auto_disabled') {
         const data = (event as EventEnvelope<'mcp_auto_disabled'>).data;

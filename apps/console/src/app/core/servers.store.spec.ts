@@ -29,6 +29,73 @@ describe('applyEventToServer', () => {
     expect(next.last_health_check).not.toBe(s.last_health_check);
   });
 
+  it('clears the last error when a check succeeds, as the API does', () => {
+    const failed = applyEventToServer(
+      s,
+      event('mcp_health_check', {
+        ok: false,
+        response_time_ms: null,
+        error: 'HTTP 500',
+        error_kind: 'protocol',
+        consecutive_failures: 2,
+        health_status: 'healthy',
+      }),
+    );
+    const recovered = applyEventToServer(
+      failed,
+      event('mcp_health_check', {
+        ok: true,
+        response_time_ms: 9,
+        error: null,
+        error_kind: null,
+        consecutive_failures: 0,
+        health_status: 'healthy',
+      }),
+    );
+    expect(recovered).toMatchObject({
+      last_error: null,
+      last_error_kind: null,
+      last_response_time_ms: 9,
+      consecutive_failures: 0,
+    });
+  });
+
+  it('starts an outage when the circuit opens and ends it when it closes', () => {
+    const opened = applyEventToServer(
+      s,
+      event('circuit_breaker_state', {
+        old_state: 'closed',
+        new_state: 'open',
+        consecutive_failures: 5,
+        failure_cycles: 0,
+        next_attempt_at: null,
+      }),
+    );
+    expect(opened.down_since).not.toBeNull();
+    const probing = applyEventToServer(
+      opened,
+      event('circuit_breaker_state', {
+        old_state: 'open',
+        new_state: 'half_open',
+        consecutive_failures: 5,
+        failure_cycles: 0,
+        next_attempt_at: null,
+      }),
+    );
+    expect(probing.down_since).toBe(opened.down_since);
+    const closed = applyEventToServer(
+      probing,
+      event('circuit_breaker_state', {
+        old_state: 'half_open',
+        new_state: 'closed',
+        consecutive_failures: 0,
+        failure_cycles: 0,
+        next_attempt_at: null,
+      }),
+    );
+    expect(closed.down_since).toBeNull();
+  });
+
   it('applies status, circuit, auto-disable and capability changes', () => {
     const open = applyEventToServer(
       s,

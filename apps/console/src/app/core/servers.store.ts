@@ -36,6 +36,8 @@ export function applyEventToServer(server: McpServerView, event: EventEnvelope):
         consecutive_failures: data.consecutive_failures,
         failure_cycles: data.failure_cycles,
         next_check_at: data.next_attempt_at ?? server.next_check_at,
+        // An outage starts when the circuit first opens and ends when it closes.
+        down_since: data.new_state === 'closed' ? null : (server.down_since ?? event.timestamp),
       };
     }
     case 'mcp_auto_disabled':
@@ -72,7 +74,10 @@ type CheckOutcome = Pick<
   | 'checked_at'
 >;
 
-/** A check written onto its row; a failure keeps the last good response time. */
+/**
+ * A check written onto its row as the API writes it: a success clears the last error, a failure
+ * keeps the last good response time (the row shows the failure itself, see `lastCheckOf`).
+ */
 function withCheck(server: McpServerView, check: CheckOutcome): McpServerView {
   return {
     ...server,
@@ -81,8 +86,8 @@ function withCheck(server: McpServerView, check: CheckOutcome): McpServerView {
     last_health_check: check.checked_at,
     last_response_time_ms: check.ok ? check.response_time_ms : server.last_response_time_ms,
     last_success_at: check.ok ? check.checked_at : server.last_success_at,
-    last_error: check.ok ? server.last_error : check.error,
-    last_error_kind: check.ok ? server.last_error_kind : check.error_kind,
+    last_error: check.ok ? null : check.error,
+    last_error_kind: check.ok ? null : check.error_kind,
   };
 }
 

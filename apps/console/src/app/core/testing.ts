@@ -39,6 +39,7 @@ export function serverView(patch: Partial<McpServerView> = {}): McpServerView {
     last_recovery_attempt: null,
     next_check_at: null,
     total_downtime_seconds: 0,
+    down_since: null,
     error_count: 0,
     capabilities: { tools: 4, prompts: 1, resources: 1 },
     created_at: '2026-01-01T00:00:00.000Z',

@@ -2,13 +2,17 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { RouterLink } from '@angular/router';
 import {
   HEALTH_STATUSES,
+  HEALTH_STATUS_LABEL,
+  circuitChangeText,
+  failuresTowardThreshold,
+  suspicionOf,
+  type Suspicion,
   type EventEnvelope,
   type EventPage,
   type McpServerView,
 } from '@omni2/contracts';
 import { Api } from '../core/api';
 import { Clock } from '../core/clock.service';
-import { STATUS_LABEL } from '../core/notifier.service';
 import { Realtime } from '../core/realtime.service';
 import { RuntimeConfig } from '../core/runtime-config.service';
 import { ServersStore } from '../core/servers.store';
@@ -24,11 +28,11 @@ export function describeEvent(event: EventEnvelope): string {
   switch (event.type) {
     case 'mcp_status_change': {
       const d = (event as EventEnvelope<'mcp_status_change'>).data;
-      return `${STATUS_LABEL[d.old_status]} → ${STATUS_LABEL[d.new_status]}${d.reason ? `: ${d.reason}` : ''}`;
+      return `${HEALTH_STATUS_LABEL[d.old_status]} → ${HEALTH_STATUS_LABEL[d.new_status]}${d.reason ? `: ${d.reason}` : ''}`;
     }
     case 'circuit_breaker_state': {
       const d = (event as EventEnvelope<'circuit_breaker_state'>).data;
-      return `circuit ${d.old_state} → ${d.new_state} (${d.consecutive_failures} failures)`;
+      return circuitChangeText(d.old_state, d.new_state);
     }
     case 'mcp_auto_disabled': {
       const d = (event as EventEnvelope<'mcp_auto_disabled'>).data;
@@ -82,10 +86,14 @@ export class DashboardPage {
   private readonly api = inject(Api);
 
   protected readonly statuses = HEALTH_STATUSES;
-  protected readonly statusLabel = STATUS_LABEL;
+  protected readonly statusLabel = HEALTH_STATUS_LABEL;
   protected readonly showChecks = signal(false);
   protected readonly historyNote = signal<string | null>(null);
   protected readonly counts = computed(() => countByStatus(this.store.servers()));
+  protected readonly failingCount = computed(() => {
+    const threshold = this.config.failureThreshold();
+    return this.store.servers().filter((s) => suspicionOf(s, threshold) !== null).length;
+  });
   protected readonly attention = computed(() => {
     const list = this.store.servers().filter(needsAttention);
     list.sort(
@@ -102,6 +110,10 @@ export class DashboardPage {
       .filter((e) => this.showChecks() || e.type !== 'mcp_health_check')
       .slice(0, 30),
   );
+  /** The newest event seen, live or from history: the same list the feed below shows. */
+  protected readonly lastEvent = computed(
+    (): EventEnvelope | null => this.realtime.recent()[0] ?? null,
+  );
   protected readonly downFor = computed(() => {
     const since = this.realtime.downSince();
     return since === null ? null : formatDuration((this.clock.now() - since) / 1000);
@@ -109,7 +121,16 @@ export class DashboardPage {
 
   constructor() {
     void this.store.load();
+    void this.config.load('circuit_breaker');
     void this.loadHistory();
+  }
+
+  protected suspicion(server: McpServerView): Suspicion | null {
+    return suspicionOf(server, this.config.failureThreshold());
+  }
+
+  protected failures(server: McpServerView): number {
+    return failuresTowardThreshold(server, this.config.failureThreshold());
   }
 
   protected describe(event: EventEnvelope): string {

@@ -25,6 +25,9 @@ const ARGUMENT_FIELD = /^arguments\.(.+)$/;
       <span class="cap-name">
         <code>{{ p.name }}</code>
         <span class="muted">{{ p.description ?? p.title }}</span>
+        @if (p.arguments.length > 0) {
+          <span class="small" data-testid="prompt-args">({{ argumentList() }})</span>
+        }
       </span>
       <span class="action-wrap" [attr.title]="open() ? null : canGet().reason">
         <button
@@ -141,6 +144,12 @@ export class PromptGetter {
 
   protected readonly panelId = `prompt-panel-${++panelSeq}`;
   protected readonly open = signal(false);
+  /** "name*, style": the arguments at a glance, required ones starred. */
+  protected readonly argumentList = computed(() =>
+    this.prompt()
+      .arguments.map((a) => (a.required ? `${a.name}*` : a.name))
+      .join(', '),
+  );
   protected readonly values = signal<Readonly<Partial<Record<string, string>>>>({});
   protected readonly attempted = signal(false);
   protected readonly loading = signal(false);

@@ -10,11 +10,22 @@ import {
   untracked,
 } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
-import { UPTIME_WINDOWS, type McpServerView, type UptimeWindow } from '@omni2/contracts';
+import {
+  CIRCUIT_STATE_LABEL,
+  UPTIME_WINDOWS,
+  downtimeSecondsOf,
+  failuresTowardThreshold,
+  lastCheckOf,
+  suspicionOf,
+  type HealthLogEntry,
+  type McpServerView,
+  type UptimeWindow,
+} from '@omni2/contracts';
 import { describeError, toApiError, type ApiError } from '../core/api-error';
 import { CapabilitiesService } from '../core/capabilities.service';
 import { Clock } from '../core/clock.service';
 import { HealthLogs } from '../core/health-logs.service';
+import { Realtime } from '../core/realtime.service';
 import { RuntimeConfig } from '../core/runtime-config.service';
 import { ServerActions } from '../core/server-actions.service';
 import { ServersStore } from '../core/servers.store';
@@ -34,6 +45,19 @@ import { ToolTester } from '../tools/tool-tester';
 import { HealthChart } from './health-chart';
 import { PromptGetter } from './prompt-getter';
 import { ResourceReader } from './resource-reader';
+
+/** Events about one server arrive in bursts (check, circuit, status): one catch-up per burst. */
+const CATCH_UP_MS = 300;
+
+const EVENT_TONE: Readonly<Record<string, 'good' | 'bad' | 'plain'>> = {
+  connected: 'good',
+  recovery_success: 'good',
+  circuit_closed: 'good',
+  manually_enabled: 'good',
+  circuit_opened: 'bad',
+  disconnected: 'bad',
+  auto_disabled: 'bad',
+};
 
 @Component({
   selector: 'o2-server-detail-page',
@@ -69,6 +93,26 @@ export class ServerDetailPage {
   protected readonly protocolSummary = protocolSummary;
   protected readonly revisionTitle = revisionTitle;
   protected readonly deprecationNotes = deprecationNotes;
+  protected readonly circuitLabel = CIRCUIT_STATE_LABEL;
+  protected readonly lastCheck = computed(() => {
+    const s = this.server();
+    return s ? lastCheckOf(s) : null;
+  });
+  protected readonly suspicion = computed(() => {
+    const s = this.server();
+    return s ? suspicionOf(s, this.config.failureThreshold()) : null;
+  });
+  protected readonly failures = computed(() => {
+    const s = this.server();
+    return s ? failuresTowardThreshold(s, this.config.failureThreshold()) : 0;
+  });
+  /** Ended outages plus the one going on, ticking with the clock. */
+  protected readonly downtime = computed(() => {
+    const s = this.server();
+    return s ? downtimeSecondsOf(s, this.clock.now()) : 0;
+  });
+  /** A pending catch-up after events about this server. */
+  private catchUpTimer: ReturnType<typeof setTimeout> | null = null;
   protected readonly notFound = signal(false);
   protected readonly loadError = signal<ApiError | null>(null);
   /** The server as it was when Edit was pressed: live updates never reset the form. */
@@ -95,7 +139,33 @@ export class ServerDetailPage {
       const id = this.id();
       untracked(() => void this.open(id));
     });
-    inject(DestroyRef).onDestroy(() => this.logs.close());
+    // Events carry a few fields each; every figure on the page comes from the API, so the page
+    // refetches what an event about its server may have changed (row, uptime) instead of
+    // patching it, and matches the API field by field however long it stays open.
+    const stop = inject(Realtime).onEvent((event) => {
+      const s = this.server();
+      if (s === null || event.server_id !== s.id) return;
+      this.catchUpTimer ??= setTimeout(() => {
+        this.catchUpTimer = null;
+        void this.catchUp(s.id);
+      }, CATCH_UP_MS);
+    });
+    inject(DestroyRef).onDestroy(() => {
+      stop();
+      if (this.catchUpTimer !== null) clearTimeout(this.catchUpTimer);
+      this.logs.close();
+    });
+  }
+
+  private async catchUp(id: string): Promise<void> {
+    await this.store.fetchOne(id).catch(() => undefined);
+    for (const w of UPTIME_WINDOWS) void this.uptime.load(id, w);
+  }
+
+  /** Green for what went right, red for what went wrong, plain for the rest. */
+  protected tone(entry: HealthLogEntry): 'good' | 'bad' | 'plain' {
+    if (entry.error_kind !== null) return 'bad';
+    return EVENT_TONE[entry.event_type] ?? 'plain';
   }
 
   private async open(ref: string): Promise<void> {

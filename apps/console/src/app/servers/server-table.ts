@@ -68,6 +68,26 @@ export function tableRows(servers: readonly McpServerView[], query: TableQuery):
   return rows.sort((a, b) => sign * compare(a, b) || a.name.localeCompare(b.name));
 }
 
+/**
+ * Rows in the order the user last asked for (`order`, ids): live updates change rows in place and
+ * never move them. Rows that were not there then follow, in the live sort's order.
+ */
+export function holdOrder(
+  live: readonly McpServerView[],
+  order: readonly string[] | null,
+): McpServerView[] {
+  if (order === null) return [...live];
+  const rank = new Map(order.map((id, i) => [id, i]));
+  const known = live.filter((s) => rank.has(s.id));
+  known.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
+  return [...known, ...live.filter((s) => !rank.has(s.id))];
+}
+
+/** True when two row lists hold the same servers in the same order. */
+export function sameOrder(a: readonly McpServerView[], b: readonly McpServerView[]): boolean {
+  return a.length === b.length && a.every((s, i) => s.id === b[i].id);
+}
+
 export function countByStatus(servers: readonly McpServerView[]): Record<HealthStatus, number> {
   const counts: Record<HealthStatus, number> = {
     healthy: 0,

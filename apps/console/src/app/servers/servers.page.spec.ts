@@ -3,6 +3,7 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { McpServerView } from '@omni2/contracts';
 import { serverView, settle, signInAs, testProviders } from '../core/testing';
+import { ServersStore } from '../core/servers.store';
 import { ServersPage } from './servers.page';
 
 describe('ServersPage protocol', () => {
@@ -109,5 +110,78 @@ describe('ServersPage protocol', () => {
     const { el, shown } = await render(fleet, { protocol_era: 'modern' });
     expect(shown()).toEqual(['modern']);
     expect(el.querySelector<HTMLSelectElement>('[data-testid="era-filter"]')!.value).toBe('modern');
+  });
+});
+
+describe('ServersPage live truth', () => {
+  let http: HttpTestingController;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: testProviders() });
+    http = TestBed.inject(HttpTestingController);
+    signInAs('viewer');
+  });
+
+  const at = '2026-01-01T00:02:00.000Z';
+  const fleet = ['a', 'b', 'c', 'd'].map((name) =>
+    serverView({ id: `id-${name}`, name, last_health_check: at, last_success_at: at }),
+  );
+
+  async function render(servers: McpServerView[]) {
+    const fixture = TestBed.createComponent(ServersPage);
+    await fixture.whenStable();
+    http
+      .expectOne((r) => r.url === '/api/v1/mcp/servers')
+      .flush({ items: servers, total: servers.length });
+    await settle(fixture);
+    const el = fixture.nativeElement as HTMLElement;
+    const shown = () =>
+      [...el.querySelectorAll<HTMLElement>('[data-server]')].map((r) => r.dataset['server']);
+    const cell = (name: string, selector: string) =>
+      el.querySelector<HTMLElement>(`[data-server="${name}"] ${selector}`);
+    return { fixture, el, shown, cell, store: TestBed.inject(ServersStore) };
+  }
+
+  it('keeps rows in place through status changes until the user sorts again', async () => {
+    const { fixture, el, shown, store } = await render(fleet);
+    expect(shown()).toEqual(['a', 'b', 'c', 'd']);
+    // Status sort puts an open circuit first; live, the rows must not move.
+    store.upsert({ ...fleet[3], health_status: 'circuit_open', circuit_state: 'open' });
+    store.upsert({ ...fleet[2], consecutive_failures: 2 });
+    await settle(fixture);
+    expect(shown()).toEqual(['a', 'b', 'c', 'd']);
+    const again = el.querySelector<HTMLButtonElement>('[data-testid="sort-again"]');
+    expect(again).not.toBeNull();
+    again!.click();
+    await settle(fixture);
+    expect(shown()).toEqual(['d', 'c', 'a', 'b']);
+    expect(el.querySelector('[data-testid="sort-again"]')).toBeNull();
+  });
+
+  it('marks a server failing below the threshold and shows what its last check saw', async () => {
+    const failing = {
+      ...fleet[1],
+      consecutive_failures: 4,
+      last_health_check: '2026-01-01T00:03:00.000Z',
+      last_error: 'HTTP 500',
+      last_error_kind: 'protocol' as const,
+    };
+    const { cell } = await render([fleet[0], failing]);
+    expect(cell('b', '[data-testid="suspect"]')?.textContent?.trim()).toBe('failing 4/5');
+    expect(cell('b', '[data-status]')?.textContent?.trim()).toBe('healthy');
+    expect(cell('b', '[data-col="response"]')?.textContent?.trim()).toBe('protocol');
+    expect(cell('a', '[data-testid="suspect"]')).toBeNull();
+    expect(cell('a', '[data-col="response"]')?.textContent?.trim()).toBe('4 ms');
+  });
+
+  it('never shows more failures than the threshold', async () => {
+    const open = {
+      ...fleet[0],
+      health_status: 'circuit_open' as const,
+      circuit_state: 'open' as const,
+      consecutive_failures: 8,
+    };
+    const { cell } = await render([open]);
+    expect(cell('a', '[data-col="failures"]')?.textContent?.trim()).toBe('5/5');
   });
 });

@@ -14,14 +14,20 @@ import {
 import { RouterLink } from '@angular/router';
 import {
   HEALTH_STATUSES,
+  HEALTH_STATUS_LABEL,
+  HEALTH_STATUS_MEANING,
   PROTOCOLS,
   deprecatedParts,
+  failuresTowardThreshold,
+  lastCheckOf,
+  suspicionOf,
+  type LastCheck,
+  type Suspicion,
   type HealthStatus,
   type McpServerView,
   type Protocol,
 } from '@omni2/contracts';
 import { describeError } from '../core/api-error';
-import { STATUS_LABEL } from '../core/notifier.service';
 import { RuntimeConfig } from '../core/runtime-config.service';
 import { ServerActions } from '../core/server-actions.service';
 import { ServersStore } from '../core/servers.store';
@@ -44,7 +50,7 @@ import { RelativeTime } from '../shared/relative-time';
 import { StatusBadge } from '../shared/status-badge';
 import { ServerActionsBar } from './server-actions-bar';
 import { ServerDialog, type DialogTab } from './server-dialog';
-import { countByStatus, tableRows, type SortKey } from './server-table';
+import { countByStatus, holdOrder, sameOrder, tableRows, type SortKey } from './server-table';
 
 interface Column {
   label: string;
@@ -107,12 +113,14 @@ export class ServersPage {
   readonly q = input<string | undefined>();
   readonly status = input<string | undefined>();
   readonly protocolEra = input<string | undefined>(undefined, { alias: 'protocol_era' });
+  /** `failing=1`: only servers marked "failing k/threshold". */
+  readonly failing = input<string | undefined>();
 
   protected readonly rowHeight = ROW_HEIGHT;
   protected readonly columns = COLUMNS;
   protected readonly statuses = HEALTH_STATUSES;
   protected readonly protocols = PROTOCOLS;
-  protected readonly statusLabel = STATUS_LABEL;
+  protected readonly statusLabel = HEALTH_STATUS_LABEL;
   protected readonly protoLabel = TRANSPORT_SHORT;
   protected readonly transportName = TRANSPORT_NAME;
   protected readonly eras = ERA_FILTERS;
@@ -126,14 +134,17 @@ export class ServersPage {
   protected readonly statusFilter = signal<ReadonlySet<HealthStatus>>(new Set());
   protected readonly protocol = signal<Protocol | null>(null);
   protected readonly era = signal<EraFilter | null>(null);
+  /** Only servers marked "failing k/threshold" (checks failing, circuit still closed). */
+  protected readonly failingOnly = signal(false);
   protected readonly sort = signal<SortKey>('status');
   protected readonly dir = signal<'asc' | 'desc'>('asc');
   protected readonly dialog = signal<DialogState | null>(null);
   private readonly range = signal({ start: 0, end: 30 });
   private readonly viewport = viewChild(CdkVirtualScrollViewport);
 
-  protected readonly rows = computed(() =>
-    tableRows(this.store.servers(), {
+  /** The rows as a fresh sort would order them now. */
+  private readonly sorted = computed(() =>
+    tableRows(this.candidates(), {
       text: this.text(),
       statuses: this.statusFilter(),
       protocol: this.protocol(),
@@ -142,6 +153,22 @@ export class ServersPage {
       dir: this.dir(),
     }),
   );
+  private readonly candidates = computed(() => {
+    const all = this.store.servers();
+    if (!this.failingOnly()) return all;
+    const threshold = this.config.failureThreshold();
+    return all.filter((s) => suspicionOf(s, threshold) !== null);
+  });
+  protected readonly failingCount = computed(() => {
+    const threshold = this.config.failureThreshold();
+    return this.store.servers().filter((s) => suspicionOf(s, threshold) !== null).length;
+  });
+  /** The order the user last asked for (sort, filter, search, "Sort again"), as ids. */
+  private readonly order = signal<readonly string[] | null>(null);
+  /** What is shown: live rows, held in the asked-for order so nothing moves under the user. */
+  protected readonly rows = computed(() => holdOrder(this.sorted(), this.order()));
+  /** Live updates would order the rows differently: offered, never done unasked. */
+  protected readonly reordered = computed(() => !sameOrder(this.rows(), this.sorted()));
   protected readonly counts = computed(() => countByStatus(this.store.servers()));
   protected readonly canAdd = computed(() => this.session.hasRole('admin'));
   protected readonly canCheckAll = computed(() => this.session.hasRole('operator'));
@@ -156,7 +183,9 @@ export class ServersPage {
       const q = this.q();
       const status = this.status();
       const era = this.protocolEra();
+      const failing = this.failing();
       untracked(() => {
+        if (failing !== undefined) this.failingOnly.set(failing === '1');
         if (q !== undefined) this.text.set(q);
         if (status !== undefined) {
           const wanted = status
@@ -167,6 +196,19 @@ export class ServersPage {
         if (era !== undefined) this.era.set(isEra(era) ? era : null);
       });
     });
+    // The order is taken when the user asks for one (and once the list has loaded), not on
+    // every live update: five recoveries must not shift a scrolled list by five rows.
+    effect(() => {
+      this.text();
+      this.statusFilter();
+      this.protocol();
+      this.era();
+      this.failingOnly();
+      this.sort();
+      this.dir();
+      this.store.loaded();
+      untracked(() => this.sortAgain());
+    });
     // Keep the URL in step without navigating (no re-render, no scroll reset).
     effect(() => {
       const params = new URLSearchParams();
@@ -174,6 +216,7 @@ export class ServersPage {
       if (this.statusFilter().size > 0) params.set('status', [...this.statusFilter()].join(','));
       const era = this.era();
       if (era) params.set('protocol_era', era);
+      if (this.failingOnly()) params.set('failing', '1');
       const query = params.toString();
       untracked(() => this.location.replaceState('/servers', query));
     });
@@ -193,6 +236,10 @@ export class ServersPage {
     });
     void this.store.load();
     void this.config.load('circuit_breaker');
+  }
+
+  protected sortAgain(): void {
+    this.order.set(this.sorted().map((s) => s.id));
   }
 
   protected trackById(_index: number, server: McpServerView): string {
@@ -272,22 +319,47 @@ export class ServersPage {
     return `${v.successful_checks}/${v.checks} checks succeeded in the last 24 h`;
   }
 
-  protected statusTitle(server: McpServerView): string {
-    const parts: string[] = [];
-    if (server.status === 'inactive') {
-      parts.push(
-        server.disabled_reason === 'auto'
-          ? 'Disabled automatically after repeated failures'
-          : 'Disabled manually',
-      );
+  protected suspicion(server: McpServerView): Suspicion | null {
+    return suspicionOf(server, this.config.failureThreshold());
+  }
+
+  protected failures(server: McpServerView): number {
+    return failuresTowardThreshold(server, this.config.failureThreshold());
+  }
+
+  protected failuresTitle(server: McpServerView): string {
+    const threshold = this.config.failureThreshold();
+    const note = this.config.thresholdKnown() ? '' : ' (default, settings not loaded)';
+    if (server.circuit_state !== 'closed') {
+      return `The circuit opened at ${threshold} consecutive failures${note}; ${server.failure_cycles} failed recoveries since`;
     }
+    return `${this.failures(server)} consecutive failures; the circuit opens at ${threshold}${note}`;
+  }
+
+  protected lastCheck(server: McpServerView): LastCheck | null {
+    return lastCheckOf(server);
+  }
+
+  protected responseTitle(server: McpServerView): string {
+    const last = lastCheckOf(server);
+    if (last === null) return 'Not checked yet';
+    if (last.ok) return 'Response time of the last check';
+    return `The last check failed${last.error_kind ? ` (${last.error_kind})` : ''}: ${last.error ?? ''}`;
+  }
+
+  protected statusTitle(server: McpServerView): string {
+    // A disabled server is not checked: its circuit says nothing about it now.
+    if (server.status === 'inactive') {
+      return server.disabled_reason === 'auto'
+        ? 'Disabled automatically after repeated failures; enable it to check it again'
+        : 'Disabled manually; enable it to check it again';
+    }
+    const parts = [HEALTH_STATUS_MEANING[server.health_status]];
     if (server.last_error) {
       parts.push(
         `Last error${server.last_error_kind ? ` (${server.last_error_kind})` : ''}: ${server.last_error}`,
       );
     }
-    if (server.circuit_state !== 'closed')
-      parts.push(`Circuit ${server.circuit_state.replace('_', '-')}`);
     return parts.join('\n');
   }
 

@@ -35,8 +35,8 @@ export const SECTIONS: readonly SettingSection[] = [
       },
       {
         key: 'unhealthy_interval_seconds',
-        label: 'Interval (unhealthy)',
-        help: 'Between checks of a failing server (circuit still closed)',
+        label: 'Interval (failing or recovering)',
+        help: 'Between checks of a server marked “failing k/threshold” (circuit still closed) or recovering (half-open)',
         type: 'int',
         unit: 's',
       },
