@@ -42,8 +42,12 @@ describe('console: servers (browser)', () => {
       (t) => t?.trim() === 'healthy',
       { what: 'alpha healthy badge' },
     );
-    expect((await row('delta').locator('.badge[data-status]').textContent())?.trim()).toBe('circuit open');
-    expect(await row('delta').locator('.badge[data-status]').getAttribute('data-status')).toBe('circuit_open');
+    expect((await row('delta').locator('.badge[data-status]').textContent())?.trim()).toBe(
+      'circuit open',
+    );
+    expect(await row('delta').locator('.badge[data-status]').getAttribute('data-status')).toBe(
+      'circuit_open',
+    );
     // failures k/threshold with the threshold from the settings API (2 here, not the default 5)
     expect(await row('delta').locator('[data-col="failures"]').textContent()).toMatch(/^\d+\/2$/);
     expect(await w.page.getByTestId('row-count').textContent()).toBe('4 of 4');
