@@ -43,13 +43,21 @@ describe('console: sign-in and roles (browser)', () => {
     w = await h.open('/servers', await h.t.tokenFor('viewer'));
     const row = w.page.locator('[data-server="echo-one"]');
     await row.waitFor();
-    for (const action of ['check', 'reload', 'disable', 'reset', 'edit', 'delete']) {
+    const roleNeeded = /^Needs the (operator|admin) role \(you are viewer\)$/;
+    for (const action of ['check', 'edit']) {
       const button = row.locator(`[data-action="${action}"]`);
       expect(await button.isDisabled()).toBe(true);
-      expect(await button.locator('xpath=..').getAttribute('title')).toMatch(
-        /^Needs the (operator|admin) role \(you are viewer\)$/,
-      );
+      expect(await button.locator('xpath=..').getAttribute('title')).toMatch(roleNeeded);
     }
+    // The rest are in the row's "More actions" menu, disabled there with the same reason.
+    await row.locator('[data-action="more"]').click();
+    const menu = w.page.locator('[role="menu"]');
+    for (const action of ['reload', 'disable', 'reset', 'delete']) {
+      const item = menu.locator(`[data-action="${action}"]`);
+      expect(await item.getAttribute('aria-disabled')).toBe('true');
+      expect(await item.locator('xpath=..').getAttribute('title')).toMatch(roleNeeded);
+    }
+    await w.page.keyboard.press('Escape');
     expect(await w.page.getByTestId('add-server').isDisabled()).toBe(true);
     expect(await w.page.getByTestId('check-all').isDisabled()).toBe(true);
     expect(await w.page.locator('nav a[href="/iam"]').count()).toBe(0);

@@ -147,6 +147,74 @@ describe('console truth (browser)', () => {
   });
 });
 
+describe('console truth: laptop screens (browser)', () => {
+  let h: ConsoleHarness;
+  let w: WatchedPage;
+
+  beforeAll(async () => {
+    h = await ConsoleHarness.start();
+    await h.addServer('a-server-with-a-rather-long-name');
+    await h.addServer('legacy-sse', 'sse');
+    await h.addServer('local', 'stdio');
+    await h.waitForStatus('legacy-sse', 'healthy');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  afterEach(() => {
+    expect(w?.errors ?? []).toEqual([]);
+  });
+
+  /** Elements wider than their box (scrolling sideways or cut), by selector. */
+  const overflowing = (page: WatchedPage['page']) =>
+    page.evaluate(() => {
+      type El = { scrollWidth: number; clientWidth: number; className: string; tagName: string };
+      const doc = globalThis as unknown as {
+        document: { querySelectorAll(s: string): ArrayLike<El>; scrollingElement: El };
+      };
+      const wide = (el: El) => el.scrollWidth > el.clientWidth + 1;
+      const boxes = Array.from(
+        doc.document.querySelectorAll(
+          '.content, .table, [data-testid="transport"], [data-testid="revision"]',
+        ),
+      );
+      return [doc.document.scrollingElement, ...boxes]
+        .filter(wide)
+        .map((el) => `${el.tagName}.${el.className}`);
+    });
+
+  for (const [width, height] of [
+    [1280, 720],
+    [1366, 768],
+  ]) {
+    it(`shows the list, a detail page and the dashboard at ${width}x${height} with nothing cut`, async () => {
+      w = await h.open('/servers', h.t.adminToken, { width, height });
+      const row = w.page.locator('[data-server="a-server-with-a-rather-long-name"]');
+      await row.waitFor();
+      await w.page.locator('[data-server="local"]').waitFor();
+      expect(await overflowing(w.page)).toEqual([]);
+      // Every action of a row is on screen: its buttons and the menu with the rest.
+      for (const action of ['check', 'tools', 'edit', 'more']) {
+        const box = await row.locator(`[data-action="${action}"]`).boundingBox();
+        expect(box && box.x + box.width).toBeLessThanOrEqual(width);
+      }
+      await row.locator('[data-action="more"]').click();
+      await w.page.locator('[role="menu"] [data-action="reload"]').waitFor();
+      await w.page.keyboard.press('Escape');
+
+      await w.page.goto(`/servers/${h.servers.get('local')!.id}`);
+      await w.page.getByTestId('detail-name').waitFor();
+      expect(await overflowing(w.page)).toEqual([]);
+
+      await w.page.goto('/');
+      await w.page.getByTestId('stat-total').waitFor();
+      expect(await overflowing(w.page)).toEqual([]);
+    });
+  }
+});
+
 describe('console truth: a scrolled list holds still (browser)', () => {
   let h: ConsoleHarness;
   let w: WatchedPage;

@@ -89,4 +89,23 @@ describe('ServerActionsBar', () => {
     await settle(fixture);
     expect(button('check').getAttribute('aria-busy')).toBeNull();
   });
+
+  it('keeps check, tools and edit as buttons in a compact row and the rest in a menu', async () => {
+    signInAs('admin');
+    const fixture = TestBed.createComponent(ServerActionsBar);
+    fixture.componentRef.setInput('server', serverView());
+    fixture.componentRef.setInput('compact', true);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const shown = [...el.querySelectorAll<HTMLElement>('[data-action]')].map(
+      (b) => b.dataset['action'],
+    );
+    expect(shown).toEqual(['check', 'tools', 'edit', 'more']);
+    el.querySelector<HTMLButtonElement>('[data-action="more"]')!.click();
+    await fixture.whenStable();
+    const items = [...document.querySelectorAll<HTMLElement>('[role="menu"] [data-action]')].map(
+      (b) => b.dataset['action'],
+    );
+    expect(items).toEqual(['reload', 'disable', 'reset', 'delete']);
+  });
 });

@@ -7,12 +7,16 @@ import {
   output,
   signal,
 } from '@angular/core';
+import { CdkMenu, CdkMenuItem, CdkMenuTrigger } from '@angular/cdk/menu';
 import type { McpServerView } from '@omni2/contracts';
 import { availability, type Availability } from '../core/permissions';
 import { ServerActions } from '../core/server-actions.service';
 import { Session } from '../core/session.service';
 import { ConfirmDialog } from '../shared/confirm-dialog';
 import { iconClass, type IconName } from '../shared/icon';
+
+/** The actions a compact bar keeps as buttons: the ones used from a row all day. */
+const INLINE = new Set(['check', 'tools', 'edit']);
 
 /** Anyone may look at the tools; the tester itself says whether they may run one. */
 const TOOLS: Availability = { enabled: true, reason: 'Tools and the tool tester' };
@@ -37,10 +41,10 @@ interface Item {
 @Component({
   selector: 'o2-server-actions',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ConfirmDialog],
+  imports: [ConfirmDialog, CdkMenu, CdkMenuItem, CdkMenuTrigger],
   host: { class: 'server-actions' },
   template: `
-    @for (item of items(); track item.action) {
+    @for (item of inline(); track item.action) {
       <span class="action-wrap" [attr.title]="item.availability.reason"
         ><button
           type="button"
@@ -61,6 +65,39 @@ interface Item {
           }
         </button></span
       >
+    }
+    @if (overflow().length > 0) {
+      <span class="action-wrap" title="More actions"
+        ><button
+          type="button"
+          class="icon-btn"
+          data-action="more"
+          [attr.aria-label]="'More actions for ' + server().name"
+          [cdkMenuTriggerFor]="more"
+        >
+          <span class="more-dots" aria-hidden="true">⋯</span>
+        </button></span
+      >
+      <ng-template #more>
+        <div class="menu" cdkMenu [attr.aria-label]="'Actions for ' + server().name">
+          @for (item of overflow(); track item.action) {
+            <span class="action-wrap" [attr.title]="item.availability.reason"
+              ><button
+                type="button"
+                cdkMenuItem
+                class="menu-item"
+                [class.danger-text]="item.action === 'delete'"
+                [cdkMenuItemDisabled]="!item.availability.enabled || item.busy"
+                [attr.data-action]="item.action"
+                (cdkMenuItemTriggered)="item.run()"
+              >
+                <span [class]="item.icon" aria-hidden="true"></span>
+                <span>{{ item.label }}</span>
+              </button></span
+            >
+          }
+        </div>
+      </ng-template>
     }
     @if (confirming()) {
       <o2-confirm
@@ -86,6 +123,11 @@ export class ServerActionsBar {
   /** Text labels next to the icons (the detail page's header). */
   readonly labels = input(false);
   readonly withTools = input(true);
+  /**
+   * Narrow rows (the servers table): check, tools and edit stay as buttons, the rest go in a
+   * "More actions" menu, so the table fits a 1280x720 screen without horizontal scrolling.
+   */
+  readonly compact = input(false);
   readonly tools = output<void>();
   readonly edit = output<void>();
   readonly deleted = output<void>();
@@ -136,6 +178,13 @@ export class ServerActionsBar {
       item('delete', 'Delete', 'delete', () => this.confirming.set(true)),
     ];
   });
+
+  protected readonly inline = computed(() =>
+    this.compact() ? this.items().filter((i) => INLINE.has(i.action)) : this.items(),
+  );
+  protected readonly overflow = computed(() =>
+    this.compact() ? this.items().filter((i) => !INLINE.has(i.action)) : [],
+  );
 
   protected async remove(): Promise<void> {
     if (await this.actions.remove(this.server())) {

@@ -95,8 +95,12 @@ export class ConsoleHarness {
    * none) the way the console keeps it: in localStorage, so no test but the login test types a
    * password.
    */
-  async open(path = '/', token: string | null = this.t.adminToken): Promise<WatchedPage> {
-    const watched = await openPage(this.browser, this.baseUrl);
+  async open(
+    path = '/',
+    token: string | null = this.t.adminToken,
+    viewport: { width: number; height: number } = { width: 1440, height: 900 },
+  ): Promise<WatchedPage> {
+    const watched = await openPage(this.browser, this.baseUrl, viewport);
     this.pages.push(watched);
     if (token !== null) {
       // Runs in the page (this file is type-checked without the DOM library).
