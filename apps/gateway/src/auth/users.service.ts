@@ -47,7 +47,8 @@ export class UsersService implements OnApplicationBootstrap {
       // Printed once, outside the structured log, for the person starting omni2 the first time.
       process.stdout.write(
         `\nomni2: created the admin user "${username}" with the generated password:\n\n    ${password}\n\n` +
-          `Log in and change it (POST /api/v1/auth/password). It is not shown again.\n\n`,
+          `Sign in to the console and change it with the Password button in the top bar ` +
+          `(or POST /api/v1/auth/password). It is not shown again.\n\n`,
       );
     }
   }
