@@ -79,6 +79,11 @@ describe('audit details as lines', () => {
     expect(lines.every((l) => !l.truncated)).toBe(true);
   });
 
+  it('leads with the outcome and status, whatever order the database kept', () => {
+    const lines = detailLines({ tool: 'echo', status: 200, request: { a: 1 }, outcome: 'ok' });
+    expect(lines.map((l) => l.key)).toEqual(['outcome', 'status', 'tool', 'request.a']);
+  });
+
   it('cuts long values, keeping the full text (and never half a surrogate pair)', () => {
     const long = 'x'.repeat(200);
     const [line] = detailLines({ description: long }, { max: 80 });

@@ -62,6 +62,8 @@ export interface DetailLine {
 
 export const DETAIL_TEXT_MAX = 80;
 export const DETAIL_LINES_MAX = 40;
+/** Keys of what the gateway records about every action, shown first in this order. */
+const LEADING_KEYS = ['outcome', 'status', 'client_closed', 'tool', 'is_error'];
 
 /**
  * An audit entry's details as readable `key: value` lines: nested objects become dotted paths
@@ -99,8 +101,13 @@ export function detailLines(
     }
     push(key, plain(value));
   };
-  if (isContainer(details) || Array.isArray(details)) {
-    const entries = Object.entries(details);
+  if (isContainer(details)) {
+    // jsonb keeps keys by length, not as written: the outcome leads whatever the order.
+    const rank = (k: string) => {
+      const i = LEADING_KEYS.indexOf(k);
+      return i < 0 ? LEADING_KEYS.length : i;
+    };
+    const entries = Object.entries(details).sort(([a], [b]) => rank(a) - rank(b));
     for (const [k, v] of entries) walk(k, v);
   } else if (details !== undefined && details !== null) {
     push('value', plain(details));
