@@ -144,9 +144,9 @@ export class AuditService implements OnApplicationShutdown {
   }
 
   /**
-   * A page of the log, newest first, filtered (every filter ANDed; see AuditQuery). Each filter
-   * has an index that yields its rows in id order (migration AuditFilters), so a page of a
-   * filtered log reads about a page of rows, not the table.
+   * A page of the log, newest first, filtered (every filter ANDed; see AuditQuery). Actor,
+   * action and server have indexes in id order (migration AuditFilters), so a selective filter
+   * reads about a page of rows; a time window is read by time when it is narrow (narrowWindow).
    */
   async page(query: Record<string, unknown>): Promise<AuditPage> {
     const q = parseAuditQuery(query);
