@@ -7,6 +7,7 @@ import { EventSettings1764300000000 } from './1764300000000-EventSettings';
 import { LoggingFollowsEnv1764400000000 } from './1764400000000-LoggingFollowsEnv';
 import { BreakerGeneration1764600000000 } from './1764600000000-BreakerGeneration';
 import { ProtocolEra1764700000000 } from './1764700000000-ProtocolEra';
+import { AuditFilters1796456422461 } from './1796456422461-AuditFilters';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   LoggingFollowsEnv1764400000000,
   BreakerGeneration1764600000000,
   ProtocolEra1764700000000,
+  AuditFilters1796456422461,
 ];

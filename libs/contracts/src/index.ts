@@ -11,3 +11,4 @@ export * from './auth';
 export * from './realtime';
 export * from './protocol-eras';
 export * from './health-words';
+export * from './audit';

@@ -1,8 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { AuditEntryView, AuditPage } from '@omni2/contracts';
-import { z } from 'zod';
-import type { Repository } from 'typeorm';
+import type { Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { Clock } from '../common/clock';
 import { QueryFailedError } from 'typeorm';
@@ -10,8 +9,8 @@ import { isRefusedValue } from '../common/database-errors';
 import { storableText } from '../common/text-safety';
 import { UUID } from '../common/uuid';
 import { AppEnv } from '../config/env.schema';
-import { parseOrThrow } from '../common/zod-body';
 import { Metrics } from '../metrics/metrics';
+import { type AuditFilter, parseAuditQuery } from './audit-query';
 import { AuditEntity } from './audit.entity';
 import { redactBody } from './redact';
 
@@ -45,21 +44,10 @@ const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
 /** An entry records a change, it is no copy of the request: details beyond this are summarised. */
 export const AUDIT_DETAILS_MAX_CHARS = 8_192;
+/** A time window with at most this many entries is read by time and sorted (see narrowWindow). */
+const NARROW_WINDOW_ENTRIES = 10_000;
 /** With entries bounded as above, a backlog beyond this many bytes refuses audited work too. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
-
-const pageQuery = z
-  .object({
-    before: z
-      .string()
-      .regex(/^\d{1,18}$/, 'must be an audit entry id')
-      .optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    action: z.string().max(100).optional(),
-    actor: z.string().max(256).optional(),
-    target_id: z.string().max(256).optional(),
-  })
-  .strict();
 
 /**
  * Who changed what, when, from where. Entries are written in small batches off the request path,
@@ -155,22 +143,69 @@ export class AuditService implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * A page of the log, newest first, filtered (every filter ANDed; see AuditQuery). Actor,
+   * action and server have indexes in id order (migration AuditFilters), so a selective filter
+   * reads about a page of rows; a time window is read by time when it is narrow (narrowWindow).
+   */
   async page(query: Record<string, unknown>): Promise<AuditPage> {
-    const q = parseOrThrow(pageQuery, query);
+    const q = parseAuditQuery(query);
     await this.flush();
     const builder = this.repo
       .createQueryBuilder('a')
-      .orderBy('a.id', 'DESC')
+      // `id + 0`: the same order, but not through the primary key, which the planner would
+      // otherwise walk from the newest entry back to a window far in the past.
+      .orderBy((await this.narrowWindow(q)) ? 'a.id + 0' : 'a.id', 'DESC')
       .take(q.limit + 1);
-    if (q.before) builder.andWhere('a.id < :before', { before: q.before });
-    if (q.action) builder.andWhere('a.action = :action', { action: q.action });
-    if (q.actor) builder.andWhere('a.actor = :actor', { actor: q.actor });
-    if (q.target_id) builder.andWhere('a.target_id = :target', { target: q.target_id });
+    applyFilter(builder, q, q.server ? await this.serverRefs(q.server) : null);
     const rows = await builder.getMany();
     const items = rows.slice(0, q.limit).map(toView);
     return {
       items,
       next_cursor: rows.length > q.limit ? (items[items.length - 1]?.id ?? null) : null,
+    };
+  }
+
+  /**
+   * The time window holds few entries: reading all of them by time (audit_log_created_idx) and
+   * sorting is cheap, whereas walking ids back from the newest would read everything since the
+   * window's end. The count reads the index only and stops at the bound.
+   */
+  private async narrowWindow(q: AuditFilter): Promise<boolean> {
+    if (!q.from && !q.to) return false;
+    const [row] = await this.repo.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM omni2.audit_log
+          WHERE created_at >= $1::timestamptz AND created_at < $2::timestamptz
+          LIMIT ${NARROW_WINDOW_ENTRIES + 1}) w`,
+      [q.from ?? '-infinity', q.to ?? 'infinity'],
+    );
+    return (row?.n ?? 0) <= NARROW_WINDOW_ENTRIES;
+  }
+
+  /**
+   * An entry names its server by id, by name or both, depending on how the request named it and
+   * what the handler returned. `ref` is matched as given (a deleted server is still found by what
+   * its entries recorded) and, while the server exists, by its other half too.
+   */
+  private async serverRefs(ref: string): Promise<ServerRefs> {
+    const byId = UUID.test(ref);
+    const ids = byId ? [ref, ref.toLowerCase()] : [];
+    const names = byId ? [] : [ref];
+    const rows = await this.repo.query<{ id: string; name: string }[]>(
+      byId
+        ? 'SELECT id::text AS id, name FROM omni2.mcp_servers WHERE id = $1'
+        : 'SELECT id::text AS id, name FROM omni2.mcp_servers WHERE name = $1',
+      [ref],
+    );
+    for (const row of rows) {
+      ids.push(row.id);
+      names.push(row.name);
+    }
+    // Never an empty IN list: a value no row holds.
+    return {
+      ids: ids.length > 0 ? [...new Set(ids)] : [ref],
+      names: names.length > 0 ? [...new Set(names)] : [ref],
     };
   }
 
@@ -256,6 +291,43 @@ export class AuditService implements OnApplicationShutdown {
     this.metrics.auditPending.set(this.queue.length);
     this.metrics.auditOldestPending.set(this.oldestPendingMs() / 1_000);
   }
+}
+
+/** The ways audit entries may name one server: as given, and its other half from the registry. */
+interface ServerRefs {
+  ids: string[];
+  names: string[];
+}
+
+function applyFilter(
+  builder: SelectQueryBuilder<AuditEntity>,
+  q: AuditFilter,
+  server: ServerRefs | null,
+): void {
+  if (q.before) builder.andWhere('a.id < :before', { before: q.before });
+  if (q.action) builder.andWhere('a.action IN (:...actions)', { actions: q.action });
+  if (q.actor) {
+    // A name as recorded, or the id of the user or key (which outlives renames).
+    if (UUID.test(q.actor)) {
+      builder.andWhere('(a.actor = :actor OR a.actor_id = :actorId)', {
+        actor: q.actor,
+        actorId: q.actor.toLowerCase(),
+      });
+    } else {
+      builder.andWhere('a.actor = :actor', { actor: q.actor });
+    }
+  }
+  if (q.actor_kind) builder.andWhere('a.actor_kind = :kind', { kind: q.actor_kind });
+  if (q.target_id) builder.andWhere('a.target_id = :target', { target: q.target_id });
+  if (server) {
+    builder.andWhere(`a.target_type = 'server'`);
+    builder.andWhere('(a.target_id IN (:...serverIds) OR a.target_name IN (:...serverNames))', {
+      serverIds: server.ids,
+      serverNames: server.names,
+    });
+  }
+  if (q.from) builder.andWhere('a.created_at >= :from', { from: q.from });
+  if (q.to) builder.andWhere('a.created_at < :to', { to: q.to });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LoginResponse } from '@omni2/contracts';
+import type { AuditAction, LoginResponse } from '@omni2/contracts';
 import { DomainError } from '../common/domain-error';
 import { parseOrThrow } from '../common/zod-body';
 import { AuditService } from '../audit/audit.service';
@@ -33,7 +33,7 @@ export class LoginService {
       await this.throttle.failed(username);
       this.audit.record({
         actor: { kind: 'user', id: user?.id ?? null, name: username },
-        action: 'auth.login_failed',
+        action: 'auth.login_failed' satisfies AuditAction,
         target: null,
         details: { reason: !user || !valid ? 'bad credentials' : 'account disabled' },
         ip: address,
@@ -44,7 +44,7 @@ export class LoginService {
     await this.users.noteLogin(user);
     this.audit.record({
       actor: { kind: 'user', id: user.id, name: user.username },
-      action: 'auth.login',
+      action: 'auth.login' satisfies AuditAction,
       target: null,
       details: {},
       ip: address,

@@ -1,4 +1,4 @@
-import { Injectable, inject, signal } from '@angular/core';
+import { Injectable, computed, inject, signal } from '@angular/core';
 import type {
   ApiKeyView,
   AuditEntryView,
@@ -11,6 +11,13 @@ import type {
 } from '@omni2/contracts';
 import { Api } from '../core/api';
 import { ApiError, toApiError } from '../core/api-error';
+import {
+  AUDIT_FILTER_DEBOUNCE_MS,
+  type AuditFilters,
+  NO_AUDIT_FILTERS,
+  auditQuery,
+  hasAuditFilters,
+} from './iam-audit';
 
 /** Lists come back as an array or as `{ items }`; accept both. */
 export function itemsOf<T>(body: T[] | { items: T[] } | null | undefined): T[] {
@@ -89,7 +96,10 @@ export class ApiKeysData {
   }
 }
 
-/** The audit log (`/audit`), newest first, paged by cursor. */
+/**
+ * The audit log (`/audit`), newest first, paged by cursor, filtered on the gateway. Text filters
+ * wait for typing to pause; an answer to an older query never replaces a newer one.
+ */
 @Injectable({ providedIn: 'root' })
 export class AuditData {
   private readonly api = inject(Api);
@@ -98,8 +108,14 @@ export class AuditData {
   readonly loaded = signal(false);
   readonly loading = signal(false);
   readonly error = signal<ApiError | null>(null);
+  readonly filters = signal<AuditFilters>(NO_AUDIT_FILTERS);
+  readonly filtered = computed(() => hasAuditFilters(this.filters()));
+  private debounce: ReturnType<typeof setTimeout> | null = null;
+  /** Bumped by every request: only the answer to the latest one is kept. */
+  private generation = 0;
 
   async load(): Promise<void> {
+    this.cancelPending();
     await this.fetch(null);
   }
 
@@ -108,18 +124,51 @@ export class AuditData {
     if (cursor) await this.fetch(cursor);
   }
 
+  /** Changes filters and reloads: at once, or once typing has paused (`debounce`). */
+  setFilters(patch: Partial<AuditFilters>, debounce = false): void {
+    this.filters.update((f) => ({ ...f, ...patch }));
+    this.cancelPending();
+    if (debounce) {
+      this.debounce = setTimeout(() => {
+        this.debounce = null;
+        void this.fetch(null);
+      }, AUDIT_FILTER_DEBOUNCE_MS);
+    } else {
+      void this.fetch(null);
+    }
+  }
+
+  clearFilters(): void {
+    this.setFilters(NO_AUDIT_FILTERS);
+  }
+
+  private cancelPending(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = null;
+  }
+
   private async fetch(before: string | null): Promise<void> {
+    const generation = ++this.generation;
     this.loading.set(true);
     try {
-      const page = await this.api.get<AuditPage>('/audit', { before, limit: 50 });
+      const page = await this.api.get<AuditPage>('/audit', {
+        ...auditQuery(this.filters(), before),
+      });
+      if (generation !== this.generation) return;
       this.entries.update((l) => (before ? [...l, ...page.items] : page.items));
       this.nextCursor.set(page.next_cursor);
       this.error.set(null);
       this.loaded.set(true);
     } catch (error) {
+      if (generation !== this.generation) return;
       this.error.set(toApiError(error));
+      // A refused filter shows no rows from the previous one.
+      if (!before) {
+        this.entries.set([]);
+        this.nextCursor.set(null);
+      }
     } finally {
-      this.loading.set(false);
+      if (generation === this.generation) this.loading.set(false);
     }
   }
 }

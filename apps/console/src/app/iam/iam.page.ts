@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import {
+  AUDIT_ACTIONS,
   PASSWORD_MIN_LENGTH,
   ROLES,
   type ApiKeyView,
@@ -15,6 +16,7 @@ import { ConfirmDialog } from '../shared/confirm-dialog';
 import { formatDateTime } from '../shared/format';
 import { Modal } from '../shared/modal';
 import { RelativeTime } from '../shared/relative-time';
+import { type AuditFilters, detailLines } from './iam-audit';
 import { ApiKeysData, AuditData, UsersData } from './iam.data';
 
 type Tab = 'users' | 'keys' | 'audit';
@@ -39,6 +41,20 @@ export class IamPage {
   private readonly toasts = inject(Toasts);
 
   protected readonly roles = ROLES;
+  protected readonly auditActions = AUDIT_ACTIONS;
+  /** Each entry with its details as readable lines (computed once per page of entries). */
+  protected readonly auditRows = computed(() =>
+    this.audit.entries().map((entry) => ({ entry, lines: detailLines(entry.details) })),
+  );
+  /** Suggestions for the actor filter: the users and keys omni2 knows (any text is allowed). */
+  protected readonly actorNames = computed(() =>
+    [
+      ...new Set([
+        ...this.users.list().map((u) => u.username),
+        ...this.keys.list().map((k) => k.name),
+      ]),
+    ].sort(),
+  );
   protected readonly minPassword = PASSWORD_MIN_LENGTH;
   protected readonly tab = signal<Tab>('users');
   protected readonly me = computed(() => this.session.principal());
@@ -98,9 +114,13 @@ export class IamPage {
     return formatDateTime(iso);
   }
 
-  protected details(entry: AuditEntryView): string {
-    const text = JSON.stringify(entry.details);
-    return text === '{}' ? '' : text;
+  /** A filter control changed: text waits for typing to pause, the others apply at once. */
+  protected filter(name: keyof AuditFilters, event: Event, debounce = false): void {
+    this.audit.setFilters({ [name]: this.value(event) }, debounce);
+  }
+
+  protected auditTarget(entry: AuditEntryView): string {
+    return entry.target_name ?? entry.target_id ?? '—';
   }
 
   protected isMe(user: UserView): boolean {
