@@ -6,12 +6,27 @@ import { serverView, settle, signInAs, testProviders } from '../core/testing';
 import { ServersStore } from '../core/servers.store';
 import { ServersPage } from './servers.page';
 
-describe('ServersPage protocol', () => {
-  let http: HttpTestingController;
+/** The page over `servers` (the list request answered), with ways to read its rows. */
+async function renderPage(servers: McpServerView[], query: Record<string, string> = {}) {
+  const fixture = TestBed.createComponent(ServersPage);
+  for (const [name, value] of Object.entries(query)) fixture.componentRef.setInput(name, value);
+  await fixture.whenStable();
+  TestBed.inject(HttpTestingController)
+    .expectOne((r) => r.url === '/api/v1/mcp/servers')
+    .flush({ items: servers, total: servers.length });
+  await settle(fixture);
+  const el = fixture.nativeElement as HTMLElement;
+  const row = (name: string) => el.querySelector<HTMLElement>(`[data-server="${name}"]`);
+  const shown = () =>
+    [...el.querySelectorAll<HTMLElement>('[data-server]')].map((r) => r.dataset['server']);
+  const cell = (name: string, selector: string) =>
+    el.querySelector<HTMLElement>(`[data-server="${name}"] ${selector}`);
+  return { fixture, el, row, shown, cell, store: TestBed.inject(ServersStore) };
+}
 
+describe('ServersPage protocol', () => {
   beforeEach(() => {
     TestBed.configureTestingModule({ providers: testProviders() });
-    http = TestBed.inject(HttpTestingController);
     signInAs('viewer');
   });
 
@@ -33,23 +48,8 @@ describe('ServersPage protocol', () => {
     }),
   ];
 
-  async function render(servers: McpServerView[], query: Record<string, string> = {}) {
-    const fixture = TestBed.createComponent(ServersPage);
-    for (const [name, value] of Object.entries(query)) fixture.componentRef.setInput(name, value);
-    await fixture.whenStable();
-    http
-      .expectOne((r) => r.url === '/api/v1/mcp/servers')
-      .flush({ items: servers, total: servers.length });
-    await settle(fixture);
-    const el = fixture.nativeElement as HTMLElement;
-    const row = (name: string) => el.querySelector<HTMLElement>(`[data-server="${name}"]`);
-    const shown = () =>
-      [...el.querySelectorAll<HTMLElement>('[data-server]')].map((r) => r.dataset['server']);
-    return { fixture, el, row, shown };
-  }
-
   it('shows the revision beside the transport, a dash before the first contact', async () => {
-    const { row } = await render(fleet);
+    const { row } = await renderPage(fleet);
     const tag = (name: string, id: string) =>
       row(name)!.querySelector<HTMLElement>(`[data-testid="${id}"]`)!;
     expect(tag('modern', 'transport').textContent?.trim()).toBe('http');
@@ -62,7 +62,7 @@ describe('ServersPage protocol', () => {
   });
 
   it('marks deprecated parts, saying in words what is deprecated', async () => {
-    const { row } = await render(fleet);
+    const { row } = await renderPage(fleet);
     for (const name of ['modern', 'legacy', 'fresh']) {
       expect(row(name)!.querySelector('[data-testid="deprecated"]')).toBeNull();
       expect(row(name)!.querySelector('.deprecated-part')).toBeNull();
@@ -82,7 +82,7 @@ describe('ServersPage protocol', () => {
   });
 
   it('filters by protocol era, a server never contacted being unknown, and keeps it in the URL', async () => {
-    const { fixture, el, shown } = await render(fleet);
+    const { fixture, el, shown } = await renderPage(fleet);
     expect(shown()).toHaveLength(4);
     const select = el.querySelector<HTMLSelectElement>('[data-testid="era-filter"]')!;
     expect([...select.options].map((o) => o.value)).toEqual(['', 'modern', 'legacy', 'unknown']);
@@ -107,18 +107,15 @@ describe('ServersPage protocol', () => {
   });
 
   it('takes the era filter from the URL', async () => {
-    const { el, shown } = await render(fleet, { protocol_era: 'modern' });
+    const { el, shown } = await renderPage(fleet, { protocol_era: 'modern' });
     expect(shown()).toEqual(['modern']);
     expect(el.querySelector<HTMLSelectElement>('[data-testid="era-filter"]')!.value).toBe('modern');
   });
 });
 
 describe('ServersPage live truth', () => {
-  let http: HttpTestingController;
-
   beforeEach(() => {
     TestBed.configureTestingModule({ providers: testProviders() });
-    http = TestBed.inject(HttpTestingController);
     signInAs('viewer');
   });
 
@@ -127,23 +124,8 @@ describe('ServersPage live truth', () => {
     serverView({ id: `id-${name}`, name, last_health_check: at, last_success_at: at }),
   );
 
-  async function render(servers: McpServerView[]) {
-    const fixture = TestBed.createComponent(ServersPage);
-    await fixture.whenStable();
-    http
-      .expectOne((r) => r.url === '/api/v1/mcp/servers')
-      .flush({ items: servers, total: servers.length });
-    await settle(fixture);
-    const el = fixture.nativeElement as HTMLElement;
-    const shown = () =>
-      [...el.querySelectorAll<HTMLElement>('[data-server]')].map((r) => r.dataset['server']);
-    const cell = (name: string, selector: string) =>
-      el.querySelector<HTMLElement>(`[data-server="${name}"] ${selector}`);
-    return { fixture, el, shown, cell, store: TestBed.inject(ServersStore) };
-  }
-
   it('keeps rows in place through status changes until the user sorts again', async () => {
-    const { fixture, el, shown, store } = await render(fleet);
+    const { fixture, el, shown, store } = await renderPage(fleet);
     expect(shown()).toEqual(['a', 'b', 'c', 'd']);
     // Status sort puts an open circuit first; live, the rows must not move.
     store.upsert({ ...fleet[3], health_status: 'circuit_open', circuit_state: 'open' });
@@ -166,7 +148,7 @@ describe('ServersPage live truth', () => {
       last_error: 'HTTP 500',
       last_error_kind: 'protocol' as const,
     };
-    const { cell } = await render([fleet[0], failing]);
+    const { cell } = await renderPage([fleet[0], failing]);
     expect(cell('b', '[data-testid="suspect"]')?.textContent?.trim()).toBe('failing 4/5');
     expect(cell('b', '[data-status]')?.textContent?.trim()).toBe('healthy');
     expect(cell('b', '[data-col="response"]')?.textContent?.trim()).toBe('protocol');
@@ -181,7 +163,7 @@ describe('ServersPage live truth', () => {
       circuit_state: 'open' as const,
       consecutive_failures: 8,
     };
-    const { cell } = await render([open]);
+    const { cell } = await renderPage([open]);
     expect(cell('a', '[data-col="failures"]')?.textContent?.trim()).toBe('5/5');
   });
 });
