@@ -50,13 +50,14 @@ import { CircuitGate } from './health/circuit-gate';
 import { HealthCheckService } from './health/health-check.service';
 import { HealthController } from './health/health.controller';
 import { HealthProbe } from './health/health-probe';
+import { ConnectionTestService } from './health/connection-test.service';
 import { LogSettingsApplier } from './logging/log-settings.applier';
 import { loggerOptions } from './logging/logger.options';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsScrape } from './metrics/metrics-scrape';
 import { ProbesController } from './probes/probes.controller';
-import { RegistryController } from './registry/registry.controller';
+import { RegistryController, StdioAllowlistController } from './registry/registry.controller';
 import { RegistryService } from './registry/registry.service';
 import { ServerListSnapshot } from './registry/server-list.snapshot';
 import { ShutdownState } from './shutdown/shutdown-state';
@@ -96,6 +97,7 @@ export class AppModule {
       ],
       controllers: [
         RegistryController,
+        StdioAllowlistController,
         HealthController,
         ToolsController,
         UpstreamReadsController,
@@ -159,6 +161,7 @@ export class AppModule {
         RegistryService,
         CapabilitiesService,
         HealthProbe,
+        ConnectionTestService,
         CheckRecorder,
         CircuitGate,
         HealthCheckService,

@@ -17,6 +17,9 @@ const DECISIONS: Record<string, Access> = {
   'GET metrics': 'public',
   'GET mcp/servers': 'viewer',
   'POST mcp/servers': 'admin',
+  // Takes the create body (a stdio command runs): admin, like create.
+  'POST mcp/servers/test-connection': 'admin',
+  'GET mcp/stdio-allowlist': 'admin',
   'GET mcp/servers/:id': 'viewer',
   'PATCH mcp/servers/:id': 'admin',
   'DELETE mcp/servers/:id': 'admin',

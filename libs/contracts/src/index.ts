@@ -12,3 +12,4 @@ export * from './realtime';
 export * from './protocol-eras';
 export * from './health-words';
 export * from './audit';
+export * from './connection-test';

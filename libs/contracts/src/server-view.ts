@@ -86,7 +86,8 @@ export function viewerServerView(view: McpServerView): McpServerView {
   };
 }
 
-const KIND_TEXT: Record<ErrorKind, string> = {
+/** Each error kind in plain words (for viewers' texts and the console). */
+export const ERROR_KIND_TEXT: Readonly<Record<ErrorKind, string>> = {
   unreachable: 'no connection to the server',
   timeout: 'no answer within the timeout',
   auth: 'the server refused the credentials',
@@ -101,7 +102,7 @@ const KIND_TEXT: Record<ErrorKind, string> = {
 export function viewerErrorText(kind: ErrorKind | null, text: string): string {
   if (kind === null) return 'the check failed';
   const status = /\bHTTP (\d{3})\b/.exec(text)?.[1];
-  return `${kind}: ${KIND_TEXT[kind]}${status ? ` (HTTP ${status})` : ''}`;
+  return `${kind}: ${ERROR_KIND_TEXT[kind]}${status ? ` (HTTP ${status})` : ''}`;
 }
 
 function originOf(url: string): string {

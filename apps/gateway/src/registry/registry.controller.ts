@@ -19,13 +19,14 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import type { McpServerView } from '@omni2/contracts';
+import type { ConnectionTestResult, McpServerView, StdioAllowlistView } from '@omni2/contracts';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../auth/access.decorator';
 import { callerOf } from '../auth/caller';
 import type { Audience } from './server-list.snapshot';
+import { ConnectionTestService } from '../health/connection-test.service';
 import { OperatorActionsService } from '../health/operator-actions.service';
 import { RegistryService } from './registry.service';
 import { createServerSchema, updateServerSchema } from './server-input.schema';
@@ -40,6 +41,7 @@ export class RegistryController {
   constructor(
     private readonly registry: RegistryService,
     private readonly operator: OperatorActionsService,
+    private readonly connectionTest: ConnectionTestService,
   ) {}
 
   @Get()
@@ -70,6 +72,24 @@ export class RegistryController {
     return this.registry.create(body);
   }
 
+  @Post('test-connection')
+  @HttpCode(200)
+  @RequireRole('admin')
+  @Audited('server.test_connection', 'server')
+  @ApiOperation({
+    summary:
+      'Try a server definition (the create body) without saving it: connect, handshake, ping, list',
+  })
+  @ApiBody({ schema: asOpenApi(createServerSchema) })
+  @ApiOkResponse({
+    description:
+      'ConnectionTestResult: { ok, stage, error_kind, error, protocol_era, protocol_version, ' +
+      'server_info, probe, tools, prompts, resources, tool_names, response_time_ms, duration_ms }',
+  })
+  testConnection(@Body() body: unknown): Promise<ConnectionTestResult> {
+    return this.connectionTest.test(body);
+  }
+
   @Get(':id')
   @RequireRole('viewer')
   @ApiOperation({ summary: 'One server, by id or name' })
@@ -97,6 +117,22 @@ export class RegistryController {
   @ApiOperation({ summary: 'Delete a server and close its session' })
   remove(@Param('id') id: string): Promise<void> {
     return this.registry.remove(id);
+  }
+}
+
+/** What the console's stdio help lists. Admin only, like creating a stdio server. */
+@ApiTags('servers')
+@ApiBearerAuth()
+@Controller('mcp')
+export class StdioAllowlistController {
+  constructor(private readonly registry: RegistryService) {}
+
+  @Get('stdio-allowlist')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'The commands stdio servers may run (OMNI2_STDIO_ALLOWLIST)' })
+  @ApiOkResponse({ description: 'StdioAllowlistView: { commands: string[] }' })
+  stdioAllowlist(): StdioAllowlistView {
+    return { commands: this.registry.stdioCommands() };
   }
 }
 

@@ -97,10 +97,7 @@ export class RegistryService {
   }
 
   async create(body: unknown): Promise<McpServerView> {
-    const input = parseOrThrow(createServerSchema, body);
-    const def = parseOrThrow(serverDefinitionSchema, definitionFromCreate(input));
-    if (def.protocol === 'stdio' && def.command) this.allowlist.assertAllowed(def.command);
-    this.allowlist.assertSafeEnv(def.env);
+    const def = this.definitionToCreate(body);
     const row = this.repo.create({
       ...this.persistable(def),
       disabled_reason: def.status === 'inactive' ? 'manual' : null,
@@ -112,6 +109,48 @@ export class RegistryService {
     const view = this.view(await this.find(saved.id));
     await this.announce('created', view);
     return view;
+  }
+
+  /**
+   * A create body as the complete definition it registers: the same 400s naming the field, the
+   * same stdio allowlist and env rules. Saves nothing.
+   */
+  definitionToCreate(body: unknown): ServerDefinition {
+    const input = parseOrThrow(createServerSchema, body);
+    const def = parseOrThrow(serverDefinitionSchema, definitionFromCreate(input));
+    if (def.protocol === 'stdio' && def.command) this.allowlist.assertAllowed(def.command);
+    this.allowlist.assertSafeEnv(def.env);
+    return def;
+  }
+
+  /**
+   * What the connection layer needs to reach a definition that is not (yet) a row: for a
+   * connection test. `id` keeps it apart from every registered server. The command is resolved
+   * by the allowlist as before each real start; a refusal throws a process error.
+   */
+  draftTarget(def: ServerDefinition, id: string): ConnectionTarget {
+    const target: ConnectionTarget = {
+      id,
+      name: def.name,
+      protocol: def.protocol,
+      url: def.url,
+      command:
+        def.protocol === 'stdio' && def.command
+          ? this.allowlist.runnable(def.command, def.env)
+          : def.command,
+      args: def.args,
+      env: def.env,
+      cwd: def.cwd,
+      headers: authHeaders(def.auth_type, def.auth_type === 'none' ? null : def.auth_config),
+      eraHint: null,
+    };
+    target.fingerprint = fingerprint(target);
+    return target;
+  }
+
+  /** The commands stdio servers may run, as OMNI2_STDIO_ALLOWLIST names them. */
+  stdioCommands(): string[] {
+    return this.allowlist.commands();
   }
 
   /**

@@ -68,6 +68,11 @@ export class StdioAllowlist {
     this.allowed = new Set(env.values.OMNI2_STDIO_ALLOWLIST);
   }
 
+  /** The allowed commands, exactly as OMNI2_STDIO_ALLOWLIST names them. */
+  commands(): string[] {
+    return [...this.allowed];
+  }
+
   /** For input validation: a 400 naming `command`. */
   assertAllowed(command: string): void {
     const problem = this.problem(command);

@@ -2,21 +2,27 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  effect,
   inject,
   input,
   linkedSignal,
   output,
   signal,
+  untracked,
 } from '@angular/core';
 import {
   AUTH_TYPES,
   PROTOCOLS,
   type AuthType,
+  type ConnectionTestResult,
+  ERROR_KIND_TEXT,
+  type HealthCheckResult,
   type McpServerView,
   type Protocol,
 } from '@omni2/contracts';
 import { Api } from '../core/api';
 import { ApiError, describeError, toApiError } from '../core/api-error';
+import { ServerActions } from '../core/server-actions.service';
 import { ServersStore } from '../core/servers.store';
 import { Session } from '../core/session.service';
 import { Toasts } from '../core/toasts.service';
@@ -24,10 +30,12 @@ import { Modal } from '../shared/modal';
 import { ToolTester } from '../tools/tool-tester';
 import {
   createBody,
+  describeTest,
   emptyForm,
   formFromServer,
   patchBody,
   storedSecrets,
+  testBlocker,
   type Pair,
   type ServerForm,
 } from './server-form';
@@ -50,6 +58,30 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
   selector: 'o2-server-dialog',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [Modal, ToolTester],
+  styles: [
+    `
+      .test-result.ok {
+        background: var(--ok-bg);
+        color: var(--ok);
+      }
+      .test-result.bad {
+        background: var(--bad-bg);
+        color: var(--bad);
+      }
+      .test-result .detail {
+        color: inherit;
+        font-size: 12px;
+        overflow-wrap: anywhere;
+      }
+      .test-conn {
+        margin-right: auto;
+        display: flex;
+        gap: 8px;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+    `,
+  ],
   template: `
     <o2-modal [heading]="heading()" [wide]="true" (closed)="closed.emit()">
       @if (original(); as orig) {
@@ -107,10 +139,17 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
               }
             </select>
             @if (form().protocol === 'stdio') {
-              <span class="help"
-                >Runs a command on the gateway host: admin only, limited to the gateway's
-                allowlist.</span
-              >
+              <span class="help" data-testid="stdio-help"
+                >Runs a command on the gateway host: admin only, limited to the gateway's allowlist
+                (OMNI2_STDIO_ALLOWLIST).
+                @if (allowlist(); as allowed) {
+                  @if (allowed.length > 0) {
+                    Allowed commands: <code>{{ allowed.join(', ') }}</code>
+                  } @else {
+                    No command is allowed: stdio servers are off on this gateway.
+                  }
+                }
+              </span>
             }
             @for (m of err('protocol'); track m) {
               <span class="field-error">{{ m }}</span>
@@ -255,6 +294,7 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                       <div class="pair">
                         <input
                           placeholder="Header-Name"
+                          [attr.aria-label]="'Header ' + ($index + 1) + ' name'"
                           [value]="h.name"
                           (input)="setPair('headers', $index, 'name', text($event))"
                         />
@@ -262,6 +302,7 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                           type="password"
                           autocomplete="off"
                           placeholder="value"
+                          [attr.aria-label]="'Header ' + ($index + 1) + ' value'"
                           [value]="h.value"
                           (input)="setPair('headers', $index, 'value', text($event))"
                         />
@@ -362,6 +403,7 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                     <input
                       class="mono"
                       placeholder="NAME"
+                      [attr.aria-label]="'Variable ' + ($index + 1) + ' name'"
                       [value]="p.name"
                       (input)="setPair('env', $index, 'name', text($event))"
                     />
@@ -369,6 +411,7 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                       type="password"
                       autocomplete="off"
                       placeholder="value"
+                      [attr.aria-label]="'Variable ' + ($index + 1) + ' value'"
                       [value]="p.value"
                       (input)="setPair('env', $index, 'value', text($event))"
                     />
@@ -425,7 +468,51 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
           @if (generalError(); as g) {
             <p class="form-error span2" role="alert" data-testid="dialog-error">{{ g }}</p>
           }
+          <div class="span2" aria-live="polite">
+            @if (testOutcome(); as o) {
+              <div
+                class="banner test-result"
+                [class.ok]="o.ok"
+                [class.bad]="!o.ok"
+                data-testid="test-result"
+                [attr.data-ok]="o.ok"
+              >
+                <strong>{{ o.headline }}</strong>
+                @for (d of o.details; track $index) {
+                  <span class="detail">{{ d }}</span>
+                }
+                @if (o.stale) {
+                  <span class="detail">(the form has changed since this test)</span>
+                }
+              </div>
+            }
+            @if (testFailure(); as f) {
+              <p class="form-error" data-testid="test-error">{{ f }}</p>
+            }
+          </div>
           <div class="actions-row span2">
+            <div class="test-conn">
+              <span class="action-wrap" [attr.title]="testDisabledReason()"
+                ><button
+                  type="button"
+                  class="btn"
+                  data-testid="test-connection"
+                  [disabled]="testDisabledReason() !== null"
+                  [attr.aria-describedby]="testDisabledReason() ? 'test-connection-why' : null"
+                  [attr.aria-busy]="testing() || null"
+                  (click)="testConnection()"
+                >
+                  @if (testing()) {
+                    <span class="spinner" aria-hidden="true"></span> Testing…
+                  } @else {
+                    Test connection
+                  }
+                </button></span
+              >
+              @if (testDisabledReason(); as why) {
+                <span class="help" id="test-connection-why" data-testid="test-why">{{ why }}</span>
+              }
+            </div>
             <button type="button" class="btn" (click)="closed.emit()">Cancel</button>
             <button
               type="submit"
@@ -446,6 +533,7 @@ export class ServerDialog {
   private readonly store = inject(ServersStore);
   private readonly toasts = inject(Toasts);
   private readonly session = inject(Session);
+  private readonly actions = inject(ServerActions);
 
   /** The server as it was when the dialog opened; null adds a new one. */
   readonly original = input<McpServerView | null>(null);
@@ -476,6 +564,35 @@ export class ServerDialog {
     return server ? (this.store.byId(server.id) ?? server) : null;
   });
   protected readonly canEdit = computed(() => this.session.hasRole('admin'));
+  protected readonly testing = signal(false);
+  /** The last test's answer and the form it tested (to say when the form changed since). */
+  private readonly lastTest = signal<{ result: ConnectionTestResult; form: ServerForm } | null>(
+    null,
+  );
+  /** A test that could not run at all (gateway unreachable, refused); 400s show on the fields. */
+  protected readonly testFailure = signal<string | null>(null);
+  protected readonly testOutcome = computed(() => {
+    const last = this.lastTest();
+    if (!last) return null;
+    return { ...describeTest(last.result), ok: last.result.ok, stale: last.form !== this.form() };
+  });
+  /** Why "Test connection" is disabled, for its tooltip and the hint beside it; null: enabled. */
+  protected readonly testDisabledReason = computed(() => {
+    if (!this.canEdit()) return 'Testing a connection needs the admin role.';
+    if (this.testing()) return 'A test is running.';
+    return testBlocker(this.form(), this.stored());
+  });
+  /** OMNI2_STDIO_ALLOWLIST, read when the form first shows stdio; null until known. */
+  protected readonly allowlist = signal<string[] | null>(null);
+  private allowlistRequested = false;
+
+  constructor() {
+    effect(() => {
+      if (this.form().protocol === 'stdio' && this.canEdit()) {
+        untracked(() => void this.loadAllowlist());
+      }
+    });
+  }
   protected readonly typeChanged = computed(
     () => this.form().authType !== (this.original()?.auth_type ?? 'none'),
   );
@@ -543,6 +660,45 @@ export class ServerDialog {
       );
   }
 
+  /** Runs the form through the gateway's connection test; nothing is saved. */
+  protected async testConnection(): Promise<void> {
+    if (this.testDisabledReason() !== null) return;
+    const form = this.form();
+    this.testing.set(true);
+    this.testFailure.set(null);
+    this.error.set(null);
+    this.lastTest.set(null);
+    try {
+      const result = await this.api.post<ConnectionTestResult>(
+        '/mcp/servers/test-connection',
+        createBody(form),
+      );
+      this.lastTest.set({ result, form });
+    } catch (error) {
+      const apiError = toApiError(error);
+      if (apiError.fieldErrors.length > 0) {
+        this.error.set(apiError);
+        this.testFailure.set('The test did not run: fix the marked fields.');
+      } else {
+        this.testFailure.set(`The test did not run: ${describeError(apiError)}`);
+      }
+    } finally {
+      this.testing.set(false);
+    }
+  }
+
+  private async loadAllowlist(): Promise<void> {
+    if (this.allowlistRequested) return;
+    this.allowlistRequested = true;
+    try {
+      const view = await this.api.get<{ commands: string[] }>('/mcp/stdio-allowlist');
+      this.allowlist.set(view.commands);
+    } catch {
+      // The help text then names the setting only; saving still reports a refused command.
+      this.allowlistRequested = false;
+    }
+  }
+
   protected async save(): Promise<void> {
     this.saving.set(true);
     this.error.set(null);
@@ -559,14 +715,42 @@ export class ServerDialog {
         view = await this.api.post<McpServerView>('/mcp/servers', createBody(this.form()));
       }
       this.store.upsert(view);
-      this.toasts.show('success', original ? `${view.name} saved` : `${view.name} added`);
+      const checkNow = !original && view.status === 'active';
+      this.toasts.show(
+        checkNow ? 'info' : 'success',
+        original
+          ? `${view.name} saved`
+          : checkNow
+            ? `${view.name} added; running its first check…`
+            : `${view.name} added (disabled)`,
+      );
       this.saved.emit(view);
+      // The first check runs now, not at the coordinator's next turn, and says how it went.
+      if (checkNow) void this.firstCheck(view);
     } catch (error) {
       this.error.set(toApiError(error));
     } finally {
       this.saving.set(false);
     }
   }
+
+  private async firstCheck(view: McpServerView): Promise<void> {
+    const result = await this.actions.check(view);
+    // null: the check request itself failed, and ServerActions has said so in a toast.
+    if (result) this.toasts.show(result.ok ? 'success' : 'error', firstCheckText(view, result));
+  }
+}
+
+/** The toast after a new server's first check: healthy, or which layer failed and why. */
+export function firstCheckText(view: McpServerView, result: HealthCheckResult): string {
+  if (result.ok) {
+    const ms =
+      result.response_time_ms === null ? '' : ` in ${Math.round(result.response_time_ms)} ms`;
+    return `${view.name}: first check healthy (answered${ms})`;
+  }
+  const kind = result.error_kind;
+  const why = kind ? `${kind} (${ERROR_KIND_TEXT[kind]})` : 'error';
+  return `${view.name}: first check failed: ${why}${result.error ? ` — ${result.error}` : ''}`;
 }
 
 const SHOWN_FIELDS = [

@@ -1,6 +1,10 @@
 import {
+  ERROR_KIND_TEXT,
   REDACTED,
+  SERVER_NAME_PATTERN,
   type AuthType,
+  type ConnectionTestResult,
+  type ConnectionTestStage,
   type McpServerView,
   type Protocol,
   type ServerStatus,
@@ -189,4 +193,96 @@ export function patchBody(form: ServerForm, original: McpServerView): Record<str
     }
   }
   return body;
+}
+
+/**
+ * Why "Test connection" cannot run on this form yet, in words for its tooltip; null when it can.
+ * The gateway still validates everything (its 400s show under the fields); this only keeps the
+ * button from sending what cannot be a server, and says what is missing.
+ */
+export function testBlocker(form: ServerForm, stored: StoredSecrets): string | null {
+  if (form.name.trim() === '') return 'Enter a name first.';
+  if (!SERVER_NAME_PATTERN.test(form.name.trim())) {
+    return 'The name must be lowercase letters, digits, "-" or "_".';
+  }
+  const seconds = Number(form.timeoutSeconds);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) {
+    return 'The timeout must be a whole number of seconds from 1 to 3600.';
+  }
+  if (form.protocol === 'stdio') {
+    if (form.command.trim() === '') return 'Enter the command to run.';
+    if (!form.replaceEnv && stored.envNames.length > 0) {
+      return 'Stored environment values never leave the gateway: replace them to test, or use "Check now" on the saved server.';
+    }
+    return null;
+  }
+  if (!isHttpUrl(form.url.trim())) return 'Enter an http:// or https:// URL.';
+  if (form.authType === 'none') return null;
+  if (stored.auth && !form.replaceAuth) {
+    return 'Stored credentials never leave the gateway: replace them to test, or use "Check now" on the saved server.';
+  }
+  switch (form.authType) {
+    case 'bearer':
+      return form.token === '' ? 'Enter the bearer token.' : null;
+    case 'api_key':
+      return form.apiKey === '' ? 'Enter the API key.' : null;
+    case 'basic':
+      return form.username.trim() === '' ? 'Enter the username.' : null;
+    case 'headers':
+      return form.headers.some((h) => h.name.trim() !== '') ? null : 'Add at least one header.';
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const STAGE_TEXT: Readonly<Record<ConnectionTestStage, string>> = {
+  connect: 'connecting',
+  handshake: 'the MCP handshake',
+  ping: 'the liveness check',
+  list: 'listing tools',
+  done: 'done',
+};
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A connection test's outcome in plain words: a headline and the details under it. */
+export function describeTest(result: ConnectionTestResult): {
+  headline: string;
+  details: string[];
+} {
+  const era =
+    result.protocol_era === null
+      ? null
+      : `${result.protocol_era === 'modern' ? 'modern' : 'legacy'} era` +
+        (result.protocol_version ? ` (MCP ${result.protocol_version})` : '');
+  const server = result.server_info
+    ? `server: ${result.server_info.name} ${result.server_info.version}`.trim()
+    : null;
+  if (result.ok) {
+    const found = [
+      plural(result.tools ?? 0, 'tool'),
+      plural(result.prompts ?? 0, 'prompt'),
+      plural(result.resources ?? 0, 'resource'),
+    ].join(', ');
+    return {
+      headline: 'Reachable: every check passed.',
+      details: [era, server, `found ${found}`].filter((d): d is string => d !== null),
+    };
+  }
+  const kind = result.error_kind;
+  return {
+    headline:
+      `Failed at ${STAGE_TEXT[result.stage]}` +
+      (kind ? `: ${kind} (${ERROR_KIND_TEXT[kind]}).` : '.'),
+    details: [era, server, result.error].filter((d): d is string => d !== null && d !== ''),
+  };
 }
