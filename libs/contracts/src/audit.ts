@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'server.enable',
   'server.disable',
   'server.circuit_reset',
+  'server.test_connection',
   'tool.execute',
   'resource.read',
   'prompt.get',
