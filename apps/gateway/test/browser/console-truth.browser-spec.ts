@@ -89,6 +89,11 @@ describe('console truth (browser)', () => {
       },
     );
     expect(last).toEqual(expected);
+    // The event log tells recoveries from failures: closing the circuit is not shown as an error.
+    const closed = page.locator('[data-testid="event-log"] li.ev-circuit_closed').first();
+    expect(await closed.getAttribute('class')).toContain('tone-good');
+    const opened = page.locator('[data-testid="event-log"] li.ev-circuit_opened').first();
+    expect(await opened.getAttribute('class')).toContain('tone-bad');
     await h.put('health_check', FAST_HEALTH);
   });
 
@@ -207,6 +212,21 @@ describe('console truth: laptop screens (browser)', () => {
       await w.page.goto(`/servers/${h.servers.get('local')!.id}`);
       await w.page.getByTestId('detail-name').waitFor();
       expect(await overflowing(w.page)).toEqual([]);
+      if (width === 1280) {
+        // The detail page's own words: a stdio server's protocol revision, a tool's name apart
+        // from its description, a prompt's arguments.
+        const caps = w.page.locator('[aria-labelledby="caps-h"]');
+        await pollUntil(
+          async () => (await caps.textContent()) ?? '',
+          (t) => /protocol \d{4}-\d{2}-\d{2}/.test(t),
+          { what: 'the stdio server protocol revision' },
+        );
+        const add = caps.locator('.cap-name', { hasText: 'Adds two numbers' }).first();
+        expect(await add.innerText()).toMatch(/^add\s+Adds two numbers$/);
+        expect((await caps.getByTestId('prompt-args').first().textContent())?.trim()).toBe(
+          '(name*)',
+        );
+      }
 
       await w.page.goto('/');
       await w.page.getByTestId('stat-total').waitFor();
