@@ -10,3 +10,4 @@ export * from './health-log';
 export * from './auth';
 export * from './realtime';
 export * from './protocol-eras';
+export * from './tool-runs';

@@ -545,6 +545,7 @@ export class ToolTester {
     }
     const wasAsking = this.question() !== null;
     this.question.set(null);
+    if (step.status === 'cancelled') return;
     this.result.set(step);
     if (wasAsking) this.focusAfterRender(() => this.outcome()?.nativeElement);
   }
