@@ -228,6 +228,42 @@ describe.each(['lean', 'sdk'] as const)('long tool runs, %s client (e2e)', (clie
     expect(finalOf(s)?.data.status).toBe('cancelled');
   });
 
+  it('cancels a run paused on a question: its token is gone, the run ends cancelled', async () => {
+    const upstream = await startUpstream('streamable_http', { interactiveTools: true });
+    try {
+      const res = await t.api('POST', '/api/v1/mcp/servers', upstream.registration('asks'));
+      expect(res.status).toBe(201);
+      // The stream of `ask`: its run id, then the question as its result.
+      const s = await openRunStream(
+        t.baseUrl,
+        path('asks', 'ask'),
+        { arguments: {} },
+        t.adminToken,
+      );
+      await s.ended;
+      const question = finalOf(s)?.data as { status: string; input_token: string };
+      expect(question.status).toBe('input_required');
+      const runId = s.events[0].data.run_id as string;
+      const cancel = await t.api(
+        'POST',
+        `/api/v1/mcp/servers/asks/tools/ask/runs/${encodeURIComponent(runId)}/cancel`,
+      );
+      expect(cancel.status).toBe(200);
+      await pollUntil(
+        () => t.app.get(LiveRuns).size,
+        (n) => n === 0,
+        { what: 'the run to end' },
+      );
+      const late = await t.api('POST', path('asks', 'ask'), {
+        input_token: question.input_token,
+        input_response: { action: 'decline' },
+      });
+      expect([late.status, late.body.code]).toEqual([404, 'TOOL_INPUT_NOT_FOUND']);
+    } finally {
+      await upstream.stop();
+    }
+  });
+
   describe('timeouts and the breaker', () => {
     let upstream: Upstream;
     const name = 'own-limit';

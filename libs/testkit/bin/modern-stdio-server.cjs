@@ -52,6 +52,8 @@ async function countSteps({ steps, interval_ms, no_total }, signal, report) {
         signal.removeEventListener('abort', stop);
         resolve(true);
       }, interval_ms);
+      // A run nobody stopped never keeps its process (or a test runner) alive.
+      timer.unref();
       signal.addEventListener('abort', stop, { once: true });
     });
     if (!finished) return null;

@@ -42,6 +42,8 @@ export async function countSteps(
         signal.removeEventListener('abort', stop);
         resolve(true);
       }, interval_ms);
+      // A run nobody stopped never keeps its process (or a test runner) alive.
+      timer.unref();
       const stop = () => {
         clearTimeout(timer);
         resolve(false);

@@ -138,8 +138,10 @@ export class ToolExecutionService implements OnModuleInit {
     const run = new InteractiveRun();
     const live = this.runs.open({ caller, serverId: row.id, tool: toolName });
     live.follow(listener);
-    // A question the run waits on when it is cancelled is answered "cancel" for the caller.
+    // A question the run waits on when it is cancelled is answered "cancel" for the caller,
+    // and its input token no longer holds the run.
     live.onCancel = () => {
+      this.paused.releaseRun(run);
       if (run.pending !== null) run.answer({ action: 'cancel' });
     };
     run.begin((input) =>
