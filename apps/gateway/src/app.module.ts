@@ -70,6 +70,7 @@ import { SecretCodec } from './secrets/secret-codec';
 import { IdleSessionReaper } from './connections/idle-session-reaper';
 import { ArgumentValidator } from './tools/argument-validator';
 import { InputRelay, LocalInputRelay, RedisInputRelay } from './tools/input-relay';
+import { LiveRuns } from './tools/live-runs';
 import { PausedRuns } from './tools/paused-runs';
 import { UpstreamReadsController } from './tools/upstream-reads.controller';
 import { UpstreamReadsService } from './tools/upstream-reads.service';
@@ -173,6 +174,7 @@ export class AppModule {
         ArgumentValidator,
         ToolExecutionService,
         PausedRuns,
+        LiveRuns,
         UpstreamReadsService,
         Metrics,
         MetricsScrape,

@@ -81,6 +81,20 @@ const ROUTES: Route[] = [
     realRefs: true,
     body: { input_token: 'x', input_response: { action: 'accept', content: { name: 'x' } } },
   },
+  {
+    // A run with its own timeout (issue 18): the timeout is odd too.
+    method: 'POST',
+    path: '/mcp/servers/:id/tools/:tool/execute',
+    audited: 'tool.execute',
+    realRefs: true,
+    body: { arguments: { text: 'x' }, timeout_seconds: 5 },
+  },
+  {
+    method: 'POST',
+    path: '/mcp/servers/:id/tools/:tool/runs/:run_id/cancel',
+    audited: 'tool.cancel',
+    realRefs: true,
+  },
   { method: 'GET', path: '/config/:key', audited: null, realRefs: true },
   {
     method: 'PUT',
@@ -194,7 +208,15 @@ interface FuzzRequest {
   path: string;
   body: string | undefined;
   contentType: string | null;
+  /** Some ask for the streamed answer (issue 18); its `error` event counts as its status. */
+  accept?: string;
 }
+
+/** Run ids: odd segments, and well-shaped ones (a replica tag, a dot) that no replica holds. */
+const oddRunId = fc.oneof(
+  oddSegment,
+  fc.constantFrom('abcdefghijkl.AAAA', '.x', 'x.', 'x.y.z', '%2E'),
+);
 
 const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
   .constantFrom(...ROUTES)
@@ -209,6 +231,8 @@ const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
           )
         : oddSegment,
       tool: fc.oneof(fc.constant('echo'), oddSegment),
+      runId: oddRunId,
+      accept: fc.constantFrom(undefined, undefined, undefined, 'text/event-stream'),
       query: oddQuery,
       body: oddBody(route),
       contentType: fc.constantFrom(
@@ -221,10 +245,16 @@ const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
       ),
     }),
   )
-  .map(({ role, route, id, tool, query, body, contentType }) => ({
+  .map(({ role, route, id, tool, runId, accept, query, body, contentType }) => ({
     role,
     route,
-    path: route.path.replace(':id', id).replace(':key', id).replace(':tool', tool) + query,
+    accept,
+    path:
+      route.path
+        .replace(':id', id)
+        .replace(':key', id)
+        .replace(':tool', tool)
+        .replace(':run_id', runId) + query,
     // fetch sends no body with GET.
     body: route.method === 'GET' ? undefined : body,
     contentType,
@@ -307,13 +337,21 @@ describe(`fuzz: ${REQUESTS} malformed requests across every route family (e2e)`,
         `/api/v1${r.path}`,
         r.body,
         tokens[r.role],
-        r.contentType === null ? {} : { 'content-type': r.contentType },
+        {
+          ...(r.contentType === null ? {} : { 'content-type': r.contentType }),
+          ...(r.accept === undefined ? {} : { accept: r.accept }),
+        },
       );
+      // A streamed run that failed after it started says so in its `error` event.
+      const streamed = /^event: error\ndata: (.*)$/m.exec(
+        res.headers.get('content-type')?.includes('text/event-stream') ? res.text : '',
+      );
+      const failure = streamed ? (JSON.parse(streamed[1]) as Record<string, unknown>) : null;
       return {
         request: r,
-        status: res.status,
-        code: res.body?.code as string | undefined,
-        message: String(res.body?.message ?? ''),
+        status: failure ? Number(failure.statusCode) : res.status,
+        code: (failure?.code ?? res.body?.code) as string | undefined,
+        message: String(failure?.message ?? res.body?.message ?? ''),
       };
     });
 

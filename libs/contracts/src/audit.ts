@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'server.circuit_reset',
   'server.test_connection',
   'tool.execute',
+  'tool.cancel',
   'resource.read',
   'prompt.get',
   'config.update',

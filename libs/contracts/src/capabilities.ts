@@ -127,5 +127,19 @@ export type ToolInputResponse =
   | { action: 'decline' }
   | { action: 'cancel' };
 
-/** What a tool execution request answers: the result, or a question first. */
-export type ToolRunResult = ToolExecutionResult | ToolInputRequiredResult;
+/**
+ * The run was cancelled before the server answered (the caller's Cancel, or the caller closed
+ * its event stream); the server was told. Never counted against the server's circuit breaker.
+ */
+export interface ToolCancelledResult {
+  status: 'cancelled';
+  server_id: string;
+  tool: string;
+  run_id: string;
+  /** Who or what cancelled it, for people. */
+  reason: string;
+  duration_ms: number;
+}
+
+/** What a tool execution request answers: the result, a question first, or its cancellation. */
+export type ToolRunResult = ToolExecutionResult | ToolInputRequiredResult | ToolCancelledResult;

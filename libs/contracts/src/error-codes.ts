@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'TOOL_ARGUMENTS_INVALID',
   /** An input_token that no paused tool call here holds (answered, expired, or never issued). */
   'TOOL_INPUT_NOT_FOUND',
+  /** A run id that no tool run on any replica holds (finished, cancelled, or never issued). */
+  'TOOL_RUN_NOT_FOUND',
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_UNAVAILABLE',
   'CIRCUIT_OPEN',

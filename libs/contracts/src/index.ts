@@ -13,3 +13,4 @@ export * from './protocol-eras';
 export * from './health-words';
 export * from './audit';
 export * from './connection-test';
+export * from './tool-runs';

@@ -49,6 +49,11 @@ export interface RateLimitSettings {
   login_lockout_max_seconds: number;
   /** Tool executions per caller per minute (a token bucket that refills continuously). */
   tool_executions_per_minute: number;
+  /**
+   * The longest `timeout_seconds` a tool execution may ask for (the server's own
+   * `timeout_seconds` applies when it asks for none).
+   */
+  tool_timeout_max_seconds: number;
 }
 
 export interface EventSettings {
@@ -103,6 +108,7 @@ export const RUNTIME_DEFAULTS: RuntimeSettings = {
     login_lockout_seconds: 30,
     login_lockout_max_seconds: 900,
     tool_executions_per_minute: 300,
+    tool_timeout_max_seconds: 600,
   },
   events: { max_length: 10_000 },
 };

@@ -17,6 +17,7 @@ const CONTROL_POLL_MS = 100;
 
 const controlFile = process.env.TESTKIT_CONTROL_FILE;
 const callsFile = process.env.TESTKIT_CALLS_FILE;
+const notificationsFile = process.env.TESTKIT_NOTIFICATIONS_FILE;
 const era = process.env.TESTKIT_ERA === 'dual' ? 'dual' : 'modern';
 if (!controlFile || !callsFile) {
   process.stderr.write(
@@ -34,6 +35,54 @@ function readControl() {
 }
 
 let control = readControl();
+
+// `progress` (Behaviour.longRunningTools), a copy of src/long-running-tools.ts: keep in step.
+async function countSteps({ steps, interval_ms, no_total }, signal, report) {
+  for (let step = 1; step <= steps; step++) {
+    const finished = await new Promise((resolve) => {
+      if (signal.aborted) {
+        resolve(false);
+        return;
+      }
+      const stop = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', stop);
+        resolve(true);
+      }, interval_ms);
+      // A run nobody stopped never keeps its process (or a test runner) alive.
+      timer.unref();
+      signal.addEventListener('abort', stop, { once: true });
+    });
+    if (!finished) return null;
+    if (report) {
+      await report({
+        progress: step,
+        ...(no_total ? {} : { total: steps }),
+        message: `step ${step} of ${steps}`,
+      }).catch(() => undefined);
+    }
+  }
+  return `counted ${steps}`;
+}
+
+const PROGRESS_INPUT = {
+  steps: z.number().int().min(1).max(10_000),
+  interval_ms: z.number().min(0).max(60_000),
+  no_total: z.boolean().optional(),
+};
+const PROGRESS_DESCRIPTION =
+  'Counts `steps` steps, one every `interval_ms`, reporting progress after each';
+
+function recordNotification(message) {
+  if (!notificationsFile) return;
+  const requestId = message.params && message.params.requestId;
+  const record = { method: message.method, at: Date.now() };
+  if (typeof requestId === 'string' || typeof requestId === 'number') record.requestId = requestId;
+  fs.appendFileSync(notificationsFile, `${JSON.stringify(record)}\n`);
+}
 
 function catalogue() {
   const mcp = new McpServer({ name: control.name, version: '2.0.0' });
@@ -66,6 +115,27 @@ function catalogue() {
       return { content: [{ type: 'text', text: `slept ${ms}` }] };
     },
   );
+  if (control.behaviour.longRunningTools) {
+    mcp.registerTool(
+      'progress',
+      { description: PROGRESS_DESCRIPTION, inputSchema: PROGRESS_INPUT },
+      async (args, ctx) => {
+        const token = ctx.mcpReq._meta && ctx.mcpReq._meta.progressToken;
+        const text = await countSteps(
+          args,
+          ctx.mcpReq.signal,
+          token === undefined
+            ? null
+            : (progress) =>
+                ctx.mcpReq.notify({
+                  method: 'notifications/progress',
+                  params: { progressToken: token, ...progress },
+                }),
+        );
+        return { content: [{ type: 'text', text: text === null ? 'cancelled' : text }] };
+      },
+    );
+  }
   mcp.registerPrompt(
     'greet',
     { description: 'Greets someone', argsSchema: { name: z.string() } },
@@ -133,6 +203,7 @@ inner.onerror = (error) => transport.onerror?.(error);
 inner.onmessage = (message, extra) => {
   const isRequest = typeof message.method === 'string' && 'id' in message;
   if (!isRequest) {
+    if (typeof message.method === 'string') recordNotification(message);
     transport.onmessage?.(message, extra);
     return;
   }

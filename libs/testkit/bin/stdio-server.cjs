@@ -6,6 +6,8 @@
 // Controlled through two files (see src/stdio-server.ts):
 //   TESTKIT_CONTROL_FILE  JSON { name, behaviour, extraTools }, re-read on every request
 //   TESTKIT_CALLS_FILE    one JSON line { method, at } appended per request received
+//   TESTKIT_NOTIFICATIONS_FILE  (optional) one JSON line { method, at, requestId? } per
+//                         notification received
 
 const fs = require('node:fs');
 const { McpServer } = require('@modelcontextprotocol/sdk/server/mcp.js');
@@ -24,6 +26,7 @@ const CONTROL_POLL_MS = 100;
 
 const controlFile = process.env.TESTKIT_CONTROL_FILE;
 const callsFile = process.env.TESTKIT_CALLS_FILE;
+const notificationsFile = process.env.TESTKIT_NOTIFICATIONS_FILE;
 if (!controlFile || !callsFile) {
   process.stderr.write('stdio-server: TESTKIT_CONTROL_FILE and TESTKIT_CALLS_FILE are required\n');
   process.exit(2);
@@ -34,6 +37,54 @@ function readControl() {
 }
 
 let control = readControl();
+
+// `progress` (Behaviour.longRunningTools), a copy of src/long-running-tools.ts: keep in step.
+async function countSteps({ steps, interval_ms, no_total }, signal, report) {
+  for (let step = 1; step <= steps; step++) {
+    const finished = await new Promise((resolve) => {
+      if (signal.aborted) {
+        resolve(false);
+        return;
+      }
+      const stop = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', stop);
+        resolve(true);
+      }, interval_ms);
+      // A run nobody stopped never keeps its process (or a test runner) alive.
+      timer.unref();
+      signal.addEventListener('abort', stop, { once: true });
+    });
+    if (!finished) return null;
+    if (report) {
+      await report({
+        progress: step,
+        ...(no_total ? {} : { total: steps }),
+        message: `step ${step} of ${steps}`,
+      }).catch(() => undefined);
+    }
+  }
+  return `counted ${steps}`;
+}
+
+const PROGRESS_INPUT = {
+  steps: z.number().int().min(1).max(10_000),
+  interval_ms: z.number().min(0).max(60_000),
+  no_total: z.boolean().optional(),
+};
+const PROGRESS_DESCRIPTION =
+  'Counts `steps` steps, one every `interval_ms`, reporting progress after each';
+
+function recordNotification(message) {
+  if (!notificationsFile) return;
+  const requestId = message.params && message.params.requestId;
+  const record = { method: message.method, at: Date.now() };
+  if (typeof requestId === 'string' || typeof requestId === 'number') record.requestId = requestId;
+  fs.appendFileSync(notificationsFile, `${JSON.stringify(record)}\n`);
+}
 
 // Debouncing coalesces the notifications of a remove+register batch into one.
 const mcp = new McpServer(
@@ -76,6 +127,27 @@ mcp.registerTool(
     return { content: [{ type: 'text', text: `slept ${ms}` }] };
   },
 );
+if (control.behaviour.longRunningTools) {
+  mcp.registerTool(
+    'progress',
+    { description: PROGRESS_DESCRIPTION, inputSchema: PROGRESS_INPUT },
+    async (args, extra) => {
+      const token = extra._meta && extra._meta.progressToken;
+      const text = await countSteps(
+        args,
+        extra.signal,
+        token === undefined
+          ? null
+          : (progress) =>
+              extra.sendNotification({
+                method: 'notifications/progress',
+                params: { progressToken: token, ...progress },
+              }),
+      );
+      return { content: [{ type: 'text', text: text === null ? 'cancelled' : text }] };
+    },
+  );
+}
 mcp.registerPrompt(
   'greet',
   { description: 'Greets someone', argsSchema: { name: z.string() } },
@@ -141,6 +213,7 @@ async function main() {
   const handle = transport.onmessage;
   transport.onmessage = (message, extra) => {
     if (!isJSONRPCRequest(message)) {
+      if (typeof message.method === 'string') recordNotification(message);
       handle(message, extra);
       return;
     }

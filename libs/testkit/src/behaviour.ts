@@ -32,6 +32,11 @@ export interface Behaviour {
    * ASK_FORM) and `sample` (a sampling request).
    */
   interactiveTools: boolean;
+  /**
+   * One more tool, `progress` (long-running-tools.ts): counts slowly, reports
+   * notifications/progress, and stops when the request is cancelled.
+   */
+  longRunningTools: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
@@ -45,13 +50,26 @@ export const DEFAULT_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   notifyOnPing: false,
   pingClientOnEcho: false,
   interactiveTools: false,
+  longRunningTools: false,
 });
 
-/** A JSON-RPC request as received by a test server, in arrival order. */
+/** A JSON-RPC request (or notification) as received by a test server, in arrival order. */
 export interface CallRecord {
   method: string;
   /** Date.now() on arrival. */
   at: number;
+  /** Notifications only: what `notifications/cancelled` names (its `requestId`). */
+  requestId?: string | number;
+}
+
+/** What a test server records of a notification it received. */
+export function notificationRecord(message: { method: string; params?: unknown }): CallRecord {
+  const requestId = (message.params as { requestId?: unknown } | undefined)?.requestId;
+  return {
+    method: message.method,
+    at: Date.now(),
+    ...(typeof requestId === 'string' || typeof requestId === 'number' ? { requestId } : {}),
+  };
 }
 
 export function makeBehaviour(patch: Partial<Behaviour> = {}): Behaviour {

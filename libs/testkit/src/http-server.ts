@@ -4,8 +4,18 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import { type Behaviour, type CallRecord, FAILING_MESSAGE, makeBehaviour } from './behaviour';
+import {
+  isInitializeRequest,
+  isJSONRPCNotification,
+  isJSONRPCRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import {
+  type Behaviour,
+  type CallRecord,
+  FAILING_MESSAGE,
+  makeBehaviour,
+  notificationRecord,
+} from './behaviour';
 import { assertExtraToolNames, type CatalogueServer, createCatalogueServer } from './tools';
 
 export type HttpProtocol = 'streamable_http' | 'sse';
@@ -26,6 +36,13 @@ export interface TestMcpServer {
   readonly behaviour: Behaviour;
   /** Every JSON-RPC request received (not notifications), in order. */
   readonly calls: CallRecord[];
+  /** Every JSON-RPC notification received (`notifications/cancelled` with its requestId). */
+  readonly notifications: CallRecord[];
+  /**
+   * POSTed requests whose client closed the connection before the reply was complete (on
+   * 2026-07-28 Streamable HTTP, that is how a client cancels a request).
+   */
+  readonly abandoned: CallRecord[];
   sessionCount(): number;
   /** Forgets every session: the next request with an old session id gets HTTP 404. */
   expireSessions(): void;
@@ -57,6 +74,8 @@ export async function startHttpMcpServer(options: HttpMcpServerOptions): Promise
 class HttpTestServer implements TestMcpServer {
   readonly behaviour: Behaviour;
   readonly calls: CallRecord[] = [];
+  readonly notifications: CallRecord[] = [];
+  readonly abandoned: CallRecord[] = [];
   private readonly name: string;
   private readonly protocol: HttpProtocol;
   private readonly streamableSessions = new Map<string, Session<StreamableHTTPServerTransport>>();
@@ -166,7 +185,15 @@ class HttpTestServer implements TestMcpServer {
         .json({ error: 'unauthorized' });
       return;
     }
-    if (req.method === 'POST') this.record(req.body);
+    if (req.method === 'POST') {
+      this.record(req.body);
+      const body = req.body as unknown;
+      if (isJSONRPCRequest(body)) {
+        res.once('close', () => {
+          if (!res.writableFinished) this.abandoned.push({ method: body.method, at: Date.now() });
+        });
+      }
+    }
     if (behaviour.mode === 'failing') {
       res.status(500).json(jsonRpcError(-32603, FAILING_MESSAGE));
       return;
@@ -189,6 +216,7 @@ class HttpTestServer implements TestMcpServer {
   private record(body: unknown): void {
     for (const message of Array.isArray(body) ? (body as unknown[]) : [body]) {
       if (isJSONRPCRequest(message)) this.calls.push({ method: message.method, at: Date.now() });
+      else if (isJSONRPCNotification(message)) this.notifications.push(notificationRecord(message));
     }
   }
 

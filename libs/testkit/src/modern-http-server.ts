@@ -2,7 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
-import { type Behaviour, type CallRecord, FAILING_MESSAGE, makeBehaviour } from './behaviour';
+import {
+  type Behaviour,
+  type CallRecord,
+  FAILING_MESSAGE,
+  makeBehaviour,
+  notificationRecord,
+} from './behaviour';
 import type { TestMcpServer } from './http-server';
 import { createModernCatalogue, type ModernCatalogueOptions } from './modern-tools';
 import { assertExtraToolNames } from './tools';
@@ -46,6 +52,8 @@ export async function startModernHttpMcpServer(
 class ModernTestServer implements TestMcpServer {
   readonly behaviour: Behaviour;
   readonly calls: CallRecord[] = [];
+  readonly notifications: CallRecord[] = [];
+  readonly abandoned: CallRecord[] = [];
   private extraTools: readonly string[] = [];
   private readonly held = new Set<ServerResponse>();
   private http?: Server;
@@ -69,7 +77,10 @@ class ModernTestServer implements TestMcpServer {
   async listen(): Promise<void> {
     this.handler = createMcpHandler(
       () =>
-        createModernCatalogue(this.options.name ?? 'testkit-modern', this.extraTools, this.options),
+        createModernCatalogue(this.options.name ?? 'testkit-modern', this.extraTools, {
+          ...this.options,
+          longRunningTools: this.options.longRunningTools ?? this.behaviour.longRunningTools,
+        }),
       {
         legacy: this.options.era === 'modern' ? 'reject' : 'stateless',
         maxSubscriptions: this.options.maxSubscriptions,
@@ -89,7 +100,13 @@ class ModernTestServer implements TestMcpServer {
     const body = await readBody(req);
     const parsed = parseJson(body);
     for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
-      if (isRequest(message)) this.calls.push({ method: message.method, at: Date.now() });
+      if (isRequest(message)) {
+        this.calls.push({ method: message.method, at: Date.now() });
+        const { method } = message;
+        res.once('close', () => {
+          if (!res.writableFinished) this.abandoned.push({ method, at: Date.now() });
+        });
+      } else if (isNotification(message)) this.notifications.push(notificationRecord(message));
     }
     const b = this.behaviour;
     if (b.requiredBearer !== null && req.headers.authorization !== `Bearer ${b.requiredBearer}`) {
@@ -200,5 +217,14 @@ function isRequest(message: unknown): message is { method: string; id: unknown }
     'method' in message &&
     'id' in message &&
     typeof (message as { method: unknown }).method === 'string'
+  );
+}
+
+function isNotification(message: unknown): message is { method: string; params?: unknown } {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    !('id' in message) &&
+    typeof (message as { method?: unknown }).method === 'string'
   );
 }

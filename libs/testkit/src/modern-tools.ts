@@ -6,6 +6,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { ASK_FORM, describeAnswer } from './interactive-tools';
+import { countSteps, PROGRESS_TOOL, PROGRESS_TOOL_DESCRIPTION } from './long-running-tools';
 import { FAIL_TOOL_TEXT } from './tools';
 
 // bin/modern-stdio-server.cjs cannot import this file: keep the two catalogues in step.
@@ -25,12 +26,19 @@ export interface ModernCatalogueOptions {
   listChanged?: boolean;
   /** The `ask` (elicitation) and `sample` (sampling) tools, as input_required results. */
   interactiveTools?: boolean;
+  /** The `progress` tool (long-running-tools.ts). */
+  longRunningTools?: boolean;
 }
 
 export function createModernCatalogue(
   name: string,
   extraTools: readonly string[],
-  { cacheHints, listChanged = true, interactiveTools = false }: ModernCatalogueOptions = {},
+  {
+    cacheHints,
+    listChanged = true,
+    interactiveTools = false,
+    longRunningTools = false,
+  }: ModernCatalogueOptions = {},
 ): McpServer {
   const quiet = { listChanged: false };
   const mcp = new McpServer(
@@ -85,12 +93,43 @@ export function createModernCatalogue(
     }),
   );
   if (interactiveTools) registerModernInteractiveTools(mcp);
+  if (longRunningTools) registerModernLongRunningTool(mcp);
   for (const extra of extraTools) {
     mcp.registerTool(extra, { description: `Extra tool ${extra}` }, () => ({
       content: [{ type: 'text', text: extra }],
     }));
   }
   return mcp;
+}
+
+/** `progress` on the SDK v2 server, for both eras: see long-running-tools.ts. */
+function registerModernLongRunningTool(mcp: McpServer): void {
+  mcp.registerTool(
+    PROGRESS_TOOL,
+    {
+      description: PROGRESS_TOOL_DESCRIPTION,
+      inputSchema: {
+        steps: z.number().int().min(1).max(10_000),
+        interval_ms: z.number().min(0).max(60_000),
+        no_total: z.boolean().optional(),
+      },
+    },
+    async (args, ctx) => {
+      const token = ctx.mcpReq._meta?.progressToken;
+      const text = await countSteps(
+        args,
+        ctx.mcpReq.signal,
+        token === undefined
+          ? null
+          : (progress) =>
+              ctx.mcpReq.notify({
+                method: 'notifications/progress',
+                params: { progressToken: token, ...progress },
+              }),
+      );
+      return { content: [{ type: 'text' as const, text: text ?? 'cancelled' }] };
+    },
+  );
 }
 
 /**

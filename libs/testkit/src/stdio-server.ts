@@ -17,12 +17,17 @@ export interface StdioMcpServerHandle {
   readonly command: string;
   /** [absolute path of bin/stdio-server.cjs] */
   readonly args: string[];
-  /** TESTKIT_CONTROL_FILE and TESTKIT_CALLS_FILE: absolute paths in a fresh temp dir. */
+  /**
+   * TESTKIT_CONTROL_FILE, TESTKIT_CALLS_FILE and TESTKIT_NOTIFICATIONS_FILE: absolute paths in
+   * a fresh temp dir.
+   */
   readonly env: Record<string, string>;
   /** Rewrites the control file; the child obeys from its next request. */
   setBehaviour(patch: Partial<Behaviour>): void;
   /** Every JSON-RPC request the child received, in order. */
   calls(): CallRecord[];
+  /** Every JSON-RPC notification the child received (`notifications/cancelled` with its id). */
+  notifications(): CallRecord[];
   /** The child notices on its next request or within 200 ms and sends tools/list_changed. */
   setExtraTools(names: string[]): void;
   /** Removes the temp dir. */
@@ -52,6 +57,7 @@ export function prepareStdioMcpServer(
   const dir = mkdtempSync(join(tmpdir(), 'testkit-stdio-'));
   const controlFile = join(dir, 'control.json');
   const callsFile = join(dir, 'calls.jsonl');
+  const notificationsFile = join(dir, 'notifications.jsonl');
   const control: StdioControl = {
     name: options.name ?? 'testkit',
     behaviour: makeBehaviour(options.behaviour),
@@ -59,6 +65,7 @@ export function prepareStdioMcpServer(
   };
   writeControlFile(controlFile, control);
   writeFileSync(callsFile, '');
+  writeFileSync(notificationsFile, '');
 
   return {
     command: process.execPath,
@@ -66,6 +73,7 @@ export function prepareStdioMcpServer(
     env: {
       TESTKIT_CONTROL_FILE: controlFile,
       TESTKIT_CALLS_FILE: callsFile,
+      TESTKIT_NOTIFICATIONS_FILE: notificationsFile,
       ...(era === 'legacy' ? {} : { TESTKIT_ERA: era }),
     },
     setBehaviour(patch) {
@@ -73,6 +81,7 @@ export function prepareStdioMcpServer(
       writeControlFile(controlFile, control);
     },
     calls: () => readCallsFile(callsFile),
+    notifications: () => readCallsFile(notificationsFile),
     setExtraTools(names) {
       assertExtraToolNames(names);
       control.extraTools = [...names];

@@ -9,6 +9,7 @@ import {
 import { z } from 'zod';
 import type { Behaviour } from './behaviour';
 import { ASK_FORM, describeAnswer } from './interactive-tools';
+import { countSteps, PROGRESS_TOOL, PROGRESS_TOOL_DESCRIPTION } from './long-running-tools';
 
 // bin/stdio-server.cjs cannot import this file: keep the two catalogues in step.
 
@@ -47,6 +48,7 @@ export function createCatalogueServer(
   );
   registerCoreTools(mcp, behaviour);
   if (behaviour.interactiveTools) registerInteractiveTools(mcp);
+  if (behaviour.longRunningTools) registerLongRunningTool(mcp);
   mcp.registerPrompt(
     'greet',
     { description: 'Greets someone', argsSchema: { name: z.string() } },
@@ -119,6 +121,36 @@ function registerInteractiveTools(mcp: McpServer): void {
       );
     return { content: [{ type: 'text' as const, text: result }] };
   });
+}
+
+/** `progress` on the SDK v1 server: see long-running-tools.ts. */
+function registerLongRunningTool(mcp: McpServer): void {
+  mcp.registerTool(
+    PROGRESS_TOOL,
+    {
+      description: PROGRESS_TOOL_DESCRIPTION,
+      inputSchema: {
+        steps: z.number().int().min(1).max(10_000),
+        interval_ms: z.number().min(0).max(60_000),
+        no_total: z.boolean().optional(),
+      },
+    },
+    async (args, extra) => {
+      const token = extra._meta?.progressToken;
+      const text = await countSteps(
+        args,
+        extra.signal,
+        token === undefined
+          ? null
+          : (progress) =>
+              extra.sendNotification({
+                method: 'notifications/progress',
+                params: { progressToken: token, ...progress },
+              }),
+      );
+      return { content: [{ type: 'text' as const, text: text ?? 'cancelled' }] };
+    },
+  );
 }
 
 function registerCoreTools(mcp: McpServer, behaviour: Behaviour): void {

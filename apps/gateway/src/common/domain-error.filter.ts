@@ -31,14 +31,15 @@ export class DomainErrorFilter implements ExceptionFilter {
       response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
-    const body = this.toBody(exception);
+    const body = this.bodyOf(exception);
     noteErrorCode(response, body.code);
     const retryAfter = body.details?.retry_after_seconds;
     if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     response.status(body.statusCode).json(body);
   }
 
-  private toBody(exception: unknown): ErrorBody {
+  /** The body of the HTTP answer for `exception` (also sent as the `error` event of a streamed run). */
+  bodyOf(exception: unknown): ErrorBody {
     if (exception instanceof DomainError) {
       const statusCode = httpStatusFor(exception.code);
       return {

@@ -19,6 +19,7 @@ export function httpStatusFor(code: ErrorCode): HttpStatus {
     case 'SERVER_NOT_FOUND':
     case 'TOOL_NOT_FOUND':
     case 'TOOL_INPUT_NOT_FOUND':
+    case 'TOOL_RUN_NOT_FOUND':
     case 'CONFIG_KEY_UNKNOWN':
     case 'ROUTE_NOT_FOUND':
       return HttpStatus.NOT_FOUND;

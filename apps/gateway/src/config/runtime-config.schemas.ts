@@ -58,6 +58,10 @@ const rateLimits = z
     login_lockout_seconds: seconds(86_400),
     login_lockout_max_seconds: seconds(7 * 86_400),
     tool_executions_per_minute: z.number().int().min(1).max(1_000_000),
+    // Added after the others: a client that sends the older shape keeps working.
+    tool_timeout_max_seconds: seconds(86_400).default(
+      RUNTIME_DEFAULTS.rate_limits.tool_timeout_max_seconds,
+    ),
   })
   .strict()
   .refine((v) => v.login_lockout_max_seconds >= v.login_lockout_seconds, {

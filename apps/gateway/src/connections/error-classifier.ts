@@ -12,6 +12,7 @@ import {
 } from './upstream-errors';
 
 export {
+  CallCancelledError,
   ConnectionClosedError,
   HttpProtocolError,
   HttpStatusError,

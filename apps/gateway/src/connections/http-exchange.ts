@@ -9,6 +9,7 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import {
+  CallCancelledError,
   HttpProtocolError,
   HttpStatusError,
   UpstreamRpcError,
@@ -78,6 +79,12 @@ export interface PostOptions {
    * Off for 2025 sessions, where a 404 means the session expired whatever the body says.
    */
   rpcErrorBodies?: boolean;
+  /**
+   * Abandons the exchange: the request (and its reply stream) is closed at once and the promise
+   * rejects with CallCancelledError. Telling the server is the caller's part (2025: a
+   * `notifications/cancelled`; on 2026-07-28 the closed stream is the cancellation).
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -89,22 +96,34 @@ export function postMessage(options: PostOptions): Promise<JSONRPCMessage | null
   return new Promise((resolve, reject) => {
     let settled = false;
     let retried = false;
-    let current: ClientRequest;
+    let current: ClientRequest | undefined;
+    const { signal } = options;
+    if (signal?.aborted) {
+      reject(new CallCancelledError(options.operation));
+      return;
+    }
     const timer = new HoldableTimer(options.timeoutMs, () => {
       fail(new UpstreamTimeoutError(options.operation, options.timeoutMs));
-      current.destroy();
+      current?.destroy();
     });
+    const cancel = () => {
+      fail(new CallCancelledError(options.operation));
+      current?.destroy();
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
     options.onStart?.(() => timer.hold());
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
       timer.clear();
+      signal?.removeEventListener('abort', cancel);
       reject(error instanceof Error ? error : new Error(String(error)));
     };
     const succeed = (message: JSONRPCMessage | null) => {
       if (settled) return;
       settled = true;
       timer.clear();
+      signal?.removeEventListener('abort', cancel);
       resolve(message);
     };
 

@@ -11,6 +11,7 @@ import { fetchLists, listChangeFilter } from './capability-views';
 import { CLIENT_INFO } from './client-info';
 import { type ConnectionTarget, fingerprint } from './connection-target';
 import {
+  CallCancelledError,
   HttpProtocolError,
   HttpStatusError,
   isMethodNotFound,
@@ -19,6 +20,7 @@ import {
   INVALID_PARAMS,
   METHOD_NOT_FOUND,
   UpstreamRpcError,
+  UpstreamTimeoutError,
 } from './error-classifier';
 import { endSession, type OpenStream, openEventStream, postMessage } from './http-exchange';
 import { intern } from './intern';
@@ -37,7 +39,13 @@ import {
   scanHeaderDeclarations,
 } from './mcp-param-headers';
 import { endInBackground } from './session-ends';
-import type { CapabilityLists, McpSession, SessionHooks } from './mcp-session';
+import {
+  type CapabilityLists,
+  type McpSession,
+  progressOf,
+  type SessionHooks,
+  type ToolCallOptions,
+} from './mcp-session';
 import type { EraHint } from './sdk-session';
 
 const LIST_CHANGED = new Set([
@@ -64,6 +72,10 @@ interface RpcOptions {
   headers?: Record<string, string>;
   /** Who answers the server's questions during this request. */
   input?: InputBroker;
+  /** Asks for progress (the request id as `progressToken`) and gets each report. */
+  onProgress?: ToolCallOptions['onProgress'];
+  /** Cancels the request (see ToolCallOptions.signal). */
+  signal?: AbortSignal;
 }
 
 /** Closing a session waits this long at most for the server to acknowledge its end. */
@@ -115,6 +127,8 @@ export class HttpMcpSession implements McpSession {
   private readonly calls = new Set<ActiveCall>();
   /** SEP-2243 header declarations of the tools that make any (usually none). */
   private readonly paramDeclarations = new Map<string, readonly HeaderDeclaration[]>();
+  /** Requests that asked for progress, by their progress token (the request id). */
+  private readonly progressListeners = new Map<number, NonNullable<RpcOptions['onProgress']>>();
 
   private constructor(
     readonly target: ConnectionTarget,
@@ -223,7 +237,7 @@ export class HttpMcpSession implements McpSession {
     name: string,
     args: Record<string, unknown>,
     timeoutMs: number,
-    input: InputBroker = NO_ONE_TO_ASK,
+    { input = NO_ONE_TO_ASK, onProgress, signal }: ToolCallOptions = {},
   ): Promise<CallToolResult> {
     const declarations = this.era === 'modern' ? this.paramDeclarations.get(name) : undefined;
     const headers = declarations && paramHeaders(declarations, args);
@@ -235,6 +249,8 @@ export class HttpMcpSession implements McpSession {
         detail: name,
         headers,
         input,
+        onProgress,
+        signal,
       });
       const resultType = result.resultType;
       if (resultType === 'input_required' && round < MAX_INPUT_ROUNDS) {
@@ -403,11 +419,18 @@ export class HttpMcpSession implements McpSession {
     params: Params,
     timeoutMs: number,
     modern: boolean,
-    { detail, headers, input = NO_ONE_TO_ASK }: RpcOptions,
+    { detail, headers, input = NO_ONE_TO_ASK, onProgress, signal }: RpcOptions,
   ): Promise<Record<string, unknown>> {
     const id = this.nextId++;
     const operation = detail ? `${method} ${detail}` : method;
     let call: ActiveCall | null = null;
+    if (onProgress) {
+      params = {
+        ...params,
+        _meta: { ...(params?._meta as object | undefined), progressToken: id },
+      };
+      this.progressListeners.set(id, onProgress);
+    }
     // A 2025 server may ask its question on the standalone GET stream instead of the call's
     // reply stream: have it open before a call someone can answer for.
     if (!modern && input.interactive) await this.keepNotificationStream(timeoutMs, true);
@@ -423,6 +446,7 @@ export class HttpMcpSession implements McpSession {
       operation,
       expectId: id,
       rpcErrorBodies: modern,
+      signal,
       onStart: (hold) => {
         call = { input, hold };
         if (input.interactive) this.calls.add(call);
@@ -432,10 +456,18 @@ export class HttpMcpSession implements McpSession {
     })
       .catch((error: unknown) => {
         if (!modern && isSessionExpired(error)) this.forgotten = true;
+        // A 2025 server is told a call it may still be running is over; on 2026-07-28 the
+        // closed request stream already told it.
+        const abandoned =
+          error instanceof CallCancelledError || error instanceof UpstreamTimeoutError;
+        if (!modern && abandoned && method === 'tools/call') {
+          this.tellCancelled(id, error instanceof CallCancelledError ? 'cancelled' : 'timed out');
+        }
         throw error;
       })
       .finally(() => {
         if (call) this.calls.delete(call);
+        if (onProgress) this.progressListeners.delete(id);
       });
     if (reply === null) throw new HttpProtocolError(`${operation}: the server sent no response`);
     if ('error' in reply) {
@@ -448,11 +480,22 @@ export class HttpMcpSession implements McpSession {
     return reply.result;
   }
 
-  private async notify(method: string, timeoutMs: number): Promise<void> {
+  /** `notifications/cancelled` for request `id`, in the background and best effort. */
+  private tellCancelled(id: number, reason: string): void {
+    if (this.closed) return;
+    void this.notify('notifications/cancelled', END_SESSION_TIMEOUT_MS, {
+      requestId: id,
+      reason,
+    }).catch(() => undefined);
+  }
+
+  private async notify(method: string, timeoutMs: number, params?: Params): Promise<void> {
     await postMessage({
       url: this.url,
       headers: this.headers(),
-      body: JSON.stringify({ jsonrpc: '2.0', method }),
+      body: JSON.stringify(
+        params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params },
+      ),
       timeoutMs,
       operation: method,
       expectId: null,
@@ -464,6 +507,13 @@ export class HttpMcpSession implements McpSession {
   private receive(message: JSONRPCMessage, timeoutMs: number, call: ActiveCall | null): void {
     if (!('method' in message)) return;
     if (!('id' in message)) {
+      if (message.method === 'notifications/progress') {
+        const token = (message.params as { progressToken?: unknown } | undefined)?.progressToken;
+        const listener = typeof token === 'number' ? this.progressListeners.get(token) : undefined;
+        const progress = listener && progressOf(message.params);
+        if (listener && progress) listener(progress);
+        return;
+      }
       if (LIST_CHANGED.has(message.method)) {
         this.listsChanged = true;
         this.hooks.onListChanged(this);

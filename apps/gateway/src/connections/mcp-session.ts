@@ -5,6 +5,7 @@ import type {
   PromptView,
   ProtocolEra,
   ResourceView,
+  ToolRunProgress,
   ToolView,
 } from '@omni2/contracts';
 import type { ConnectionTarget } from './connection-target';
@@ -17,6 +18,34 @@ export interface CapabilityLists {
   server_info: { name: string; version: string } | null;
   protocol_version: string | null;
   cache_hint: CacheHintView | null;
+}
+
+/** What a caller can do with a tool call besides waiting for it. */
+export interface ToolCallOptions {
+  /** Who answers the server's questions during the call (elicitation forms). */
+  input?: InputBroker;
+  /**
+   * Asks the server for progress (a `progressToken` in the request's `_meta`) and gets each
+   * `notifications/progress` it sends for this call.
+   */
+  onProgress?: (progress: ToolRunProgress) => void;
+  /**
+   * Cancels the call: the server is told (2025 and stdio: `notifications/cancelled` with the
+   * request id; 2026-07-28 Streamable HTTP: the request's stream is closed) and the call rejects
+   * with CallCancelledError.
+   */
+  signal?: AbortSignal;
+}
+
+/** The progress a `notifications/progress` reports, or null when it is not a valid one. */
+export function progressOf(params: unknown): ToolRunProgress | null {
+  const p = params as { progress?: unknown; total?: unknown; message?: unknown } | undefined;
+  if (typeof p?.progress !== 'number' || !Number.isFinite(p.progress)) return null;
+  return {
+    progress: p.progress,
+    total: typeof p.total === 'number' && Number.isFinite(p.total) ? p.total : null,
+    message: typeof p.message === 'string' ? p.message.slice(0, 1_000) : null,
+  };
 }
 
 export interface SessionHooks {
@@ -55,13 +84,14 @@ export interface McpSession {
   listCapabilities(timeoutMs: number): Promise<CapabilityLists>;
   /**
    * Runs a tool. A server that needs input meanwhile (an elicitation form) is answered through
-   * `input`; time spent waiting on it does not count against `timeoutMs`.
+   * `options.input`; time spent waiting on it does not count against `timeoutMs`. Progress and
+   * cancellation: see ToolCallOptions.
    */
   callTool(
     name: string,
     args: Record<string, unknown>,
     timeoutMs: number,
-    input?: InputBroker,
+    options?: ToolCallOptions,
   ): Promise<CallToolResult>;
   /** `resources/read`: the resource's contents as the server sends them. */
   readResource(uri: string, timeoutMs: number): Promise<{ contents: unknown[] }>;

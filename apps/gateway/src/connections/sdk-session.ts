@@ -15,13 +15,20 @@ import { CLIENT_INFO } from './client-info';
 import { type ConnectionTarget, fingerprint } from './connection-target';
 import { HoldableTimer, withDeadline } from './deadline';
 import {
+  CallCancelledError,
   isMethodNotFound,
   isVersionRejected,
   METHOD_NOT_FOUND,
   ProcessExitedError,
   UpstreamTimeoutError,
 } from './error-classifier';
-import type { CapabilityLists, McpSession, SessionHooks } from './mcp-session';
+import {
+  type CapabilityLists,
+  type McpSession,
+  progressOf,
+  type SessionHooks,
+  type ToolCallOptions,
+} from './mcp-session';
 import { fromSdkError } from './sdk-errors';
 import { scrubSecrets, secretsOf } from './secret-scrub';
 import { endInBackground } from './session-ends';
@@ -86,6 +93,12 @@ export class SdkMcpSession implements McpSession {
   private warn: (message: string) => void = () => undefined;
   /** Tool calls in flight, with whoever answers their questions. */
   private readonly calls = new Set<ActiveCall>();
+  /** Calls that asked for progress, by the progress token omni2 gave them. */
+  private readonly progressListeners = new Map<
+    string,
+    NonNullable<ToolCallOptions['onProgress']>
+  >();
+  private nextProgressToken = 1;
 
   private constructor(
     readonly target: ConnectionTarget,
@@ -227,9 +240,10 @@ export class SdkMcpSession implements McpSession {
     name: string,
     args: Record<string, unknown>,
     timeoutMs: number,
-    input: InputBroker = NO_ONE_TO_ASK,
+    { input = NO_ONE_TO_ASK, onProgress, signal }: ToolCallOptions = {},
   ): Promise<CallToolResult> {
     const operation = `tools/call ${name}`;
+    if (signal?.aborted) throw new CallCancelledError(operation);
     // A 2025 server asks during the request, and the SDK's timeout cannot pause while a person
     // answers: it gets the longest wait on top, and omni2's holdable timer enforces the call's
     // own timeout. On 2026-07-28 the question ends a leg and the SDK times each leg alone.
@@ -241,23 +255,43 @@ export class SdkMcpSession implements McpSession {
       expired = true;
       aborted.abort();
     });
+    // The SDK tells the server when the request is aborted: notifications/cancelled with its id
+    // (2025, and stdio on 2026-07-28), or by closing the request's stream (2026-07-28 HTTP).
+    let cancelled = false;
+    const cancel = () => {
+      cancelled = true;
+      aborted.abort(new CallCancelledError(operation));
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
     const call: ActiveCall = { input, hold: () => timer.hold() };
     this.calls.add(call);
+    // omni2 names the progress token itself rather than use the SDK's onprogress: the SDK
+    // dispatches notifications a microtask late and drops its handler as the response arrives,
+    // so the last report, sent just before the result, would be lost.
+    const progressToken = onProgress ? `omni2-${this.nextProgressToken++}` : null;
+    if (progressToken !== null && onProgress) this.progressListeners.set(progressToken, onProgress);
     try {
       return await this.request(
         this.client.callTool(
-          { name, arguments: args },
+          {
+            name,
+            arguments: args,
+            ...(progressToken !== null ? { _meta: { progressToken } } : {}),
+          },
           { timeout: ceiling, signal: aborted.signal },
         ),
         ceiling,
         operation,
       );
     } catch (error) {
+      if (cancelled) throw new CallCancelledError(operation);
       if (expired) throw new UpstreamTimeoutError(operation, timeoutMs);
       throw error;
     } finally {
       timer.clear();
+      signal?.removeEventListener('abort', cancel);
       this.calls.delete(call);
+      if (progressToken !== null) this.progressListeners.delete(progressToken);
     }
   }
 
@@ -401,6 +435,13 @@ export class SdkMcpSession implements McpSession {
       Promise.reject(
         new ProtocolError(METHOD_NOT_FOUND, unsupportedRequestMessage(request.method)),
       );
+    // Replaces the SDK's own progress dispatch (see callTool): reports go to omni2's listeners.
+    this.client.setNotificationHandler('notifications/progress', (notification) => {
+      const token = notification.params.progressToken;
+      const listener = typeof token === 'string' ? this.progressListeners.get(token) : undefined;
+      const progress = listener && progressOf(notification.params);
+      if (listener && progress) listener(progress);
+    });
     this.client.setNotificationHandler('notifications/tools/list_changed', changed);
     this.client.setNotificationHandler('notifications/prompts/list_changed', changed);
     this.client.setNotificationHandler('notifications/resources/list_changed', changed);

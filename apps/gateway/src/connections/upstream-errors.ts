@@ -61,3 +61,15 @@ export class UpstreamRpcError extends Error {
     this.name = 'UpstreamRpcError';
   }
 }
+
+/**
+ * The caller cancelled the request before the server answered: omni2 told the server
+ * (`notifications/cancelled`, or on 2026-07-28 Streamable HTTP by closing the request's stream)
+ * and stopped waiting. Not a failure of the server.
+ */
+export class CallCancelledError extends Error {
+  constructor(readonly operation: string) {
+    super(`${operation} was cancelled`);
+    this.name = 'CallCancelledError';
+  }
+}

@@ -22,6 +22,8 @@ export const TOOL_OUTCOMES = [
   'failed',
   'circuit_open',
   'rejected',
+  /** The caller cancelled the run before the server answered. */
+  'cancelled',
 ] as const;
 export type ToolOutcome = (typeof TOOL_OUTCOMES)[number];
 
@@ -138,12 +140,15 @@ export class Metrics {
   }
 
   /** Times a tool execution and counts it by outcome; the result or error passes through. */
-  async timeTool<T extends { is_error: boolean }>(server: string, run: () => Promise<T>) {
+  async timeTool<T extends { is_error: boolean } | { status: 'cancelled' }>(
+    server: string,
+    run: () => Promise<T>,
+  ) {
     const started = performance.now();
     let outcome: ToolOutcome = 'failed';
     try {
       const result = await run();
-      outcome = result.is_error ? 'tool_error' : 'ok';
+      outcome = !('is_error' in result) ? 'cancelled' : result.is_error ? 'tool_error' : 'ok';
       return result;
     } catch (error) {
       outcome = toolOutcomeOf(error);

@@ -6,8 +6,8 @@ import { AppEnv } from '../config/env.schema';
 export interface RedisKeys {
   stream: string;
   capabilities(name: string): string;
-  /** Pub/sub channel of one replica's relayed tool-input answers (requests or replies). */
-  toolInput(tag: string, kind: 'answers' | 'replies'): string;
+  /** Pub/sub channel of one replica's relayed tool-run messages (answers, cancels, replies). */
+  toolInput(tag: string, kind: 'answers' | 'cancels' | 'replies'): string;
 }
 
 /**

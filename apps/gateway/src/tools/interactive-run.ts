@@ -1,7 +1,11 @@
-import type { ToolExecutionResult } from '@omni2/contracts';
+import type { ToolCancelledResult, ToolExecutionResult } from '@omni2/contracts';
 import type { ElicitationAnswer, ElicitationRequest, InputBroker } from '../connections/tool-input';
+import type { LiveRun } from './live-runs';
 
-export type RunStep = { done: ToolExecutionResult } | { question: ElicitationRequest };
+/** How a run ends: the server's answer, or its cancellation. */
+export type RunEnd = ToolExecutionResult | ToolCancelledResult;
+
+export type RunStep = { done: RunEnd } | { question: ElicitationRequest };
 
 /**
  * A tool run started by a person (console or REST): the server's questions are handed to the
@@ -9,13 +13,15 @@ export type RunStep = { done: ToolExecutionResult } | { question: ElicitationReq
  */
 export class InteractiveRun implements InputBroker {
   readonly interactive = true;
+  /** The run's id, cancel signal and listener (live-runs.ts). */
+  live: LiveRun | null = null;
   private question: { request: ElicitationRequest; answer: (a: ElicitationAnswer) => void } | null =
     null;
   private asked: ((request: ElicitationRequest) => void) | null = null;
-  private work: Promise<ToolExecutionResult> | null = null;
+  private work: Promise<RunEnd> | null = null;
 
   /** Starts the run; `start` gets this run as the broker for the server's questions. */
-  begin(start: (input: InputBroker) => Promise<ToolExecutionResult>): void {
+  begin(start: (input: InputBroker) => Promise<RunEnd>): void {
     this.work = start(this);
   }
 

@@ -73,6 +73,13 @@ export class PausedRuns implements BeforeApplicationShutdown {
     this.parked.delete(token);
   }
 
+  /** Removes `run` from the waiting list, under whatever token (the run was cancelled). */
+  releaseRun(run: InteractiveRun): void {
+    for (const [token, parked] of this.parked) {
+      if (parked.run === run) this.release(token);
+    }
+  }
+
   get size(): number {
     return this.parked.size;
   }

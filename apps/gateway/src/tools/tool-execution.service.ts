@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type {
-  ErrorKind,
+  ToolCancelledResult,
   ToolExecutionResult,
   ToolInputRequiredResult,
   ToolInputResponse,
+  ToolRunCancelAccepted,
   ToolRunResult,
   ToolView,
 } from '@omni2/contracts';
@@ -13,9 +14,11 @@ import { DomainError } from '../common/domain-error';
 import { parseOrThrow } from '../common/zod-body';
 import { ConnectionManager } from '../connections/connection-manager';
 import {
+  CallCancelledError,
   classifyError,
   isVersionRejected,
   UpstreamRpcError,
+  UpstreamTimeoutError,
 } from '../connections/error-classifier';
 import { upstreamFailure } from '../connections/upstream-failure';
 import { RegistryService } from '../registry/registry.service';
@@ -23,12 +26,16 @@ import { CallRateLimiter } from '../auth/call-rate-limiter';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import type { InputBroker } from '../connections/tool-input';
 import { ArgumentValidator } from './argument-validator';
-import { InteractiveRun } from './interactive-run';
-import { InputRelay, type RunAnswer } from './input-relay';
+import { breakerInput, type CallEnd } from './breaker-fairness';
+import { InteractiveRun, type RunEnd } from './interactive-run';
+import { InputRelay, type RunAnswer, type RunCancel } from './input-relay';
+import { type LiveRun, LiveRuns, type RunListener } from './live-runs';
 import { PausedRuns } from './paused-runs';
 
 /** A relayed answer waits for the run's next step: the tool's timeout, and this much more. */
 const RELAY_MARGIN_MS = 5_000;
+/** A relayed cancel waits this long for the replica that holds the run. */
+const RELAY_CANCEL_TIMEOUT_MS = 5_000;
 import { CircuitGate, type Ticket } from '../health/circuit-gate';
 import { HealthCheckService } from '../health/health-check.service';
 import type { ProbeOutcome } from '../health/health-probe';
@@ -39,9 +46,12 @@ import { SecretUnreadableError } from '../secrets/secret-codec';
 
 const formValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
-/** A new run. */
+/** A new run; `timeout_seconds` is bounded by the `rate_limits.tool_timeout_max_seconds` setting. */
 const runBodySchema = z
-  .object({ arguments: z.record(z.string(), z.unknown()).default({}) })
+  .object({
+    arguments: z.record(z.string(), z.unknown()).default({}),
+    timeout_seconds: z.number().int().min(1).max(86_400).optional(),
+  })
   .strict();
 
 /** The answer to the question a paused run asked. */
@@ -83,10 +93,14 @@ export class ToolExecutionService implements OnModuleInit {
     private readonly gate: CircuitGate,
     private readonly paused: PausedRuns,
     private readonly relay: InputRelay,
+    private readonly runs: LiveRuns,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.relay.serve((answer) => this.answerHere(answer));
+    await this.relay.serve(
+      (answer) => this.answerHere(answer),
+      (cancel) => Promise.resolve(this.cancelHere(cancel)),
+    );
   }
 
   /**
@@ -99,12 +113,19 @@ export class ToolExecutionService implements OnModuleInit {
     toolName: string,
     body: unknown,
     caller: string,
+    listener: RunListener | null = null,
   ): Promise<ToolRunResult> {
     if (isAnswer(body)) {
-      return this.answer(ref, toolName, parseOrThrow(answerBodySchema, body), caller);
+      return this.answer(ref, toolName, parseOrThrow(answerBodySchema, body), caller, listener);
     }
-    const args = parseOrThrow(runBodySchema, body ?? {}).arguments;
+    const { arguments: args, timeout_seconds: chosen } = parseOrThrow(runBodySchema, body ?? {});
     const limits = await this.config.get('rate_limits');
+    if (chosen !== undefined && chosen > limits.tool_timeout_max_seconds) {
+      const message = `must be at most ${limits.tool_timeout_max_seconds} (the rate_limits.tool_timeout_max_seconds setting)`;
+      throw new DomainError('VALIDATION_FAILED', `timeout_seconds: ${message}`, [
+        { field: 'timeout_seconds', message },
+      ]);
+    }
     this.limiter.take(caller, limits.tool_executions_per_minute, 'tool executions');
     const row = await this.registry.findRecent(ref);
     if (row.status !== 'active') {
@@ -115,10 +136,59 @@ export class ToolExecutionService implements OnModuleInit {
     }
     this.log.debug(`running ${toolName} on ${row.name}`);
     const run = new InteractiveRun();
+    const live = this.runs.open({ caller, serverId: row.id, tool: toolName });
+    live.follow(listener);
+    // A question the run waits on when it is cancelled is answered "cancel" for the caller,
+    // and its input token no longer holds the run.
+    live.onCancel = () => {
+      this.paused.releaseRun(run);
+      if (run.pending !== null) run.answer({ action: 'cancel' });
+    };
     run.begin((input) =>
-      this.metrics.timeTool(row.name, () => this.run(row, toolName, args, input)),
+      this.metrics
+        .timeTool(row.name, () =>
+          this.run(row, toolName, args, input, live, chosen ?? row.timeout_seconds),
+        )
+        .finally(() => this.runs.close(live)),
     );
-    return this.nextStep(run, row, toolName, caller);
+    return this.nextStep(run, row, toolName, caller, live);
+  }
+
+  /**
+   * Cancels a run the caller started (its id came in the `run` event). The run ends with a
+   * `cancelled` result on its own request; a run another replica holds is cancelled there.
+   */
+  async cancel(
+    ref: string,
+    toolName: string,
+    runId: string,
+    caller: string,
+  ): Promise<ToolRunCancelAccepted> {
+    const row = await this.registry.findRecent(ref);
+    const request: RunCancel = { runId, caller, serverId: row.id, tool: toolName };
+    const owner = this.runs.ownerOf(runId);
+    if (owner !== null && owner !== this.runs.tag) {
+      return this.relay.forwardCancel(owner, request, RELAY_CANCEL_TIMEOUT_MS);
+    }
+    return this.cancelHere(request);
+  }
+
+  /** Cancels a run this replica holds, for its own caller (received directly or relayed). */
+  private cancelHere(request: RunCancel): ToolRunCancelAccepted {
+    const run = this.runs.find(request.runId, request);
+    if (!run) {
+      throw new DomainError(
+        'TOOL_RUN_NOT_FOUND',
+        'run_id: no tool run of yours is under way with this id (it finished, or its replica stopped)',
+      );
+    }
+    run.cancel('cancelled by the caller');
+    return { run_id: run.id, cancelled: true };
+  }
+
+  /** The caller of a streamed run closed its stream: nobody is left to see the result. */
+  abandon(runId: string): void {
+    this.runs.get(runId)?.cancel('the caller closed its stream');
   }
 
   /**
@@ -130,8 +200,26 @@ export class ToolExecutionService implements OnModuleInit {
     toolName: string,
     body: { input_token: string; input_response: ToolInputResponse },
     caller: string,
+    listener: RunListener | null,
   ): Promise<ToolRunResult> {
     const row = await this.registry.findRecent(ref);
+    if (listener !== null) {
+      // A streamed answer follows the run from here: on this replica only (progress is not
+      // relayed); an answer relayed to another replica gets the next step without progress.
+      const owner = this.paused.ownerOf(body.input_token);
+      if (owner === null || owner === this.paused.tag) {
+        return this.answerHere(
+          {
+            token: body.input_token,
+            caller,
+            serverId: row.id,
+            tool: toolName,
+            response: body.input_response,
+          },
+          listener,
+        );
+      }
+    }
     const answer: RunAnswer = {
       token: body.input_token,
       caller,
@@ -147,7 +235,10 @@ export class ToolExecutionService implements OnModuleInit {
   }
 
   /** An answer for a run this replica holds, received directly or relayed. */
-  private async answerHere(answer: RunAnswer): Promise<ToolRunResult> {
+  private async answerHere(
+    answer: RunAnswer,
+    listener: RunListener | null = null,
+  ): Promise<ToolRunResult> {
     const row = await this.registry.findRecent(answer.serverId);
     const run = this.paused.peek(answer.token, answer.caller, row.id, answer.tool);
     const response = answer.response;
@@ -167,8 +258,9 @@ export class ToolExecutionService implements OnModuleInit {
       }
     }
     this.paused.release(answer.token);
+    run.live?.follow(listener);
     run.answer(response);
-    return this.nextStep(run, row, answer.tool, answer.caller);
+    return this.nextStep(run, row, answer.tool, answer.caller, run.live);
   }
 
   /** Waits for the run's result, or parks it on its question and hands the question out. */
@@ -177,9 +269,13 @@ export class ToolExecutionService implements OnModuleInit {
     row: McpServerEntity,
     toolName: string,
     caller: string,
+    live: LiveRun | null,
   ): Promise<ToolRunResult> {
+    run.live = live;
     const step = await run.next();
     if ('done' in step) return step.done;
+    // Nobody follows a paused run until its answer comes (with its own listener, or none).
+    live?.follow(null);
     const { token, expiresAt } = this.paused.park(run, {
       caller,
       serverId: row.id,
@@ -205,10 +301,12 @@ export class ToolExecutionService implements OnModuleInit {
     toolName: string,
     args: Record<string, unknown>,
     input: InputBroker,
-  ): Promise<ToolExecutionResult> {
+    live: LiveRun,
+    timeoutSeconds: number,
+  ): Promise<RunEnd> {
     const ticket = await this.gate.admitOrThrow(row);
     try {
-      return await this.runAdmitted(row, ticket, toolName, args, input);
+      return await this.runAdmitted(row, ticket, toolName, args, input, live, timeoutSeconds);
     } finally {
       ticket.release();
     }
@@ -220,7 +318,9 @@ export class ToolExecutionService implements OnModuleInit {
     toolName: string,
     args: Record<string, unknown>,
     input: InputBroker,
-  ): Promise<ToolExecutionResult> {
+    live: LiveRun,
+    timeoutSeconds: number,
+  ): Promise<RunEnd> {
     const caps = await this.capabilities.forServer(row);
     const tool = caps?.tools.find((t) => t.name === toolName);
     if (!tool) {
@@ -234,13 +334,28 @@ export class ToolExecutionService implements OnModuleInit {
         problems,
       );
     }
-    const timeoutMs = row.timeout_seconds * 1_000;
+    // The session opens within the server's own timeout; the call gets the run's.
+    const serverTimeoutMs = row.timeout_seconds * 1_000;
+    const timeoutMs = timeoutSeconds * 1_000;
     const started = performance.now();
+    live.start({
+      run_id: live.id,
+      server_id: row.id,
+      tool: toolName,
+      timeout_seconds: timeoutSeconds,
+    });
     try {
-      const { value } = await this.connections.run(this.registry.target(row), timeoutMs, (s) =>
-        s.callTool(toolName, args, timeoutMs, input),
+      const { value } = await this.connections.run(
+        this.registry.target(row),
+        serverTimeoutMs,
+        (s) =>
+          s.callTool(toolName, args, timeoutMs, {
+            input,
+            onProgress: (progress) => live.progress(progress),
+            signal: live.signal,
+          }),
       );
-      await this.feedBreaker(row, ticket, { ok: true });
+      await this.feedBreaker(row, ticket, { kind: 'answered' });
       const structured = (value.structuredContent as Record<string, unknown> | undefined) ?? null;
       return {
         status: 'complete',
@@ -255,8 +370,11 @@ export class ToolExecutionService implements OnModuleInit {
     } catch (error) {
       // A JSON-RPC error from the tool is the tool's answer, not an omni2 failure; a refused
       // protocol version is a failure of the exchange itself.
+      if (live.cancelled || error instanceof CallCancelledError) {
+        return this.cancelled(row, toolName, live, started);
+      }
       if (error instanceof UpstreamRpcError && !isVersionRejected(error)) {
-        await this.feedBreaker(row, ticket, { ok: true });
+        await this.feedBreaker(row, ticket, { kind: 'answered' });
         return {
           status: 'complete',
           server_id: row.id,
@@ -277,9 +395,39 @@ export class ToolExecutionService implements OnModuleInit {
       }
       if (isOwnFailure(error)) throw error;
       const { kind, message } = classifyError(error, row.protocol, secrets);
-      await this.feedBreaker(row, ticket, { ok: false, errorKind: kind, error: message });
-      throw upstreamFailure(error, row.protocol, row.name, secrets);
+      const end: CallEnd = {
+        kind: 'failed',
+        errorKind: kind,
+        timedOutAfterMs: error instanceof UpstreamTimeoutError ? error.timeoutMs : null,
+        serverTimeoutMs,
+      };
+      const counted = await this.feedBreaker(row, ticket, end, message);
+      const failure = upstreamFailure(error, row.protocol, row.name, secrets);
+      if (counted) throw failure;
+      throw new DomainError(
+        failure.code,
+        `${failure.message} (the timeout_seconds this run asked for, ${timeoutSeconds}, is shorter than the server's own ${row.timeout_seconds}: not counted against the server)`,
+        undefined,
+        { ...failure.details, breaker_counted: false },
+      );
     }
+  }
+
+  private cancelled(
+    row: McpServerEntity,
+    toolName: string,
+    live: LiveRun,
+    started: number,
+  ): ToolCancelledResult {
+    this.log.debug(`${toolName} on ${row.name} cancelled: ${live.cancelReason ?? 'cancelled'}`);
+    return {
+      status: 'cancelled',
+      server_id: row.id,
+      tool: toolName,
+      run_id: live.id,
+      reason: live.cancelReason ?? 'cancelled',
+      duration_ms: elapsed(started),
+    };
   }
 
   /**
@@ -308,19 +456,27 @@ export class ToolExecutionService implements OnModuleInit {
     return { valid: errors.length === 0, errors };
   }
 
-  /** The server answered (whatever the tool said) or the call failed on the way: breaker input. */
+  /**
+   * The server answered (whatever the tool said) or the call failed on the way: breaker input,
+   * by the rule of breaker-fairness.ts. True when the call was counted.
+   */
   private async feedBreaker(
     row: McpServerEntity,
     ticket: Ticket,
-    result: { ok: true } | { ok: false; errorKind: ErrorKind; error: string },
-  ): Promise<void> {
-    const outcome: ProbeOutcome = result.ok
-      ? { ok: true, responseTimeMs: 0, probe: 'none', sessionOpened: false }
-      : { ...result, probe: 'none', sessionOpened: false };
+    end: CallEnd,
+    error = '',
+  ): Promise<boolean> {
+    const input = breakerInput(end);
+    if (input === 'not_counted') return false;
+    const outcome: ProbeOutcome =
+      input === 'success' || end.kind !== 'failed'
+        ? { ok: true, responseTimeMs: 0, probe: 'none', sessionOpened: false }
+        : { ok: false, errorKind: end.errorKind, error, probe: 'none', sessionOpened: false };
     // The call's own answer matters more than bookkeeping: a failed write is logged, not thrown.
     await this.checks
       .recordCall(row, ticket, outcome)
       .catch((e: unknown) => this.log.error(`breaker update for ${row.name} failed: ${String(e)}`));
+    return true;
   }
 }
 

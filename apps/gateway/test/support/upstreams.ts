@@ -21,6 +21,10 @@ export interface Upstream {
   setBehaviour(patch: Partial<Behaviour>): void;
   setExtraTools(names: string[]): Promise<void>;
   calls(): CallRecord[];
+  /** Notifications the server received (`notifications/cancelled` names its request id). */
+  notifications(): CallRecord[];
+  /** HTTP only: requests whose client closed the connection before the reply (else empty). */
+  abandoned(): CallRecord[];
   stop(): Promise<void>;
   http: TestMcpServer | null;
   stdio: StdioMcpServerHandle | null;
@@ -50,6 +54,8 @@ export async function startUpstream(
         return Promise.resolve();
       },
       calls: () => stdio.calls(),
+      notifications: () => stdio.notifications(),
+      abandoned: () => [],
       stop: () => stdio.cleanup(),
     };
   }
@@ -68,6 +74,8 @@ export async function startUpstream(
     setBehaviour: (patch) => Object.assign(http.behaviour, patch),
     setExtraTools: (names) => http.setExtraTools(names),
     calls: () => http.calls,
+    notifications: () => http.notifications,
+    abandoned: () => http.abandoned,
     stop: () => http.stop(),
   };
 }

@@ -156,6 +156,13 @@ export const SECTIONS: readonly SettingSection[] = [
         help: 'Per minute, refilled continuously',
         type: 'int',
       },
+      {
+        key: 'tool_timeout_max_seconds',
+        label: 'Longest tool timeout',
+        help: 'The most a tool run may ask for (timeout_seconds)',
+        type: 'int',
+        unit: 's',
+      },
     ],
   },
   {

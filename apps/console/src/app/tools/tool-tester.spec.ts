@@ -1,8 +1,31 @@
-import { HttpTestingController } from '@angular/common/http/testing';
+import { HttpEventType } from '@angular/common/http';
+import { HttpTestingController, type TestRequest } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { CapabilitiesView, ToolInputRequiredResult } from '@omni2/contracts';
 import { serverView, settle, testProviders, signInAs } from '../core/testing';
 import { ToolTester } from './tool-tester';
+
+/**
+ * A new run is streamed (responseType text, Accept: text/event-stream): a plain JSON answer is
+ * flushed as its text, as the gateway sends it to a run that never reached the server.
+ */
+function flushRun(
+  req: TestRequest,
+  body: unknown,
+  init: { status?: number; statusText?: string } = {},
+) {
+  req.flush(JSON.stringify(body), {
+    ...init,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+/** The SSE text of events, as the gateway writes them. */
+function sse(...events: [string, unknown][]): string {
+  return events
+    .map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+    .join('');
+}
 
 const caps: CapabilitiesView = {
   server_id: 'id-alpha',
@@ -69,7 +92,8 @@ describe('ToolTester', () => {
     el.querySelector<HTMLButtonElement>('[data-testid="run-tool"]')!.click();
     const req = http.expectOne('/api/v1/mcp/servers/id-alpha/tools/add/execute');
     expect(req.request.body).toEqual({ arguments: { a: 2, b: 3 } });
-    req.flush({
+    expect(req.request.headers.get('Accept')).toBe('text/event-stream');
+    flushRun(req, {
       server_id: 'id-alpha',
       tool: 'add',
       is_error: false,
@@ -103,12 +127,11 @@ describe('ToolTester', () => {
     type(el, 'b', '1');
     await fixture.whenStable();
     el.querySelector<HTMLButtonElement>('[data-testid="run-tool"]')!.click();
-    http
-      .expectOne('/api/v1/mcp/servers/id-alpha/tools/add/execute')
-      .flush(
-        { statusCode: 503, code: 'CIRCUIT_OPEN', message: 'circuit open until 12:00' },
-        { status: 503, statusText: 'Service Unavailable' },
-      );
+    flushRun(
+      http.expectOne('/api/v1/mcp/servers/id-alpha/tools/add/execute'),
+      { statusCode: 503, code: 'CIRCUIT_OPEN', message: 'circuit open until 12:00' },
+      { status: 503, statusText: 'Service Unavailable' },
+    );
     await settle(fixture);
     const result = el.querySelector('[data-testid="tool-result"]')!;
     expect(result.getAttribute('data-outcome')).toBe('api-error');
@@ -206,7 +229,7 @@ describe('ToolTester', () => {
       el.querySelector<HTMLButtonElement>('[data-testid="run-tool"]')!.click();
       const req = http.expectOne(execute);
       expect(req.request.body).toEqual({ arguments: {} });
-      req.flush(first);
+      flushRun(req, first);
       await settle(fixture);
       return { fixture, el };
     }
@@ -371,7 +394,7 @@ describe('ToolTester', () => {
       runAgain.click();
       const req = http.expectOne(execute);
       expect(req.request.body).toEqual({ arguments: {} });
-      req.flush(done);
+      flushRun(req, done);
       await settle(fixture);
       expect(el.querySelector('[data-testid="question-gone"]')).toBeNull();
       expect(el.querySelector('[data-testid="tool-result"]')).not.toBeNull();
@@ -436,6 +459,180 @@ describe('ToolTester', () => {
       });
       expect(shown(el)).toBeNull();
       expect(el.querySelector<HTMLButtonElement>('[data-testid="run-tool"]')!.disabled).toBe(false);
+    });
+  });
+  describe('a long run', () => {
+    const execute = '/api/v1/mcp/servers/id-alpha/tools/order/execute';
+    const started = { run_id: 'r.1', server_id: 'id-alpha', tool: 'order', timeout_seconds: 30 };
+    const done = {
+      status: 'complete',
+      server_id: 'id-alpha',
+      tool: 'order',
+      is_error: false,
+      content: [{ type: 'text', text: 'counted 5' }],
+      structured_content: null,
+      duration_ms: 2500,
+      output_validation: null,
+    };
+
+    async function start(timeout?: string) {
+      const { fixture, el } = await render();
+      el.querySelector<HTMLButtonElement>('[data-tool="order"]')!.click();
+      await fixture.whenStable();
+      if (timeout !== undefined) {
+        type(el, 'timeout_seconds', timeout);
+        await fixture.whenStable();
+      }
+      el.querySelector<HTMLButtonElement>('[data-testid="run-tool"]')!.click();
+      await settle(fixture);
+      return { fixture, el };
+    }
+
+    /** Sends the stream so far to the tester, as HttpClient reports a growing body. */
+    function stream(req: TestRequest) {
+      let text = '';
+      return {
+        push(...events: [string, unknown][]) {
+          text += sse(...events);
+          req.event({
+            type: HttpEventType.DownloadProgress,
+            loaded: text.length,
+            partialText: text,
+          });
+        },
+        end(...events: [string, unknown][]) {
+          text += sse(...events);
+          req.flush(text, { headers: { 'content-type': 'text/event-stream' } });
+        },
+      };
+    }
+
+    const cancelButton = (el: HTMLElement) =>
+      el.querySelector<HTMLButtonElement>('[data-testid="cancel-run"]')!;
+
+    it('shows progress as it comes (a bar when the total is known) and the time, then the result', async () => {
+      const { fixture, el } = await start();
+      expect(cancelButton(el).disabled).toBe(false);
+      expect(el.querySelector('[data-testid="run-progress"]')?.textContent).toContain(
+        'No progress reported yet',
+      );
+      const s = stream(http.expectOne(execute));
+      s.push(['run', started], ['progress', { progress: 2, total: 5, message: 'step 2 of 5' }]);
+      await settle(fixture);
+      const bar = el.querySelector<HTMLProgressElement>('[data-testid="progress-bar"]')!;
+      expect([bar.value, bar.max]).toEqual([2, 5]);
+      expect(el.querySelector('[data-testid="progress-count"]')?.textContent).toContain('2 / 5');
+      expect(el.querySelector('[data-testid="progress-message"]')?.textContent).toContain(
+        'step 2 of 5',
+      );
+      expect(el.querySelector('[data-testid="run-elapsed"]')?.textContent).toContain('elapsed');
+      s.push(['progress', { progress: 3, total: 5, message: 'step 3 of 5' }]);
+      await settle(fixture);
+      expect(el.querySelector<HTMLProgressElement>('[data-testid="progress-bar"]')!.value).toBe(3);
+      s.end(['result', done]);
+      await settle(fixture);
+      expect(el.querySelector('[data-testid="run-progress"]')).toBeNull();
+      expect(cancelButton(el).disabled).toBe(true);
+      const result = el.querySelector('[data-testid="tool-result"]')!;
+      expect(result.getAttribute('data-outcome')).toBe('ok');
+      expect(result.textContent).toContain('counted 5');
+    });
+
+    it('shows a count and the message when the server names no total', async () => {
+      const { fixture, el } = await start();
+      const s = stream(http.expectOne(execute));
+      s.push(['run', started], ['progress', { progress: 7, total: null, message: 'working' }]);
+      await settle(fixture);
+      expect(el.querySelector('[data-testid="progress-bar"]')).toBeNull();
+      expect(el.querySelector('[data-testid="progress-count"]')?.textContent).toContain('7 so far');
+      expect(el.querySelector('[data-testid="progress-message"]')?.textContent).toContain(
+        'working',
+      );
+      s.end(['result', done]);
+      await settle(fixture);
+    });
+
+    it('cancels by run id and shows the run as Cancelled, calmly', async () => {
+      const { fixture, el } = await start();
+      const s = stream(http.expectOne(execute));
+      s.push(['run', started], ['progress', { progress: 1, total: 5, message: null }]);
+      await settle(fixture);
+      cancelButton(el).click();
+      await settle(fixture);
+      expect(cancelButton(el).disabled).toBe(true);
+      const cancel = http.expectOne('/api/v1/mcp/servers/id-alpha/tools/order/runs/r.1/cancel');
+      expect(cancel.request.method).toBe('POST');
+      cancel.flush({ run_id: 'r.1', cancelled: true });
+      s.end([
+        'result',
+        {
+          status: 'cancelled',
+          server_id: 'id-alpha',
+          tool: 'order',
+          run_id: 'r.1',
+          reason: 'cancelled by the caller',
+          duration_ms: 1500,
+        },
+      ]);
+      await settle(fixture);
+      const result = el.querySelector('[data-testid="tool-result"]')!;
+      expect(result.getAttribute('data-outcome')).toBe('cancelled');
+      expect(result.textContent).toContain('Cancelled');
+      expect(result.textContent).toContain('does not count against it');
+      expect(result.classList.contains('result-error')).toBe(false);
+      expect(el.querySelector('[role="alert"]')).toBeNull();
+      expect(el.querySelector('[data-testid="run-progress"]')).toBeNull();
+      expect(el.querySelector<HTMLButtonElement>('[data-testid="run-tool"]')!.disabled).toBe(false);
+    });
+
+    it('closes the stream when cancelled before the run has an id', async () => {
+      const { fixture, el } = await start();
+      const req = http.expectOne(execute);
+      cancelButton(el).click();
+      await settle(fixture);
+      expect(req.cancelled).toBe(true);
+      expect(el.querySelector('[data-testid="tool-result"]')?.getAttribute('data-outcome')).toBe(
+        'cancelled',
+      );
+    });
+
+    it('sends the chosen timeout, and shows a refused one under its field', async () => {
+      const { fixture, el } = await start('5');
+      const req = http.expectOne(execute);
+      expect(req.request.body).toEqual({ arguments: {}, timeout_seconds: 5 });
+      flushRun(
+        req,
+        {
+          statusCode: 400,
+          code: 'VALIDATION_FAILED',
+          message: 'timeout_seconds: must be at most 3',
+          errors: [{ field: 'timeout_seconds', message: 'must be at most 3' }],
+        },
+        { status: 400, statusText: 'Bad Request' },
+      );
+      await settle(fixture);
+      const field = el.querySelector('input[data-field="timeout_seconds"]')!;
+      expect(field.getAttribute('aria-invalid')).toBe('true');
+      expect(field.closest('label')!.querySelector('.field-error')?.textContent).toContain(
+        'at most 3',
+      );
+    });
+
+    it('does not send a timeout that is not a whole number of seconds', async () => {
+      const { el } = await start('1.5');
+      http.expectNone(execute);
+      expect(
+        el.querySelector('input[data-field="timeout_seconds"]')!.closest('label')!.textContent,
+      ).toContain('whole number');
+    });
+
+    it('closes the stream (cancelling the run) when the tester goes away mid-run', async () => {
+      const { fixture } = await start();
+      const req = http.expectOne(execute);
+      stream(req).push(['run', started]);
+      await settle(fixture);
+      fixture.destroy();
+      expect(req.cancelled).toBe(true);
     });
   });
 });

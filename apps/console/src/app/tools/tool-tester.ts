@@ -15,9 +15,11 @@ import {
 } from '@angular/core';
 import type {
   McpServerView,
+  ToolCancelledResult,
   ToolExecutionResult,
   ToolInputRequiredResult,
   ToolInputResponse,
+  ToolRunProgress,
   ToolRunResult,
   ToolView,
 } from '@omni2/contracts';
@@ -27,10 +29,12 @@ import { CapabilitiesService } from '../core/capabilities.service';
 import { Clock } from '../core/clock.service';
 import { availability } from '../core/permissions';
 import { Session } from '../core/session.service';
+import { formatMs } from '../shared/format';
 import { RelativeTime } from '../shared/relative-time';
 import { initialValue, prune, validate } from './json-schema';
 import { SchemaField } from './schema-field';
 import { ToolResult } from './tool-result';
+import { RunStreamClosed, type StreamedRun, ToolRunClient } from './tool-run-client';
 
 type Mode = 'form' | 'json';
 type Action = ToolInputResponse['action'];
@@ -43,6 +47,8 @@ let questionSeq = 0;
  * JSON), then the result content, `is_error`, or the API's error, with the duration. When the
  * server asks a question mid-run (`status: input_required`, MCP elicitation) the question's form
  * takes the result's place; its answer continues the run, up to the result or the next question.
+ * A run is streamed: the server's progress shows as it comes (a bar when it names a total), with
+ * the time elapsed and a Cancel button; an optional timeout replaces the server's own for the run.
  */
 @Component({
   selector: 'o2-tool-tester',
@@ -133,6 +139,24 @@ let questionSeq = 0;
               </label>
             }
             <div class="actions-row left">
+              <label class="field inline timeout-field">
+                <span class="label">Timeout (s)</span>
+                <input
+                  type="number"
+                  min="1"
+                  step="1"
+                  inputmode="numeric"
+                  data-field="timeout_seconds"
+                  [attr.placeholder]="server().timeout_seconds"
+                  [attr.aria-invalid]="timeoutError() ? true : null"
+                  [disabled]="running()"
+                  [value]="timeoutText()"
+                  (input)="timeoutText.set(text($event))"
+                />
+                @if (timeoutError(); as e) {
+                  <span class="field-error">{{ e }}</span>
+                }
+              </label>
               <span class="action-wrap" [attr.title]="canRun().reason">
                 <button
                   type="button"
@@ -149,6 +173,16 @@ let questionSeq = 0;
                   }
                 </button>
               </span>
+              <button
+                type="button"
+                class="btn"
+                data-testid="cancel-run"
+                [disabled]="!running() || cancelling()"
+                [attr.title]="running() ? null : 'Nothing is running'"
+                (click)="cancelRun()"
+              >
+                Cancel
+              </button>
               @if (question()) {
                 <span class="muted small" [id]="'run-paused-' + questionId()">
                   This run is waiting for your answer below: answer it or cancel it to run again.
@@ -158,6 +192,31 @@ let questionSeq = 0;
                 <span class="field-error">Fix the marked fields first</span>
               }
             </div>
+            @if (running()) {
+              <div class="run-progress" data-testid="run-progress" role="status">
+                @if (progress(); as p) {
+                  @if (p.total !== null && p.total > 0) {
+                    <progress
+                      data-testid="progress-bar"
+                      [value]="p.progress"
+                      [max]="p.total"
+                      [attr.aria-label]="'Progress ' + p.progress + ' of ' + p.total"
+                    ></progress>
+                    <span class="small" data-testid="progress-count"
+                      >{{ p.progress }} / {{ p.total }}</span
+                    >
+                  } @else {
+                    <span class="small" data-testid="progress-count">{{ p.progress }} so far</span>
+                  }
+                  @if (p.message) {
+                    <span class="muted small" data-testid="progress-message">{{ p.message }}</span>
+                  }
+                } @else {
+                  <span class="muted small">No progress reported yet</span>
+                }
+                <span class="muted small" data-testid="run-elapsed">{{ elapsed() }} elapsed</span>
+              </div>
+            }
             @if (question(); as q) {
               <section
                 class="result question"
@@ -263,6 +322,22 @@ let questionSeq = 0;
                   Run again
                 </button>
               </div>
+            } @else if (cancelled(); as c) {
+              <div class="run-outcome" tabindex="-1" #outcome>
+                <div
+                  class="result result-cancelled"
+                  data-testid="tool-result"
+                  data-outcome="cancelled"
+                >
+                  <div class="result-head">
+                    <strong class="badge status-unknown">Cancelled</strong>
+                    <span class="muted">after {{ ms(c.duration_ms) }}</span>
+                  </div>
+                  <p class="muted">
+                    {{ c.reason }}. The server was told to stop; this does not count against it.
+                  </p>
+                </div>
+              </div>
             } @else {
               <div class="run-outcome" tabindex="-1" #outcome>
                 <o2-tool-result
@@ -287,6 +362,7 @@ export class ToolTester {
   private readonly session = inject(Session);
   private readonly clock = inject(Clock);
   private readonly injector = inject(Injector);
+  private readonly runs = inject(ToolRunClient);
 
   readonly server = input.required<McpServerView>();
   /** Preselect this tool (by name). */
@@ -312,6 +388,17 @@ export class ToolTester {
   protected readonly answerError = signal<ApiError | null>(null);
   /** The last answer met 404: the question had expired or was answered already. */
   protected readonly questionGone = signal(false);
+  /** The timeout field as typed (seconds); empty means the server's own. */
+  protected readonly timeoutText = signal('');
+  /** The latest progress the running tool reported. */
+  protected readonly progress = signal<ToolRunProgress | null>(null);
+  /** The running run's id (from its `run` event), for Cancel. */
+  private readonly runId = signal<string | null>(null);
+  private readonly startedAt = signal<number | null>(null);
+  protected readonly cancelling = signal(false);
+  /** The last run was cancelled (shown calmly, not as an error). */
+  protected readonly cancelled = signal<ToolCancelledResult | null>(null);
+  private stream: StreamedRun | null = null;
 
   private readonly questionForm = viewChild<ElementRef<HTMLFormElement>>('questionForm');
   private readonly runAgain = viewChild<ElementRef<HTMLButtonElement>>('runAgain');
@@ -369,6 +456,22 @@ export class ToolTester {
     const q = this.question();
     return q !== null && this.clock.now() >= Date.parse(q.expires_at);
   });
+  protected readonly elapsed = computed(() => {
+    const started = this.startedAt();
+    return started === null ? '' : formatMs(Math.max(0, this.clock.now() - started));
+  });
+  private readonly timeoutProblem = computed(() => {
+    const text = this.timeoutText().trim();
+    if (text === '') return null;
+    const value = Number(text);
+    return Number.isInteger(value) && value >= 1 ? null : 'a whole number of seconds, at least 1';
+  });
+  protected readonly timeoutError = computed(
+    () =>
+      (this.attempted() ? this.timeoutProblem() : null) ??
+      this.error()?.fieldError('timeout_seconds') ??
+      null,
+  );
   protected readonly jsonProblem = computed(() => {
     if (this.mode() !== 'json') return null;
     try {
@@ -399,7 +502,11 @@ export class ToolTester {
       });
     });
     // Walking away from a question answers it: the paused run stops instead of waiting it out.
-    inject(DestroyRef).onDestroy(() => this.abandonQuestion());
+    // Walking away from a running tool closes its stream, which cancels it on the gateway.
+    inject(DestroyRef).onDestroy(() => {
+      this.abandonQuestion();
+      this.stream?.close();
+    });
   }
 
   protected reload(): void {
@@ -414,6 +521,7 @@ export class ToolTester {
     this.jsonText.set(JSON.stringify(start, null, 2));
     this.result.set(null);
     this.error.set(null);
+    this.cancelled.set(null);
     this.clientMs.set(null);
     this.attempted.set(false);
     this.questionGone.set(false);
@@ -438,23 +546,40 @@ export class ToolTester {
     return error ? describeError(error) : 'unknown error';
   }
 
+  protected ms(value: number): string {
+    return formatMs(value);
+  }
+
   protected async run(): Promise<void> {
     const tool = this.selected();
-    if (!tool || this.question()) return;
+    if (!tool || this.question() || this.running()) return;
     this.attempted.set(true);
     if (this.mode() === 'form' && this.clientProblems().size > 0) return;
     if (this.mode() === 'json' && this.jsonProblem()) return;
+    if (this.timeoutProblem()) return;
     const args: unknown =
       this.mode() === 'form' ? (prune(this.formValue()) ?? {}) : JSON.parse(this.jsonText());
+    const timeout = this.timeoutText().trim();
     this.running.set(true);
     this.error.set(null);
     this.result.set(null);
+    this.cancelled.set(null);
+    this.progress.set(null);
+    this.runId.set(null);
     this.questionGone.set(false);
+    this.startedAt.set(this.clock.now());
     const started = performance.now();
+    const stream = this.runs.execute(
+      this.executePath(tool.name),
+      { arguments: args, ...(timeout === '' ? {} : { timeout_seconds: Number(timeout) }) },
+      {
+        started: (event) => this.runId.set(event.run_id),
+        progress: (progress) => this.progress.set(progress),
+      },
+    );
+    this.stream = stream;
     try {
-      const step = await this.api.post<ToolRunResult>(this.executePath(tool.name), {
-        arguments: args,
-      });
+      const step = await stream.done;
       if (step.status === 'input_required' && this.selectedName() !== tool.name) {
         // Another tool was picked meanwhile: nobody is there to answer this question.
         this.cancelQuietly(step);
@@ -462,11 +587,56 @@ export class ToolTester {
       }
       this.show(step);
     } catch (error) {
+      if (error instanceof RunStreamClosed) {
+        // Closed here before the run had an id: it is cancelled on the gateway too.
+        if (this.cancelling()) this.cancelled.set(this.cancelledLocally(tool.name, started));
+        return;
+      }
       this.error.set(toApiError(error));
     } finally {
+      if (this.stream === stream) this.stream = null;
       this.clientMs.set(Math.round(performance.now() - started));
       this.running.set(false);
+      this.cancelling.set(false);
+      this.startedAt.set(null);
+      this.runId.set(null);
     }
+  }
+
+  /**
+   * Cancels the running tool: by its run id (the gateway tells the server and the run ends with
+   * status `cancelled`), or, before the run has one, by closing its stream.
+   */
+  protected async cancelRun(): Promise<void> {
+    const stream = this.stream;
+    if (!stream || this.cancelling()) return;
+    this.cancelling.set(true);
+    const runId = this.runId();
+    const tool = this.selectedName();
+    if (runId === null || tool === null) {
+      stream.close();
+      return;
+    }
+    try {
+      await this.api.post(
+        `/mcp/servers/${this.serverId()}/tools/${encodeURIComponent(tool)}/runs/${encodeURIComponent(runId)}/cancel`,
+      );
+    } catch {
+      // The run ended meanwhile (404), or the gateway is unreachable: closing the stream
+      // cancels it all the same.
+      stream.close();
+    }
+  }
+
+  private cancelledLocally(tool: string, started: number): ToolCancelledResult {
+    return {
+      status: 'cancelled',
+      server_id: this.serverId(),
+      tool,
+      run_id: '',
+      reason: 'Cancelled before the server answered',
+      duration_ms: Math.round(performance.now() - started),
+    };
   }
 
   protected submitAnswer(event: Event): void {
@@ -545,6 +715,10 @@ export class ToolTester {
     }
     const wasAsking = this.question() !== null;
     this.question.set(null);
+    if (step.status === 'cancelled') {
+      this.cancelled.set(step);
+      return;
+    }
     this.result.set(step);
     if (wasAsking) this.focusAfterRender(() => this.outcome()?.nativeElement);
   }
