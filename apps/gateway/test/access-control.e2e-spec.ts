@@ -33,6 +33,8 @@ const DECISIONS: Record<string, Access> = {
   'GET mcp/servers/:id/uptime': 'viewer',
   'GET mcp/servers/:id/capabilities': 'viewer',
   'POST mcp/servers/:id/tools/:tool/execute': 'operator',
+  // Only the caller who started the run may cancel it (tool-runs.e2e-spec.ts covers that).
+  'POST mcp/servers/:id/tools/:tool/runs/:run_id/cancel': 'operator',
   // Reads talk to the upstream on the operator's behalf, like running a tool.
   'POST mcp/servers/:id/resources/read': 'operator',
   'POST mcp/servers/:id/prompts/:prompt/get': 'operator',
