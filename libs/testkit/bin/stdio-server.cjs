@@ -18,6 +18,12 @@ const {
   isJSONRPCRequest,
 } = require('@modelcontextprotocol/sdk/types.js');
 const { z } = require('zod');
+const {
+  countSteps,
+  notificationRecorder,
+  progressInput,
+  PROGRESS_DESCRIPTION,
+} = require('./progress-tool.cjs');
 
 const FAIL_TOOL_TEXT = 'testkit: tool failed on purpose';
 const FAILING_MESSAGE = 'testkit: failing';
@@ -38,53 +44,8 @@ function readControl() {
 
 let control = readControl();
 
-// `progress` (Behaviour.longRunningTools), a copy of src/long-running-tools.ts: keep in step.
-async function countSteps({ steps, interval_ms, no_total }, signal, report) {
-  for (let step = 1; step <= steps; step++) {
-    const finished = await new Promise((resolve) => {
-      if (signal.aborted) {
-        resolve(false);
-        return;
-      }
-      const stop = () => {
-        clearTimeout(timer);
-        resolve(false);
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', stop);
-        resolve(true);
-      }, interval_ms);
-      // A run nobody stopped never keeps its process (or a test runner) alive.
-      timer.unref();
-      signal.addEventListener('abort', stop, { once: true });
-    });
-    if (!finished) return null;
-    if (report) {
-      await report({
-        progress: step,
-        ...(no_total ? {} : { total: steps }),
-        message: `step ${step} of ${steps}`,
-      }).catch(() => undefined);
-    }
-  }
-  return `counted ${steps}`;
-}
-
-const PROGRESS_INPUT = {
-  steps: z.number().int().min(1).max(10_000),
-  interval_ms: z.number().min(0).max(60_000),
-  no_total: z.boolean().optional(),
-};
-const PROGRESS_DESCRIPTION =
-  'Counts `steps` steps, one every `interval_ms`, reporting progress after each';
-
-function recordNotification(message) {
-  if (!notificationsFile) return;
-  const requestId = message.params && message.params.requestId;
-  const record = { method: message.method, at: Date.now() };
-  if (typeof requestId === 'string' || typeof requestId === 'number') record.requestId = requestId;
-  fs.appendFileSync(notificationsFile, `${JSON.stringify(record)}\n`);
-}
+const PROGRESS_INPUT = progressInput(z);
+const recordNotification = notificationRecorder(notificationsFile);
 
 // Debouncing coalesces the notifications of a remove+register batch into one.
 const mcp = new McpServer(

@@ -4,7 +4,7 @@
  * caller asked for it (a `progressToken` in the request's `_meta`), with `total` unless
  * `no_total`. A cancelled request (2025: `notifications/cancelled`; 2026-07-28 Streamable HTTP:
  * the client closing the request's stream) stops it at once. Written once here for the two SDKs;
- * bin/stdio-server.cjs and bin/modern-stdio-server.cjs carry their own copy: keep them in step.
+ * bin/progress-tool.cjs (for the two stdio bins) carries its own copy: keep them in step.
  */
 export const PROGRESS_TOOL = 'progress';
 
