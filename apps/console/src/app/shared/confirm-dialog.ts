@@ -28,6 +28,7 @@ let nextId = 0;
           [class.danger]="danger()"
           [class.primary]="!danger()"
           [disabled]="busy()"
+          [attr.aria-busy]="busy() || null"
           (click)="confirmed.emit()"
         >
           {{ busy() ? 'Working…' : confirmLabel() }}

@@ -43,12 +43,13 @@ let nextId = 0;
       [attr.aria-labelledby]="headingId"
       [attr.aria-describedby]="describedBy()"
     >
-      <header class="modal-head">
+      <!-- divs, not header/footer: outside <main> those would be page-level landmarks. -->
+      <div class="modal-head">
         <h2 [id]="headingId">{{ heading() }}</h2>
         <button type="button" class="icon-btn" aria-label="Close" (click)="closed.emit()">✕</button>
-      </header>
+      </div>
       <div class="modal-body"><ng-content /></div>
-      <footer class="modal-foot"><ng-content select="[footer]" /></footer>
+      <div class="modal-foot"><ng-content select="[footer]" /></div>
     </section>
   `,
 })
