@@ -7,7 +7,7 @@ import { Session } from '../core/session.service';
   selector: 'o2-login-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <div class="login-wrap">
+    <main class="login-wrap">
       <form class="login card" (submit)="$event.preventDefault(); submit()" aria-label="Sign in">
         <h1>omni2</h1>
         <p class="muted">Sign in to the MCP control plane</p>
@@ -38,11 +38,21 @@ import { Session } from '../core/session.service';
         @if (error(); as e) {
           <p class="form-error" role="alert" data-testid="login-error">{{ explain(e) }}</p>
         }
-        <button type="submit" class="btn primary block" [disabled]="busy() || !canSubmit()">
-          {{ busy() ? 'Signing in…' : 'Sign in' }}
-        </button>
+        <span class="action-wrap block" [attr.title]="submitHint()">
+          <button
+            type="submit"
+            class="btn primary block"
+            [disabled]="busy() || !canSubmit()"
+            [attr.aria-describedby]="submitHint() ? 'login-submit-hint' : null"
+          >
+            {{ busy() ? 'Signing in…' : 'Sign in' }}
+          </button>
+        </span>
+        @if (submitHint(); as hint) {
+          <span id="login-submit-hint" class="sr-only">{{ hint }}</span>
+        }
       </form>
-    </div>
+    </main>
   `,
 })
 export class LoginPage {
@@ -56,6 +66,14 @@ export class LoginPage {
   protected readonly busy = signal(false);
   protected readonly error = signal<ApiError | null>(null);
   protected readonly canSubmit = computed(() => this.username() !== '' && this.password() !== '');
+  /** Why Sign in is disabled (tooltip and screen-reader description); null while enabled. */
+  protected readonly submitHint = computed(() => {
+    if (this.busy()) return 'Signing in…';
+    if (this.canSubmit()) return null;
+    return this.username() === ''
+      ? 'Enter your username and password to sign in'
+      : 'Enter your password to sign in';
+  });
   protected readonly notice = computed(() => {
     if (this.error()) return null;
     const restore = this.session.restoreError();

@@ -54,7 +54,9 @@ describe('ServerActionsBar', () => {
     button('delete').click();
     await fixture.whenStable();
     http.expectNone('/api/v1/mcp/servers/id-alpha');
-    const confirm = [...el.querySelectorAll<HTMLButtonElement>('o2-confirm button')].find(
+    // The confirmation is moved to <body> (the bar sits in virtual-scroll rows, which clip it).
+    const dialog = () => document.querySelector('[role="alertdialog"]');
+    const confirm = [...dialog()!.querySelectorAll<HTMLButtonElement>('button')].find(
       (b) => b.textContent?.trim() === 'Delete',
     )!;
     confirm.click();
@@ -64,6 +66,7 @@ describe('ServerActionsBar', () => {
     await settle(fixture);
     expect(deleted()).toBe(1);
     expect(el.querySelector('o2-confirm')).toBeNull();
+    expect(dialog()).toBeNull();
   });
 
   it('shows check now busy, then the answer leaves it idle', async () => {

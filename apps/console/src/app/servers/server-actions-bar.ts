@@ -110,6 +110,7 @@ interface Item {
         confirmLabel="Delete"
         [danger]="true"
         [busy]="actions.busyWith(server().id) === 'delete'"
+        [detached]="true"
         (confirmed)="remove()"
         (cancelled)="confirming.set(false)"
       />

@@ -86,6 +86,23 @@ export class SettingsPage {
     return error ? describeError(error) : null;
   }
 
+  /** Ids tie each field to its label, help and error (`for`, `aria-describedby`). */
+  protected fieldId(section: SettingSection, field: SettingField): string {
+    return `setting-${section.key}-${field.key}`;
+  }
+
+  protected describedBy(id: string, error: string | null): string {
+    return error ? `${id}-help ${id}-error` : `${id}-help`;
+  }
+
+  /** Why Save is disabled (tooltip and screen-reader description); null while it is enabled. */
+  protected saveHint(section: SettingSection): string | null {
+    if (!this.canEdit()) return 'Needs the admin role';
+    if (this.saving() === section.key) return 'Saving…';
+    if (!this.dirty(section)) return 'No changes to save';
+    return null;
+  }
+
   protected reset(section: SettingSection): void {
     this.drafts.update((d) => ({ ...d, [section.key]: undefined }));
     this.errors.update((e) => ({ ...e, [section.key]: undefined }));

@@ -1,14 +1,25 @@
 import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
 import { Modal } from './modal';
 
-/** "Are you sure?" with the consequence spelled out. */
+let nextId = 0;
+
+/**
+ * "Are you sure?" with the consequence spelled out: an alert dialog that screen readers announce
+ * with its message. Focus starts on Cancel (the modal's first button), never on the confirmation.
+ */
 @Component({
   selector: 'o2-confirm',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [Modal],
   template: `
-    <o2-modal [heading]="heading()" (closed)="cancelled.emit()">
-      <p>{{ message() }}</p>
+    <o2-modal
+      [heading]="heading()"
+      [alert]="true"
+      [detached]="detached()"
+      [describedBy]="messageId"
+      (closed)="cancelled.emit()"
+    >
+      <p [id]="messageId">{{ message() }}</p>
       <div footer class="actions-row">
         <button type="button" class="btn" (click)="cancelled.emit()">Cancel</button>
         <button
@@ -17,6 +28,7 @@ import { Modal } from './modal';
           [class.danger]="danger()"
           [class.primary]="!danger()"
           [disabled]="busy()"
+          [attr.aria-busy]="busy() || null"
           (click)="confirmed.emit()"
         >
           {{ busy() ? 'Working…' : confirmLabel() }}
@@ -31,6 +43,9 @@ export class ConfirmDialog {
   readonly confirmLabel = input('Confirm');
   readonly danger = input(false);
   readonly busy = input(false);
+  /** See Modal.detached: for a confirmation declared inside a virtual-scroll row. */
+  readonly detached = input(false);
   readonly confirmed = output<void>();
   readonly cancelled = output<void>();
+  protected readonly messageId = `o2-confirm-message-${nextId++}`;
 }

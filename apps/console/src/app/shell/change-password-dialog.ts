@@ -48,7 +48,14 @@ import { Modal } from '../shared/modal';
         }
         <div class="actions-row">
           <button type="button" class="btn" (click)="closed.emit()">Cancel</button>
-          <button type="submit" class="btn primary" [disabled]="busy()">Change password</button>
+          <button
+            type="submit"
+            class="btn primary"
+            [disabled]="busy()"
+            [attr.aria-busy]="busy() || null"
+          >
+            {{ busy() ? 'Changing…' : 'Change password' }}
+          </button>
         </div>
       </form>
     </o2-modal>

@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DOCUMENT,
   DestroyRef,
   computed,
   inject,
@@ -15,12 +16,18 @@ import { Session } from '../core/session.service';
 import { ConnectionIndicator } from '../shared/connection-indicator';
 import { ChangePasswordDialog } from './change-password-dialog';
 
-/** The signed-in frame: navigation, connection state, who you are. Starts the live feed. */
+/**
+ * The signed-in frame: navigation, connection state, who you are. Starts the live feed. Its first
+ * focusable element is "Skip to main content" (visible on focus), which moves focus to <main>.
+ */
 @Component({
   selector: 'o2-shell',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterOutlet, RouterLink, RouterLinkActive, ConnectionIndicator, ChangePasswordDialog],
   template: `
+    <a class="skip-link" href="#main" data-testid="skip-link" (click)="skipToMain($event)"
+      >Skip to main content</a
+    >
     <div class="layout">
       <nav class="sidebar" aria-label="Main">
         <a class="brand" routerLink="/">omni2</a>
@@ -58,7 +65,7 @@ import { ChangePasswordDialog } from './change-password-dialog';
             }
           }
         </header>
-        <main class="content">
+        <main class="content" id="main" tabindex="-1">
           <router-outlet />
         </main>
       </div>
@@ -70,6 +77,7 @@ import { ChangePasswordDialog } from './change-password-dialog';
 })
 export class Shell {
   protected readonly session = inject(Session);
+  private readonly document = inject(DOCUMENT);
   private readonly realtime = inject(Realtime);
   private readonly store = inject(ServersStore);
   protected readonly changingPassword = signal(false);
@@ -84,6 +92,13 @@ export class Shell {
       this.realtime.stop();
       this.store.reset();
     });
+  }
+
+  /** The skip link: focus (not just scroll to) the main region, without a router navigation. */
+  protected skipToMain(event: Event): void {
+    event.preventDefault();
+    const main = this.document.getElementById('main');
+    main?.focus();
   }
 
   protected signOut(): void {
