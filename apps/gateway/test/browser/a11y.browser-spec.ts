@@ -148,7 +148,9 @@ describe('console: keyboard and screen readers (browser)', () => {
 
     it('with a confirm dialog open', async () => {
       w = await h.open('/servers');
-      await w.page.locator('[data-server="a11y-one"] [data-action="delete"]').click();
+      // Delete is in the row's "More actions" menu.
+      await w.page.locator('[data-server="a11y-one"] [data-action="more"]').click();
+      await w.page.locator('[role="menu"] [data-action="delete"]').click();
       await w.page.locator('[role="alertdialog"]').waitFor();
       expect(await audit(w.page)).toEqual([]);
       // On top and whole, not clipped into the table row it was opened from.
@@ -197,8 +199,17 @@ describe('console: keyboard and screen readers (browser)', () => {
 
     it('traps Tab inside the confirm dialog and returns focus to the opener on Escape', async () => {
       w = await h.open('/servers');
-      const opener = w.page.locator('[data-server="a11y-one"] [data-action="delete"]');
+      // By keyboard: the row's "More actions" button opens its menu, End reaches Delete.
+      const opener = w.page.locator('[data-server="a11y-one"] [data-action="more"]');
       await opener.focus();
+      await w.page.keyboard.press('Enter');
+      await w.page.locator('[role="menu"]').waitFor();
+      await w.page.keyboard.press('End');
+      await pollUntil(
+        () => focused(w.page),
+        (f) => f === 'delete',
+        { what: 'focus on Delete in the menu' },
+      );
       await w.page.keyboard.press('Enter');
       await w.page.locator('[role="alertdialog"]').waitFor();
       // The first button of a confirm dialog: Cancel, never the destructive one.
@@ -217,7 +228,8 @@ describe('console: keyboard and screen readers (browser)', () => {
       expect(await focused(w.page)).toBe('last');
       await w.page.keyboard.press('Escape');
       await w.page.locator('[role="alertdialog"]').waitFor({ state: 'detached' });
-      expect(await focused(w.page)).toBe('delete');
+      // The menu item is gone with its menu: focus is back on the button that opened both.
+      expect(await focused(w.page)).toBe('more');
     });
 
     it('traps Tab inside the add-server dialog, starts on its first field, and gives focus back', async () => {
