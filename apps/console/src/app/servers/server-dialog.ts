@@ -514,14 +514,21 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
               }
             </div>
             <button type="button" class="btn" (click)="closed.emit()">Cancel</button>
-            <button
-              type="submit"
-              class="btn primary"
-              data-testid="save-server"
-              [disabled]="saving() || !canEdit()"
+            <span class="action-wrap" [attr.title]="saveDisabledReason()"
+              ><button
+                type="submit"
+                class="btn primary"
+                data-testid="save-server"
+                [disabled]="saving() || !canEdit()"
+                [attr.aria-busy]="saving() || null"
+                [attr.aria-describedby]="saveDisabledReason() ? 'save-server-why' : null"
+              >
+                {{ saving() ? 'Saving…' : original() ? 'Save changes' : 'Add server' }}
+              </button></span
             >
-              {{ saving() ? 'Saving…' : original() ? 'Save changes' : 'Add server' }}
-            </button>
+            @if (saveDisabledReason(); as why) {
+              <span class="sr-only" id="save-server-why">{{ why }}</span>
+            }
           </div>
         </form>
       }
@@ -564,6 +571,14 @@ export class ServerDialog {
     return server ? (this.store.byId(server.id) ?? server) : null;
   });
   protected readonly canEdit = computed(() => this.session.hasRole('admin'));
+  /** Why Save is disabled, for its tooltip and screen readers; null while it is enabled. */
+  protected readonly saveDisabledReason = computed(() =>
+    !this.canEdit()
+      ? `Needs the admin role (you are ${this.session.role() ?? 'signed out'})`
+      : this.saving()
+        ? 'Saving…'
+        : null,
+  );
   protected readonly testing = signal(false);
   /** The last test's answer and the form it tested (to say when the form changed since). */
   private readonly lastTest = signal<{ result: ConnectionTestResult; form: ServerForm } | null>(
