@@ -85,7 +85,8 @@ export class ToolsController {
     const caller = callerOf(req).id;
     if (!wantsEventStream(req)) {
       const result = await this.tools.execute(id, tool, body, caller);
-      res.status(200).json(result);
+      // A caller that went away gets nothing written: its audit entry says the client closed.
+      if (!res.destroyed) res.status(200).json(result);
       return result;
     }
     const stream = new RunEventStream(res);
@@ -98,7 +99,7 @@ export class ToolsController {
       const result = await this.tools.execute(id, tool, body, caller, stream);
       finished = true;
       if (stream.open) stream.finish({ result });
-      else res.status(200).json(result);
+      else if (!res.destroyed) res.status(200).json(result);
       return result;
     } catch (error) {
       finished = true;
