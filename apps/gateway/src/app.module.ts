@@ -28,6 +28,7 @@ import { DomainErrorFilter } from './common/domain-error.filter';
 import { RequestShapeGuard } from './common/request-shape.guard';
 import { ConfigController } from './config/config.controller';
 import { AppEnv } from './config/env.schema';
+import { ConfigChangeListener } from './config/config-change-listener';
 import { RuntimeConfigService } from './config/runtime-config.service';
 import { SettingsService } from './config/settings.service';
 import { CapabilityCache, InProcessCapabilityCache } from './connections/capability-cache';
@@ -156,6 +157,7 @@ export class AppModule {
         SecretCodec,
         RuntimeConfigService,
         SettingsService,
+        ConfigChangeListener,
         ConnectionManager,
         IdleSessionReaper,
         ServerListSnapshot,

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { EventEnvelope, NewEvent } from '@omni2/contracts';
+import { RUNTIME_DEFAULTS, type EventEnvelope, type NewEvent } from '@omni2/contracts';
 import { AppEnv } from '../src/config/env.schema';
 import { EventStream } from '../src/events/event-stream';
 import { connectEvents, refusedHandshake, type EventClient } from './support/event-client';
@@ -69,6 +69,23 @@ describe('real time over Redis with two replicas (e2e)', () => {
     await a.close();
     await upstream.stop();
     await db.drop();
+  });
+
+  it('a setting stored on replica A applies on replica B at once, not after its cache time', async () => {
+    const threshold = async () =>
+      (await b.api('GET', '/api/v1/config/circuit_breaker')).body.value.failure_threshold as number;
+    // B has just read its settings: without the event, it would keep them for 5 s.
+    const before = await threshold();
+    await a.putConfig('circuit_breaker', {
+      ...RUNTIME_DEFAULTS.circuit_breaker,
+      failure_threshold: before + 2,
+    });
+    expect(
+      await pollUntil(threshold, (n) => n === before + 2, {
+        what: "replica B to apply A's setting",
+        timeoutMs: 2_500,
+      }),
+    ).toBe(before + 2);
   });
 
   it('a client on replica B receives, in order, what a check on replica A caused', async () => {
