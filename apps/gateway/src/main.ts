@@ -52,7 +52,6 @@ async function main(): Promise<void> {
     const applied = await runMigrations(databaseUrl);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     app = await createHttpApp({ env, databaseUrl });
-    app.enableShutdownHooks([]);
     shutdown.claimSignals();
     await app.listen(env.values.PORT, env.values.HOST);
     log.info(

@@ -148,6 +148,21 @@ describe('graceful shutdown of a gateway process (e2e)', () => {
     );
   });
 
+  it('SIGHUP, SIGQUIT and SIGUSR2 run the same drain and close as SIGTERM', async () => {
+    for (const signal of ['SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const) {
+      const { g } = await start({ OMNI2_SHUTDOWN_DRAIN_MS: '1500' });
+      const exited = exitOf(g);
+      g.proc.kill(signal);
+      // Draining (readiness 503 while still serving) shows the sequence ran, not an abrupt exit.
+      await pollUntil(
+        () => status(`${g.base}/health/ready`),
+        (s) => s === 503,
+        { what: `draining after ${signal}`, timeoutMs: 10_000, intervalMs: 20 },
+      );
+      expect(await exited).toBe(0);
+    }
+  });
+
   it('a second signal ends a shutdown that is still draining', async () => {
     const { g } = await start({
       OMNI2_SHUTDOWN_DRAIN_MS: '60000',

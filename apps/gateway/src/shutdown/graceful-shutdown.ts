@@ -1,6 +1,11 @@
 import { constants } from 'node:os';
 
-const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/**
+ * Every signal whose default is to end the process: each one drains and closes. (Nest's own
+ * shutdown hooks would close the app and re-raise the signal, with no drain and no lease
+ * hand-back, so main.ts does not enable them.)
+ */
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
 
 export interface ShutdownLog {
   info(fields: object, message: string): void;
@@ -41,7 +46,7 @@ export class GracefulShutdown {
     return this.startedAt !== null;
   }
 
-  /** Registers on SIGTERM and SIGINT of the process. */
+  /** Registers on the process's terminating signals (SIGTERM, SIGINT, SIGHUP, ...). */
   listen(): void {
     for (const signal of SIGNALS) process.on(signal, this.handler);
   }
