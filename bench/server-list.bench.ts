@@ -31,6 +31,11 @@ async function main(): Promise<void> {
        FROM generate_series(1, $1) AS i`,
       [SERVERS],
     );
+    // Benchmarks only ever point at this machine: refuse to run with any other address.
+    const { rows } = await pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM omni2.mcp_servers WHERE url !~ '^http://127\\.'`,
+    );
+    if (rows[0].n > 0) throw new Error(`${rows[0].n} servers point outside loopback`);
     await pg.end();
 
     const url = `${gateway.api}/mcp/servers`;

@@ -106,10 +106,6 @@ export class ConnectionManager implements OnApplicationShutdown {
     if (entry) await this.dropEntry(serverId, entry, only);
   }
 
-  openSessions(): number {
-    return this.entries.size;
-  }
-
   has(serverId: string): boolean {
     return this.entries.has(serverId);
   }

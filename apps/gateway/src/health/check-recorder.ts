@@ -4,7 +4,6 @@ import {
   type CircuitBreakerSettings,
   deriveHealthStatus,
   type HealthCheckSettings,
-  type HealthStatus,
   type NewEvent,
 } from '@omni2/contracts';
 import type { Repository } from 'typeorm';
@@ -26,7 +25,6 @@ import { connectionLost, type ProbeOutcome } from './health-probe';
 
 export interface RecordedCheck {
   row: McpServerEntity;
-  previousStatus: HealthStatus;
   decision: BreakerDecision;
   /** Published by the caller once the transaction has committed. */
   events: NewEvent[];
@@ -242,7 +240,6 @@ export class CheckRecorder {
     const events = eventsForCheck(row, previousStatus, previousState, decision, outcome, breaker);
     return {
       row: Object.assign(Object.create(McpServerEntity.prototype) as McpServerEntity, row),
-      previousStatus,
       decision,
       events: isCheck ? events : events.filter((e) => e.type !== 'mcp_health_check'),
     };
