@@ -19,7 +19,7 @@ import { ServersStore } from '../core/servers.store';
 import { formatDuration } from '../shared/format';
 import { RelativeTime } from '../shared/relative-time';
 import { StatusBadge } from '../shared/status-badge';
-import { STATUS_RANK, countByStatus } from '../servers/server-table';
+import { STATUS_RANK, countByStatus, failingServers } from '../servers/server-table';
 
 const ATTENTION = 8;
 
@@ -90,10 +90,9 @@ export class DashboardPage {
   protected readonly showChecks = signal(false);
   protected readonly historyNote = signal<string | null>(null);
   protected readonly counts = computed(() => countByStatus(this.store.servers()));
-  protected readonly failingCount = computed(() => {
-    const threshold = this.config.failureThreshold();
-    return this.store.servers().filter((s) => suspicionOf(s, threshold) !== null).length;
-  });
+  protected readonly failingCount = computed(
+    () => failingServers(this.store.servers(), this.config.failureThreshold()).length,
+  );
   protected readonly attention = computed(() => {
     const list = this.store.servers().filter(needsAttention);
     list.sort(

@@ -1,4 +1,9 @@
-import type { HealthStatus, McpServerView, Protocol } from '@omni2/contracts';
+import {
+  suspicionOf,
+  type HealthStatus,
+  type McpServerView,
+  type Protocol,
+} from '@omni2/contracts';
 import { eraOf, type EraFilter } from '../shared/protocol-labels';
 
 export type SortKey = 'name' | 'status' | 'failures' | 'last_check' | 'response_time' | 'tools';
@@ -86,6 +91,14 @@ export function holdOrder(
 /** True when two row lists hold the same servers in the same order. */
 export function sameOrder(a: readonly McpServerView[], b: readonly McpServerView[]): boolean {
   return a.length === b.length && a.every((s, i) => s.id === b[i].id);
+}
+
+/** The servers marked "failing k/threshold": checks failing while the circuit is still closed. */
+export function failingServers(
+  servers: readonly McpServerView[],
+  threshold: number,
+): McpServerView[] {
+  return servers.filter((s) => suspicionOf(s, threshold) !== null);
 }
 
 export function countByStatus(servers: readonly McpServerView[]): Record<HealthStatus, number> {

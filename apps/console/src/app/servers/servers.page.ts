@@ -50,7 +50,14 @@ import { RelativeTime } from '../shared/relative-time';
 import { StatusBadge } from '../shared/status-badge';
 import { ServerActionsBar } from './server-actions-bar';
 import { ServerDialog, type DialogTab } from './server-dialog';
-import { countByStatus, holdOrder, sameOrder, tableRows, type SortKey } from './server-table';
+import {
+  countByStatus,
+  failingServers,
+  holdOrder,
+  sameOrder,
+  tableRows,
+  type SortKey,
+} from './server-table';
 
 interface Column {
   label: string;
@@ -153,16 +160,14 @@ export class ServersPage {
       dir: this.dir(),
     }),
   );
-  private readonly candidates = computed(() => {
-    const all = this.store.servers();
-    if (!this.failingOnly()) return all;
-    const threshold = this.config.failureThreshold();
-    return all.filter((s) => suspicionOf(s, threshold) !== null);
-  });
-  protected readonly failingCount = computed(() => {
-    const threshold = this.config.failureThreshold();
-    return this.store.servers().filter((s) => suspicionOf(s, threshold) !== null).length;
-  });
+  /** Worked out once per change, for both the chip's count and the filter. */
+  private readonly failingRows = computed(() =>
+    failingServers(this.store.servers(), this.config.failureThreshold()),
+  );
+  private readonly candidates = computed(() =>
+    this.failingOnly() ? this.failingRows() : this.store.servers(),
+  );
+  protected readonly failingCount = computed(() => this.failingRows().length);
   /** The order the user last asked for (sort, filter, search, "Sort again"), as ids. */
   private readonly order = signal<readonly string[] | null>(null);
   /** What is shown: live rows, held in the asked-for order so nothing moves under the user. */
