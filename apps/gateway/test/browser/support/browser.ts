@@ -41,6 +41,9 @@ export async function openPage(
     baseURL: baseUrl,
     viewport: { width: options.width ?? 1440, height: options.height ?? 900 },
   });
+  // Every action and wait is bounded, so a stalled page fails with a Playwright error naming
+  // the step instead of running into Jest's test timeout with no clue.
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
