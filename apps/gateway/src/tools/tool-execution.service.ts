@@ -38,7 +38,7 @@ const RELAY_MARGIN_MS = 5_000;
 const RELAY_CANCEL_TIMEOUT_MS = 5_000;
 import { CircuitGate, type Ticket } from '../health/circuit-gate';
 import { HealthCheckService } from '../health/health-check.service';
-import type { ProbeOutcome } from '../health/health-probe';
+import type { CallOutcome } from '../health/check-recorder';
 import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { StdioCommandRefusedError } from '../registry/stdio-allowlist';
@@ -468,10 +468,10 @@ export class ToolExecutionService implements OnModuleInit {
   ): Promise<boolean> {
     const input = breakerInput(end);
     if (input === 'not_counted') return false;
-    const outcome: ProbeOutcome =
+    const outcome: CallOutcome =
       input === 'success' || end.kind !== 'failed'
-        ? { ok: true, responseTimeMs: 0, probe: 'none', sessionOpened: false }
-        : { ok: false, errorKind: end.errorKind, error, probe: 'none', sessionOpened: false };
+        ? { ok: true }
+        : { ok: false, errorKind: end.errorKind, error };
     // The call's own answer matters more than bookkeeping: a failed write is logged, not thrown.
     await this.checks
       .recordCall(row, ticket, outcome)
