@@ -114,6 +114,43 @@ export const mcpServerViewSchema = z
   .meta({
     id: 'McpServerView',
     description: 'A registered server; secrets always read "***".',
+    examples: [
+      {
+        id: '0b6c1f1e-8a43-4c55-9f7e-2f1d3c4b5a69',
+        name: 'weather',
+        description: 'Forecasts for the ops team',
+        protocol: 'streamable_http',
+        protocol_era: 'modern',
+        protocol_version: '2026-07-28',
+        url: 'https://mcp.example.net/weather/mcp',
+        command: null,
+        args: [],
+        env: {},
+        cwd: null,
+        timeout_seconds: 30,
+        auth_type: 'bearer',
+        auth_config: REDACTED,
+        status: 'active',
+        disabled_reason: null,
+        health_status: 'healthy',
+        circuit_state: 'closed',
+        consecutive_failures: 0,
+        failure_cycles: 0,
+        last_health_check: '2026-12-05T10:00:00.000Z',
+        last_success_at: '2026-12-05T10:00:00.000Z',
+        last_response_time_ms: 42,
+        last_error: null,
+        last_error_kind: null,
+        last_recovery_attempt: null,
+        next_check_at: '2026-12-05T10:01:00.000Z',
+        total_downtime_seconds: 0,
+        down_since: null,
+        error_count: 0,
+        capabilities: { tools: 3, prompts: 1, resources: 2 },
+        created_at: '2026-12-01T09:00:00.000Z',
+        updated_at: '2026-12-05T10:00:00.000Z',
+      } satisfies McpServerView,
+    ],
   });
 
 export const mcpServerListSchema = z
@@ -135,7 +172,23 @@ export const healthCheckResultSchema = z
     health_status: z.enum(HEALTH_STATUSES),
     consecutive_failures: z.int(),
   })
-  .meta({ id: 'HealthCheckResult' });
+  .meta({
+    id: 'HealthCheckResult',
+    examples: [
+      {
+        server_id: '0b6c1f1e-8a43-4c55-9f7e-2f1d3c4b5a69',
+        name: 'weather',
+        ok: true,
+        response_time_ms: 42,
+        error: null,
+        error_kind: null,
+        probe: 'discover',
+        checked_at: '2026-12-05T10:00:00.000Z',
+        health_status: 'healthy',
+        consecutive_failures: 0,
+      } satisfies HealthCheckResult,
+    ],
+  });
 
 export const bulkHealthCheckResultSchema = z
   .object({
@@ -232,6 +285,18 @@ export const toolRunResultSchema = z
   .meta({
     id: 'ToolRunResult',
     description: 'The result, a question the server asked first, or the cancellation.',
+    examples: [
+      {
+        status: 'complete',
+        server_id: '0b6c1f1e-8a43-4c55-9f7e-2f1d3c4b5a69',
+        tool: 'add',
+        is_error: false,
+        content: [{ type: 'text', text: '5' }],
+        structured_content: { sum: 5 },
+        duration_ms: 12,
+        output_validation: { valid: true, errors: [] },
+      } satisfies ToolRunResult,
+    ],
   });
 
 export const toolRunCancelAcceptedSchema = z
@@ -418,7 +483,12 @@ export const eventPageSchema = z
 
 export const loginResponseSchema = z
   .object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number() })
-  .meta({ id: 'LoginResponse' });
+  .meta({
+    id: 'LoginResponse',
+    examples: [
+      { access_token: 'eyJhbGciOiJIUzI1NiJ9.e30.sig', token_type: 'Bearer', expires_in: 3600 },
+    ],
+  });
 
 export const principalViewSchema = z
   .object({
