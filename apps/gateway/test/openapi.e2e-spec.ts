@@ -2,7 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { OpenAPIObject, OperationObject } from '@nestjs/swagger';
+import { z } from 'zod';
 import { RouteCatalog } from '../src/auth/route-catalog';
 import {
   API_CLIENT_SCHEMA,
@@ -108,6 +112,39 @@ describe('OpenAPI document', () => {
       'GET /health/ready',
       'POST /api/v1/auth/login',
     ]);
+  });
+
+  it('reads no body, query or path parameter without the zod schema that documents it', () => {
+    const input: Record<number, string> = {
+      [RouteParamtypes.BODY]: 'body',
+      [RouteParamtypes.QUERY]: 'query',
+      [RouteParamtypes.PARAM]: 'param',
+    };
+    const scanner = t.app.get(MetadataScanner);
+    const unschematised: string[] = [];
+    let inputs = 0;
+    for (const wrapper of t.app.get(DiscoveryService).getControllers()) {
+      const type = wrapper.metatype as (new (...args: never[]) => unknown) | null;
+      if (!type) continue;
+      for (const method of scanner.getAllMethodNames(type.prototype as object)) {
+        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, type, method) ?? {}) as Record<
+          string,
+          { data?: unknown; schema?: unknown }
+        >;
+        for (const [key, arg] of Object.entries(args)) {
+          const kind = input[Number(key.split(':')[0])];
+          if (kind === undefined) continue;
+          inputs += 1;
+          if (!(arg.schema instanceof z.ZodType)) {
+            unschematised.push(
+              `${type.name}.${method} ${kind} ${JSON.stringify(arg.data ?? null)}`,
+            );
+          }
+        }
+      }
+    }
+    expect(inputs).toBeGreaterThan(40);
+    expect(unschematised).toEqual([]);
   });
 
   it('takes request bodies, queries and answers from the routes’ zod schemas', () => {
