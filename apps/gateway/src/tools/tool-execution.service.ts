@@ -47,7 +47,7 @@ import { SecretUnreadableError } from '../secrets/secret-codec';
 const formValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
 /** A new run; `timeout_seconds` is bounded by the `rate_limits.tool_timeout_max_seconds` setting. */
-const runBodySchema = z
+export const runBodySchema = z
   .object({
     arguments: z.record(z.string(), z.unknown()).default({}),
     timeout_seconds: z.number().int().min(1).max(86_400).optional(),
@@ -55,7 +55,7 @@ const runBodySchema = z
   .strict();
 
 /** The answer to the question a paused run asked. */
-const answerBodySchema = z
+export const answerBodySchema = z
   .object({
     input_token: z.string().min(1).max(200),
     input_response: z.discriminatedUnion('action', [
