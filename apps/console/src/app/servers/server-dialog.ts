@@ -568,7 +568,7 @@ export class ServerDialog {
   /** The live row (for the tester's availability); the snapshot if it is gone. */
   protected readonly live = computed(() => {
     const server = this.original();
-    return server ? (this.store.byId(server.id) ?? server) : null;
+    return server ? (this.store.byIdOrName(server.id) ?? server) : null;
   });
   protected readonly canEdit = computed(() => this.session.hasRole('admin'));
   /** Why Save is disabled, for its tooltip and screen readers; null while it is enabled. */
