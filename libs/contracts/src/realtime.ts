@@ -69,7 +69,7 @@ export function compareEventIds(a: string, b: string): number {
   const pa = EVENT_ID.exec(a);
   const pb = EVENT_ID.exec(b);
   if (!pa || !pb) return order(a, b);
-  return order(BigInt(pa[1]!), BigInt(pb[1]!)) || order(BigInt(pa[2]!), BigInt(pb[2]!));
+  return order(BigInt(pa[1]), BigInt(pb[1])) || order(BigInt(pa[2]), BigInt(pb[2]));
 }
 
 function order<T extends string | bigint>(a: T, b: T): number {

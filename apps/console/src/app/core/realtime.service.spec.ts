@@ -1,12 +1,7 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { EventEnvelope } from '@omni2/contracts';
-import {
-  REALTIME_TIMINGS,
-  Realtime,
-  SOCKET_FACTORY,
-  type EventSocket,
-} from './realtime.service';
+import { REALTIME_TIMINGS, Realtime, SOCKET_FACTORY, type EventSocket } from './realtime.service';
 import { Session } from './session.service';
 import { event, testProviders } from './testing';
 

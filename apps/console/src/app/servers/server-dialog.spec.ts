@@ -132,7 +132,9 @@ describe('ServerDialog: test connection and the first check', () => {
         `[data-field="${field}"]`,
       )!;
       input.value = value;
-      input.dispatchEvent(new Event(input instanceof HTMLSelectElement ? 'change' : 'input'));
+      // What a browser fires: input on every edit, then change as well for a select.
+      input.dispatchEvent(new Event('input'));
+      if (input instanceof HTMLSelectElement) input.dispatchEvent(new Event('change'));
       await fixture.whenStable();
     };
     const button = () => el.querySelector<HTMLButtonElement>('[data-testid="test-connection"]')!;
@@ -248,6 +250,47 @@ describe('ServerDialog: test connection and the first check', () => {
         ?.textContent,
     ).toContain('must not be this');
     expect(el.querySelector('[data-testid="test-result"]')).toBeNull();
+  });
+
+  it('shows an edited server’s stored choices in its controls, and saves only what changed', async () => {
+    const { fixture, el, type } = await open({
+      protocol: 'stdio',
+      url: null,
+      command: 'node',
+      args: ['server.js'],
+      status: 'inactive',
+      timeout_seconds: 12,
+    });
+    http.expectOne('/api/v1/mcp/stdio-allowlist').flush({ commands: ['node'] });
+    await settle(fixture);
+    const value = (field: string) =>
+      el.querySelector<HTMLInputElement | HTMLSelectElement>(`[data-field="${field}"]`)!.value;
+    expect(value('protocol')).toBe('stdio');
+    expect(value('status')).toBe('inactive');
+    expect(value('command')).toBe('node');
+    expect(value('args')).toBe('server.js');
+    expect(value('timeout_seconds')).toBe('12');
+    expect(el.querySelector('[data-field="url"]')).toBeNull();
+    await type('status', 'active');
+    await type('args', 'server.js\n--verbose');
+    el.querySelector<HTMLButtonElement>('[data-testid="save-server"]')!.click();
+    const req = http.expectOne('/api/v1/mcp/servers/id-alpha');
+    expect(req.request.method).toBe('PATCH');
+    // No variables were stored, so the (empty) environment is always sent as typed.
+    expect(req.request.body).toEqual({
+      status: 'active',
+      args: ['server.js', '--verbose'],
+      env: {},
+    });
+    req.flush(
+      serverView({ status: 'active', protocol: 'stdio', args: ['server.js', '--verbose'] }),
+    );
+    await settle(fixture);
+    expect(
+      TestBed.inject(Toasts)
+        .list()
+        .map((t) => t.text),
+    ).toContain('alpha saved');
   });
 
   it('lists the allowed commands in the stdio help', async () => {
