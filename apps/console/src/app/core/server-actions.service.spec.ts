@@ -1,23 +1,9 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import type { HealthCheckResult } from '@omni2/contracts';
 import { ServerActions, firstCheckText } from './server-actions.service';
 import { ServersStore } from './servers.store';
-import { serverView, testProviders } from './testing';
+import { checkResult, flushValidationFailed, serverView, testProviders } from './testing';
 import { Toasts } from './toasts.service';
-
-const HEALTHY: HealthCheckResult = {
-  server_id: 'id-fresh',
-  name: 'fresh',
-  ok: true,
-  response_time_ms: 4.2,
-  error: null,
-  error_kind: null,
-  probe: 'ping',
-  checked_at: '2026-01-01T00:00:00.000Z',
-  health_status: 'healthy',
-  consecutive_failures: 0,
-};
 
 /** Lets the awaits behind an HTTP answer run. */
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -54,7 +40,7 @@ describe('ServerActions.save', () => {
 
     const check = http.expectOne('/api/v1/mcp/servers/id-fresh/health-check');
     expect(check.request.method).toBe('POST');
-    check.flush(HEALTHY);
+    check.flush(checkResult());
     await tick();
     expect(texts().at(-1)).toBe('success: fresh: first check healthy (answered in 4 ms)');
     expect(store.byIdOrName('id-fresh')?.health_status).toBe('healthy');
@@ -97,15 +83,9 @@ describe('ServerActions.save', () => {
 
   it('hands a refusal back with its field errors, leaving the list and the toasts alone', async () => {
     const saving = actions.save(null, { name: 'Bad Name' });
-    http.expectOne('/api/v1/mcp/servers').flush(
-      {
-        statusCode: 400,
-        code: 'VALIDATION_FAILED',
-        message: 'invalid',
-        errors: [{ field: 'name', message: 'must be lowercase' }],
-      },
-      { status: 400, statusText: 'Bad Request' },
-    );
+    flushValidationFailed(http.expectOne('/api/v1/mcp/servers'), [
+      { field: 'name', message: 'must be lowercase' },
+    ]);
     const outcome = await saving;
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
@@ -121,15 +101,17 @@ describe('firstCheckText', () => {
 
   it('says which layer failed and why', () => {
     expect(
-      firstCheckText(view, {
-        ...HEALTHY,
-        ok: false,
-        response_time_ms: null,
-        error: 'fetch failed',
-        error_kind: 'unreachable',
-      }),
+      firstCheckText(
+        view,
+        checkResult({
+          ok: false,
+          response_time_ms: null,
+          error: 'fetch failed',
+          error_kind: 'unreachable',
+        }),
+      ),
     ).toBe('fresh: first check failed: unreachable (no connection to the server) — fetch failed');
-    expect(firstCheckText(view, { ...HEALTHY, response_time_ms: null })).toBe(
+    expect(firstCheckText(view, checkResult({ response_time_ms: null }))).toBe(
       'fresh: first check healthy (answered)',
     );
   });
