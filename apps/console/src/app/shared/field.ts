@@ -81,7 +81,7 @@ export class Field {
         const el = nativeElement as HTMLElement;
         if (invalid) renderer.setAttribute(el, 'aria-invalid', 'true');
         else renderer.removeAttribute(el, 'aria-invalid');
-        // Only the hint's own id is managed here: a control's other descriptions are left alone.
+        // Without a hint, a description the control got elsewhere is left in place.
         if (hinted) renderer.setAttribute(el, 'aria-describedby', this.hintId);
         else if (el.getAttribute('aria-describedby') === this.hintId) {
           renderer.removeAttribute(el, 'aria-describedby');
