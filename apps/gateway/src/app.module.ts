@@ -47,6 +47,7 @@ import { HealthLogService } from './health-log/health-log.service';
 import { CriticalAlerts } from './health/critical-alerts';
 import { OperatorActionsService } from './health/operator-actions.service';
 import { CheckRecorder } from './health/check-recorder';
+import { TokenBroker } from './oauth/token-broker';
 import { CircuitGate } from './health/circuit-gate';
 import { HealthCheckService } from './health/health-check.service';
 import { HealthController } from './health/health.controller';
@@ -166,6 +167,7 @@ export class AppModule {
         HealthProbe,
         ConnectionTestService,
         CheckRecorder,
+        TokenBroker,
         CircuitGate,
         HealthCheckService,
         HealthLogService,

@@ -54,7 +54,7 @@ describe('registry REST (e2e)', () => {
     ['command', { name: 'x1', protocol: 'stdio' }],
     ['command', { ...valid, command: 'node' }],
     ['timeout_seconds', { ...valid, timeout_seconds: 0 }],
-    ['auth_type', { ...valid, auth_type: 'oauth' }],
+    ['auth_type', { ...valid, auth_type: 'kerberos' }],
     ['auth_config', { ...valid, auth_type: 'bearer' }],
     ['auth_config.token', { ...valid, auth_type: 'bearer', auth_config: {} }],
     [
@@ -253,6 +253,31 @@ describe('registry REST (e2e)', () => {
       await pg.end();
       await t.api('DELETE', '/api/v1/mcp/servers/paused');
       await t.api('DELETE', '/api/v1/mcp/servers/paused-too');
+    }
+  });
+
+  it('forgets the era when an edit changes the URL and disables the server in one go', async () => {
+    const pg = new Client({ connectionString: t.db.url });
+    await pg.connect();
+    try {
+      expect((await t.api('POST', '/api/v1/mcp/servers', { ...valid, name: 'moved' })).status).toBe(
+        201,
+      );
+      await pg.query(
+        `UPDATE omni2.mcp_servers SET protocol_era = 'modern', protocol_version = '2026-07-28' WHERE name = 'moved'`,
+      );
+      const edit = await t.api('PATCH', '/api/v1/mcp/servers/moved', {
+        url: 'http://127.0.0.1:9/elsewhere',
+        status: 'inactive',
+      });
+      expect(edit.body).toMatchObject({
+        status: 'inactive',
+        protocol_era: null,
+        protocol_version: null,
+      });
+    } finally {
+      await pg.end();
+      await t.api('DELETE', '/api/v1/mcp/servers/moved');
     }
   });
 

@@ -693,7 +693,7 @@ export interface components {
       cwd: string | null;
       timeout_seconds: number;
       /** @enum {string} */
-      auth_type: 'none' | 'bearer' | 'api_key' | 'basic' | 'headers';
+      auth_type: 'none' | 'bearer' | 'api_key' | 'basic' | 'headers' | 'oauth';
       auth_config: '***' | null;
       /** @enum {string} */
       status: 'active' | 'inactive';
@@ -1384,7 +1384,7 @@ export interface operations {
           cwd?: string | null;
           timeout_seconds?: number;
           /** @enum {string} */
-          auth_type?: 'none' | 'bearer' | 'api_key' | 'basic' | 'headers';
+          auth_type?: 'none' | 'bearer' | 'api_key' | 'basic' | 'headers' | 'oauth';
           auth_config?: {
             [key: string]: unknown;
           } | null;
@@ -1486,7 +1486,7 @@ export interface operations {
           cwd?: string | null;
           timeout_seconds?: number;
           /** @enum {string} */
-          auth_type?: 'none' | 'bearer' | 'api_key' | 'basic' | 'headers';
+          auth_type?: 'none' | 'bearer' | 'api_key' | 'basic' | 'headers' | 'oauth';
           auth_config?: {
             [key: string]: unknown;
           } | null;
@@ -1709,7 +1709,7 @@ export interface operations {
           cwd?: string | null;
           timeout_seconds?: number;
           /** @enum {string} */
-          auth_type?: 'none' | 'bearer' | 'api_key' | 'basic' | 'headers';
+          auth_type?: 'none' | 'bearer' | 'api_key' | 'basic' | 'headers' | 'oauth';
           auth_config?: {
             [key: string]: unknown;
           } | null;

@@ -2,7 +2,7 @@
 export const PROTOCOLS = ['streamable_http', 'sse', 'stdio'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
-export const AUTH_TYPES = ['none', 'bearer', 'api_key', 'basic', 'headers'] as const;
+export const AUTH_TYPES = ['none', 'bearer', 'api_key', 'basic', 'headers', 'oauth'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 export const SERVER_STATUSES = ['active', 'inactive'] as const;

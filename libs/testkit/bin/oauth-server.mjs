@@ -151,8 +151,13 @@ function admin(req, res, path) {
     req.on('data', (c) => (body += c));
     return new Promise((resolve) =>
       req.on('end', () => {
-        resource = JSON.parse(body).resource;
-        reply({ resource });
+        try {
+          resource = JSON.parse(body).resource;
+          reply({ resource });
+        } catch {
+          res.statusCode = 400;
+          reply({ error: 'invalid_request' });
+        }
         resolve();
       }),
     );

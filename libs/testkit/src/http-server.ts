@@ -33,8 +33,8 @@ export interface HttpMcpServerOptions {
 export interface ResourceGuard {
   /** The token's scopes when it is good for this resource, null when it is not. */
   verify(token: string, resource: string): Promise<string[] | null>;
-  /** The RFC 9728 metadata document, for the resource at `resource`. */
-  metadata(resource: string): Record<string, unknown>;
+  /** The RFC 9728 metadata document, for the resource at `resource`; null answers 503. */
+  metadata(resource: string): Record<string, unknown> | null;
   /** Scopes every request needs; a token without them gets 403 insufficient_scope. */
   requiredScopes(): string[];
 }
@@ -55,6 +55,8 @@ export interface TestMcpServer {
    * 2026-07-28 Streamable HTTP, that is how a client cancels a request).
    */
   readonly abandoned: CallRecord[];
+  /** Requests for paths the server does not serve (`POST /token`), in order. */
+  readonly stray: string[];
   sessionCount(): number;
   /** Forgets every session: the next request with an old session id gets HTTP 404. */
   expireSessions(): void;
@@ -88,6 +90,7 @@ class HttpTestServer implements TestMcpServer {
   readonly calls: CallRecord[] = [];
   readonly notifications: CallRecord[] = [];
   readonly abandoned: CallRecord[] = [];
+  readonly stray: string[] = [];
   private readonly name: string;
   private readonly protocol: HttpProtocol;
   private readonly protectedBy: ResourceGuard | null;
@@ -113,7 +116,9 @@ class HttpTestServer implements TestMcpServer {
     app.use(express.json());
     if (this.protectedBy) {
       const metadata = (_req: Request, res: Response) => {
-        res.json(this.protectedBy!.metadata(this.url));
+        const document = this.protectedBy!.metadata(this.url);
+        if (document === null) res.status(503).json({ error: 'temporarily_unavailable' });
+        else res.json(document);
       };
       app.get(
         ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'],
@@ -129,6 +134,11 @@ class HttpTestServer implements TestMcpServer {
       app.get('/sse', this.guard, this.openSse);
       app.post('/messages', this.guard, this.handleSseMessage);
     }
+    // Whatever else is asked of this server (paths no MCP client should send to it).
+    app.use((req: Request, res: Response) => {
+      this.stray.push(`${req.method} ${req.path}`);
+      res.status(404).json({ error: 'not_found' });
+    });
     const http = app.listen(0, '127.0.0.1');
     this.http = http;
     await new Promise<void>((resolve, reject) => {

@@ -54,6 +54,7 @@ class ModernTestServer implements TestMcpServer {
   readonly calls: CallRecord[] = [];
   readonly notifications: CallRecord[] = [];
   readonly abandoned: CallRecord[] = [];
+  readonly stray: string[] = [];
   private extraTools: readonly string[] = [];
   private readonly held = new Set<ServerResponse>();
   private http?: Server;
@@ -97,6 +98,12 @@ class ModernTestServer implements TestMcpServer {
     res: ServerResponse,
     handle: ReturnType<typeof toNodeHandler>,
   ): Promise<void> {
+    const path = new URL(req.url ?? '/', this.url).pathname;
+    if (path !== '/mcp' && !path.startsWith('/mcp/')) {
+      this.stray.push(`${req.method} ${path}`);
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
+      return;
+    }
     const body = await readBody(req);
     const parsed = parseJson(body);
     for (const message of Array.isArray(parsed) ? parsed : [parsed]) {

@@ -52,6 +52,8 @@ export interface OAuthUpstream {
   /** Revokes every access and refresh token issued so far (an administrator pulling access). */
   revokeAll(): Promise<void>;
   setRequiredScopes(scopes: string[]): void;
+  /** false: the protected-resource metadata answers 503 (a server having a bad moment). */
+  setMetadataAvailable(available: boolean): void;
   /**
    * Does what an operator's browser does: opens the authorization URL, approves (or denies) on
    * the consent page, and returns where the server then redirects, without following it.
@@ -84,6 +86,7 @@ export async function startOAuthUpstream(
   });
   const issuer = await firstLine(child);
   let required = options.requiredScopes ?? [];
+  let metadataAvailable = true;
   const basic = `Basic ${Buffer.from(`${resourceServer.client_id}:${resourceServer.client_secret}`).toString('base64')}`;
   const server = await startHttpMcpServer({
     protocol: options.protocol ?? 'streamable_http',
@@ -106,12 +109,15 @@ export async function startOAuthUpstream(
         if (!body.active || !audience.includes(resource)) return null;
         return (body.scope ?? '').split(' ').filter(Boolean);
       },
-      metadata: (resource) => ({
-        resource,
-        authorization_servers: [issuer],
-        scopes_supported: scopes,
-        bearer_methods_supported: ['header'],
-      }),
+      metadata: (resource) =>
+        metadataAvailable
+          ? {
+              resource,
+              authorization_servers: [issuer],
+              scopes_supported: scopes,
+              bearer_methods_supported: ['header'],
+            }
+          : null,
       requiredScopes: () => required,
     },
   });
@@ -137,10 +143,13 @@ export async function startOAuthUpstream(
     setRequiredScopes(scopes) {
       required = [...scopes];
     },
+    setMetadataAvailable(available) {
+      metadataAvailable = available;
+    },
     consent: (url, answer = 'approve') => consent(issuer, url, answer),
     async stop() {
       await server.stop();
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((done) => child.once('exit', done));
         child.kill('SIGTERM');
         await exited;

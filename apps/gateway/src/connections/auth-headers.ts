@@ -13,6 +13,9 @@ export function authHeaders(type: AuthType, config: AuthConfig | null): Record<s
   switch (type) {
     case 'none':
       return {};
+    case 'oauth':
+      // OAuth tokens are fetched per request (ConnectionTarget.bearer), not fixed headers.
+      return {};
     case 'bearer':
       return { Authorization: `Bearer ${str(config, 'token')}` };
     case 'api_key':

@@ -19,6 +19,21 @@ export interface ConnectionTarget {
    * server is not probed again; null (unknown, edited, reload) negotiates. Not in the fingerprint.
    */
   eraHint?: ProtocolEra | null;
+  /** OAuth (auth_type `oauth`): where the bearer token comes from; not in the fingerprint. */
+  bearer?: BearerSource;
+}
+
+/** A bearer token that changes over the session's life (OAuth access tokens). */
+export interface BearerSource {
+  /** The token to send now. */
+  token(): Promise<string>;
+  /**
+   * The server refused `rejected` (401): a renewed token, or AuthorizationRequiredError when
+   * only an operator can help.
+   */
+  renew(rejected: string): Promise<string>;
+  /** What must never appear in error texts: the client secret and the tokens in use. */
+  secrets(): string[];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ProtocolErrorCode } from '@modelcontextprotocol/client';
+import { OAuthError, ProtocolErrorCode } from '@modelcontextprotocol/client';
 import type { ErrorKind, Protocol } from '@omni2/contracts';
 import { storableText } from '../common/text-safety';
 import { scrubSecrets } from './secret-scrub';
@@ -8,6 +8,7 @@ import {
   HttpProtocolError,
   HttpStatusError,
   ProcessExitedError,
+  AuthorizationRequiredError,
   UpstreamRpcError,
   UpstreamTimeoutError,
 } from './upstream-errors';
@@ -104,6 +105,17 @@ export function classifyError(
   const message = text(describe(error));
   const lost = protocol === 'stdio' ? 'process_exit' : 'unreachable';
   if (error instanceof UpstreamTimeoutError) return { kind: 'timeout', message, httpStatus: null };
+  if (error instanceof AuthorizationRequiredError) {
+    return { kind: 'auth', message, httpStatus: null };
+  }
+  // The authorization server refused omni2's client or grant (invalid_client, ...).
+  if (error instanceof OAuthError) {
+    return {
+      kind: 'auth',
+      message: text(`authorization server: ${describe(error)}`),
+      httpStatus: null,
+    };
+  }
   if (error instanceof ProcessExitedError) {
     return { kind: 'process_exit', message, httpStatus: null };
   }

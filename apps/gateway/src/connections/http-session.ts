@@ -129,6 +129,8 @@ export class HttpMcpSession implements McpSession {
   private readonly paramDeclarations = new Map<string, readonly HeaderDeclaration[]>();
   /** Requests that asked for progress, by their progress token (the request id). */
   private readonly progressListeners = new Map<number, NonNullable<RpcOptions['onProgress']>>();
+  /** The OAuth access token requests carry (auth_type `oauth`), refreshed before each request. */
+  private bearerToken: string | null = null;
 
   private constructor(
     readonly target: ConnectionTarget,
@@ -418,7 +420,30 @@ export class HttpMcpSession implements McpSession {
     }
   }
 
+  /**
+   * One request, with the current OAuth token when the server uses OAuth. A 401 is answered once
+   * with a renewed token (the server may have revoked or expired it early); a second 401 fails.
+   */
   private async exchange(
+    method: string,
+    params: Params,
+    timeoutMs: number,
+    modern: boolean,
+    options: RpcOptions,
+  ): Promise<Record<string, unknown>> {
+    const bearer = this.target.bearer;
+    if (!bearer) return this.exchangeOnce(method, params, timeoutMs, modern, options);
+    this.bearerToken = await bearer.token();
+    try {
+      return await this.exchangeOnce(method, params, timeoutMs, modern, options);
+    } catch (error) {
+      if (!(error instanceof HttpStatusError && error.status === 401)) throw error;
+      this.bearerToken = await bearer.renew(this.bearerToken);
+      return this.exchangeOnce(method, params, timeoutMs, modern, options);
+    }
+  }
+
+  private async exchangeOnce(
     method: string,
     params: Params,
     timeoutMs: number,
@@ -621,6 +646,7 @@ export class HttpMcpSession implements McpSession {
 
   private headers(_for?: 'DELETE'): OutgoingHttpHeaders {
     const headers: OutgoingHttpHeaders = { ...this.target.headers };
+    if (this.bearerToken !== null) headers.authorization = `Bearer ${this.bearerToken}`;
     if (this.sessionId !== null) headers['mcp-session-id'] = this.sessionId;
     if (this.version !== null) headers['mcp-protocol-version'] = this.version;
     return headers;
@@ -632,6 +658,7 @@ export class HttpMcpSession implements McpSession {
       'mcp-protocol-version': MODERN_PROTOCOL_VERSION,
       'mcp-method': method,
     };
+    if (this.bearerToken !== null) headers.authorization = `Bearer ${this.bearerToken}`;
     const field = NAME_HEADER_SOURCE[method];
     const value = field === undefined ? undefined : params?.[field];
     if (typeof value === 'string') headers['mcp-name'] = headerValue(value);

@@ -31,6 +31,7 @@ export function secretsOf(target: ConnectionTarget): string[] {
       add(pair.slice(pair.indexOf(':') + 1));
     }
   }
+  for (const value of target.bearer?.secrets() ?? []) add(value);
   for (const value of Object.values(target.env)) add(value, MIN_CONFIG_VALUE_LENGTH);
   for (const arg of target.args) {
     const eq = arg.indexOf('=');

@@ -73,3 +73,13 @@ export class CallCancelledError extends Error {
     this.name = 'CallCancelledError';
   }
 }
+
+/**
+ * No credential can be had for the server without an operator: it was never authorized, or its
+ * refresh token was revoked or expired (SPEC §11, `auth_required`).
+ */
+export class AuthorizationRequiredError extends Error {
+  constructor(readonly reason: string) {
+    super(`authorization needed: ${reason}`);
+  }
+}

@@ -8,7 +8,7 @@ import {
   type McpServerView,
   type NewEvent,
 } from '@omni2/contracts';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { initialBreakerState, resetCircuit } from '../breaker/breaker';
 import { ConnectionManager } from '../connections/connection-manager';
 import { EventStream } from '../events/event-stream';
@@ -20,6 +20,7 @@ import {
   writeUniqueName,
 } from '../registry/registry.service';
 import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
 import { breakerStateOf, withBreakerState } from './breaker-row';
 import { circuitEvents, statusChangeEvents } from './server-events';
 
@@ -60,12 +61,15 @@ export class OperatorActionsService {
     const reason = `${action ?? 'edit'} by ${actor}`;
     const result = await writeUniqueName(edit.name, () =>
       this.repo.manager.transaction(async (tx) => {
-        const row = await tx.findOneOrFail(McpServerEntity, {
-          where: { id: edit.id },
-          lock: { mode: 'pessimistic_write' },
-        });
+        const row = await lockedRow(tx, edit.id, ref);
         const before = { status: row.health_status, circuit: row.circuit_state };
         Object.assign(row, edit.columns);
+        // The era was negotiated with the old connection settings (a trigger clears it too, but
+        // not on an UPDATE that also disables the server).
+        if (edit.connectionChanged) {
+          row.protocol_era = null;
+          row.protocol_version = null;
+        }
         const now = this.clock.now();
         const logType = action ? changeStatus(row, action, now) : null;
         // An edited server is checked at once (SPEC §1), on a fresh session.
@@ -89,10 +93,7 @@ export class OperatorActionsService {
     const found = await this.registry.find(ref);
     const reason = `${action} by ${actor}`;
     const result = await this.repo.manager.transaction(async (tx) => {
-      const row = await tx.findOneOrFail(McpServerEntity, {
-        where: { id: found.id },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const row = await lockedRow(tx, found.id, ref);
       const before = { status: row.health_status, circuit: row.circuit_state };
       const now = this.clock.now();
       const logType = changeStatus(row, action, now);
@@ -107,6 +108,16 @@ export class OperatorActionsService {
     await this.events.publish(result.events);
     return this.registry.view(result.row);
   }
+}
+
+/** The server's row, locked for this transaction; deleted meanwhile is a 404, as before it. */
+async function lockedRow(tx: EntityManager, id: string, ref: string): Promise<McpServerEntity> {
+  const row = await tx.findOne(McpServerEntity, {
+    where: { id },
+    lock: { mode: 'pessimistic_write' },
+  });
+  if (!row) throw new DomainError('SERVER_NOT_FOUND', `id: no MCP server "${ref}"`);
+  return row;
 }
 
 /**

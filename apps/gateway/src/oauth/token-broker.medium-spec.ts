@@ -10,7 +10,8 @@ import { testCodec } from '../../test/support/secrets';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { dataSourceOptions } from '../database/data-source-options';
 import { OAuthTokenEntity } from './oauth-token.entity';
-import { AuthorizationRequiredError, type OAuthTarget, TokenBroker } from './token-broker';
+import { AuthorizationRequiredError } from '../connections/upstream-errors';
+import { type OAuthTarget, TokenBroker } from './token-broker';
 
 const REDIRECT = 'http://127.0.0.1:9/api/v1/oauth/callback';
 
@@ -182,6 +183,54 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
     await expect(replicas[1].accessToken(target, refreshed[0])).rejects.toBeInstanceOf(
       AuthorizationRequiredError,
     );
+  });
+
+  it('sends the client secret nowhere when the metadata is briefly unavailable, and recovers', async () => {
+    const target: OAuthTarget = {
+      id: await serverRow('flaky-metadata'),
+      url: upstream.url,
+      settings: {
+        grant: 'client_credentials',
+        client_id: 'omni2-machine',
+        client_secret: 'machine-secret',
+      },
+      timeoutMs: 5_000,
+    };
+    const before = (await upstream.stats()).granted.client_credentials;
+    const strays = upstream.server.stray.length;
+    upstream.setMetadataAvailable(false);
+    try {
+      await expect(replicas[0].accessToken(target)).rejects.toThrow();
+    } finally {
+      upstream.setMetadataAvailable(true);
+    }
+    // No guess at the MCP server's own origin (its /token, its authorization metadata).
+    expect(upstream.server.stray.slice(strays)).toEqual([]);
+    expect((await upstream.stats()).granted.client_credentials).toBe(before);
+    await expect(replicas[0].accessToken(target)).resolves.toEqual(expect.any(String));
+  });
+
+  it('stops renewing when the server refuses even the token obtained after its last refusal', async () => {
+    const target: OAuthTarget = {
+      id: await serverRow('refuses-all'),
+      url: upstream.url,
+      settings: {
+        grant: 'client_credentials',
+        client_id: 'omni2-machine',
+        client_secret: 'machine-secret',
+      },
+      timeoutMs: 5_000,
+    };
+    const first = await replicas[0].accessToken(target);
+    const second = await replicas[0].accessToken(target, first);
+    expect(second).not.toBe(first);
+    const before = (await upstream.stats()).granted.client_credentials;
+    await expect(replicas[1].accessToken(target, second)).rejects.toBeInstanceOf(
+      AuthorizationRequiredError,
+    );
+    expect((await upstream.stats()).granted.client_credentials).toBe(before);
+    clock.t += 6_000; // later on, the refusal may have been passing: asked again
+    await expect(replicas[1].accessToken(target, second)).resolves.not.toBe(second);
   });
 
   it('refuses metadata that names another resource', async () => {

@@ -3,7 +3,7 @@ import {
   checkResourceAllowed,
   ClientCredentialsProvider,
   discoverAuthorizationServerMetadata,
-  discoverOAuthServerInfo,
+  discoverOAuthProtectedResourceMetadata,
   type FetchLike,
   fetchToken,
   OAuthError,
@@ -15,6 +15,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
+import { AuthorizationRequiredError } from '../connections/upstream-errors';
 import { SecretCodec } from '../secrets/secret-codec';
 import { OAuthTokenEntity } from './oauth-token.entity';
 import type { OAuthSettings } from './oauth-settings';
@@ -37,15 +38,26 @@ export interface StoredTokens {
   obtained_at: number;
   /** Null when the authorization server gave no lifetime: good until the server refuses it. */
   expires_at: number | null;
+  /** Obtained because the server refused the previous token. */
+  after_refusal?: boolean;
 }
 
+/** How long discovered endpoints are trusted before they are looked up again. */
+const DISCOVERY_TTL_MS = 10 * 60_000;
+
 /**
- * No token can be had without an operator: none was ever authorized, or the refresh token is
- * revoked or expired. The server needs an operator's authorization (SPEC §11: `auth_required`).
+ * A token obtained because the server refused the last one, and refused in turn this soon, is
+ * not renewed again: the server refuses this client, and asking at every request would only
+ * hammer the authorization server.
  */
-export class AuthorizationRequiredError extends Error {
-  constructor(readonly reason: string) {
-    super(`authorization needed: ${reason}`);
+const REFUSED_FRESH_MS = 5_000;
+
+/** Client secrets and tokens travel only over TLS, or on this machine. */
+function assertSafeAuthorizationServer(url: string): void {
+  const parsed = new URL(url);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !loopback) {
+    throw new Error(`the authorization server ${parsed.origin} is not https`);
   }
 }
 
@@ -58,7 +70,7 @@ function renewAt(tokens: StoredTokens): number {
 
 interface Discovered {
   authorizationServerUrl: string;
-  metadata?: AuthorizationServerMetadata;
+  metadata: AuthorizationServerMetadata;
   resource: string;
 }
 
@@ -72,7 +84,7 @@ interface Discovered {
 export class TokenBroker {
   private readonly current = new Map<string, StoredTokens>();
   private readonly renewing = new Map<string, Promise<string>>();
-  private readonly discovered = new Map<string, Promise<Discovered>>();
+  private readonly discovered = new Map<string, { found: Promise<Discovered>; until: number }>();
 
   constructor(
     @InjectRepository(OAuthTokenEntity) private readonly repo: Repository<OAuthTokenEntity>,
@@ -112,20 +124,55 @@ export class TokenBroker {
     this.discovered.delete(serverId);
   }
 
+  /** Drops the server's tokens everywhere (its URL or credentials changed). */
+  async discard(serverId: string): Promise<void> {
+    this.forget(serverId);
+    await this.repo.delete({ server_id: serverId });
+  }
+
+  /** The tokens this replica holds for the server, to keep them out of error texts. */
+  secretsOf(serverId: string): string[] {
+    const known = this.current.get(serverId);
+    if (!known) return [];
+    return known.refresh_token ? [known.access_token, known.refresh_token] : [known.access_token];
+  }
+
   private async renew(target: OAuthTarget, rejected: string | undefined): Promise<string> {
-    return this.repo.manager.transaction(async (tx) => {
+    const tokens = await this.repo.manager.transaction(async (tx) => {
       const row = await this.lockRow(tx, target.id);
-      const stored = this.codec.open(row.tokens, 'oauth_tokens') as StoredTokens | null;
+      const stored = this.openStored(row.tokens);
       // Another replica renewed while this one waited for the lock: use its token.
       if (stored && stored.access_token !== rejected && this.clock.now() < renewAt(stored)) {
-        this.current.set(target.id, stored);
-        return stored.access_token;
+        return stored;
+      }
+      if (
+        stored !== null &&
+        rejected !== undefined &&
+        stored.access_token === rejected &&
+        stored.after_refusal === true &&
+        this.clock.now() - stored.obtained_at < REFUSED_FRESH_MS
+      ) {
+        throw new AuthorizationRequiredError(
+          'the server refuses the tokens its authorization server just issued (audience or scope)',
+        );
       }
       const next = await this.obtain(target, stored);
+      if (rejected !== undefined) next.after_refusal = true;
       await this.write(tx, target.id, next);
-      this.current.set(target.id, next);
-      return next.access_token;
+      return next;
     });
+    // Remembered only once committed: a token the database never got is never used.
+    this.current.set(target.id, tokens);
+    return tokens.access_token;
+  }
+
+  /** Stored tokens no configured key opens (a rotated key) count as none. */
+  private openStored(sealed: string | null): StoredTokens | null {
+    try {
+      return this.codec.open(sealed, 'oauth_tokens') as StoredTokens | null;
+    } catch {
+      return null;
+    }
   }
 
   private async lockRow(tx: EntityManager, serverId: string): Promise<OAuthTokenEntity> {
@@ -162,7 +209,7 @@ export class TokenBroker {
         clientId: settings.client_id!,
         clientSecret: settings.client_secret!,
         scope,
-        expectedIssuer: found.metadata?.issuer ?? found.authorizationServerUrl,
+        expectedIssuer: found.metadata.issuer,
       });
       const tokens = await fetchToken(provider, found.authorizationServerUrl, {
         metadata: found.metadata,
@@ -197,38 +244,43 @@ export class TokenBroker {
 
   private discover(target: OAuthTarget, fetchFn: FetchLike): Promise<Discovered> {
     const known = this.discovered.get(target.id);
-    if (known) return known;
+    if (known && known.until > this.clock.now()) return known.found;
     const found = this.discoverNow(target, fetchFn);
-    this.discovered.set(target.id, found);
+    this.discovered.set(target.id, { found, until: this.clock.now() + DISCOVERY_TTL_MS });
     // A failed discovery is asked again next time, not remembered.
     found.catch(() => this.discovered.delete(target.id));
     return found;
   }
 
+  /**
+   * The authorization server the operator named, or the one the server's RFC 9728 metadata
+   * names. Nothing is guessed: the SDK's fallback to the MCP server's own origin would send the
+   * client secret to the MCP server when its metadata is briefly unavailable.
+   */
   private async discoverNow(target: OAuthTarget, fetchFn: FetchLike): Promise<Discovered> {
     const { settings } = target;
-    if (settings.authorization_server_url) {
-      const metadata = await discoverAuthorizationServerMetadata(
-        settings.authorization_server_url,
-        { fetchFn },
+    let authorizationServerUrl = settings.authorization_server_url;
+    let resource = target.url;
+    if (!authorizationServerUrl) {
+      const metadata = await discoverOAuthProtectedResourceMetadata(
+        target.url,
+        settings.resource_metadata_url
+          ? { resourceMetadataUrl: settings.resource_metadata_url }
+          : {},
+        fetchFn,
       );
-      return {
-        authorizationServerUrl: settings.authorization_server_url,
-        metadata,
-        resource: target.url,
-      };
+      authorizationServerUrl = metadata.authorization_servers?.[0];
+      if (!authorizationServerUrl) {
+        throw new Error("the server's protected-resource metadata names no authorization server");
+      }
+      resource = resourceOf(target.url, metadata);
     }
-    const info = await discoverOAuthServerInfo(target.url, {
-      resourceMetadataUrl: settings.resource_metadata_url
-        ? new URL(settings.resource_metadata_url)
-        : undefined,
-      fetchFn,
-    });
-    return {
-      authorizationServerUrl: info.authorizationServerUrl,
-      metadata: info.authorizationServerMetadata,
-      resource: resourceOf(target.url, info.resourceMetadata),
-    };
+    assertSafeAuthorizationServer(authorizationServerUrl);
+    const metadata = await discoverAuthorizationServerMetadata(authorizationServerUrl, { fetchFn });
+    if (!metadata) {
+      throw new Error(`no authorization server metadata at ${authorizationServerUrl}`);
+    }
+    return { authorizationServerUrl, metadata, resource };
   }
 
   private toStored(tokens: OAuthTokens, previousRefresh: string | undefined): StoredTokens {

@@ -15,7 +15,13 @@ import { parseOrThrow } from '../common/zod-body';
 import { authHeaders } from '../connections/auth-headers';
 import { CapabilityCache } from '../connections/capability-cache';
 import { ConnectionManager } from '../connections/connection-manager';
-import { type ConnectionTarget, fingerprint } from '../connections/connection-target';
+import {
+  type BearerSource,
+  type ConnectionTarget,
+  fingerprint,
+} from '../connections/connection-target';
+import { oauthSettingsSchema } from '../oauth/oauth-settings';
+import { type OAuthTarget, TokenBroker } from '../oauth/token-broker';
 import { secretsOf } from '../connections/secret-scrub';
 import { EventStream } from '../events/event-stream';
 import { SecretCodec } from '../secrets/secret-codec';
@@ -54,6 +60,7 @@ export class RegistryService {
     private readonly snapshot: ServerListSnapshot,
     private readonly allowlist: StdioAllowlist,
     private readonly events: EventStream,
+    private readonly tokens: TokenBroker,
   ) {}
 
   private readonly recent = new Map<string, { row: McpServerEntity; at: number }>();
@@ -175,12 +182,29 @@ export class RegistryService {
       name: def.name,
       columns,
       status: status === row.status ? null : def.status,
+      connectionChanged:
+        def.protocol !== row.protocol ||
+        def.url !== row.url ||
+        def.command !== row.command ||
+        def.cwd !== row.cwd ||
+        JSON.stringify(def.args) !== JSON.stringify(row.args) ||
+        JSON.stringify(def.env) !== JSON.stringify(this.codec.open(row.env, 'env') ?? {}) ||
+        def.auth_type !== row.auth_type ||
+        JSON.stringify(def.auth_config) !==
+          JSON.stringify(this.codec.open(row.auth_config, 'auth_config')),
+      credentialsChanged:
+        def.url !== row.url ||
+        def.auth_type !== row.auth_type ||
+        JSON.stringify(def.auth_config) !==
+          JSON.stringify(this.codec.open(row.auth_config, 'auth_config')),
     };
   }
 
   /** After an edit committed: caches cleared, the old session closed (its settings may be gone). */
   async finishEdit(edit: PreparedEdit): Promise<void> {
     this.written();
+    // Tokens belong to the server and client they were issued for: a new one starts over.
+    if (edit.credentialsChanged) await this.tokens.discard(edit.id);
     await this.connections.drop(edit.id);
     if (edit.previousName !== edit.name) await this.capabilities.delete(edit.previousName);
   }
@@ -219,10 +243,30 @@ export class RegistryService {
       cwd: row.cwd,
       headers: authHeaders(row.auth_type, this.codec.open(row.auth_config, 'auth_config')),
       eraHint: row.protocol_era,
+      bearer: row.auth_type === 'oauth' ? this.bearerFor(row) : undefined,
     };
     target.fingerprint = fingerprint(target);
     this.targets.set(row, target);
     return target;
+  }
+
+  /** OAuth: the server's tokens come from the broker, renewed as they expire or are refused. */
+  private bearerFor(row: McpServerEntity): BearerSource {
+    const settings = oauthSettingsSchema.parse(this.codec.open(row.auth_config, 'auth_config'));
+    const target: OAuthTarget = {
+      id: row.id,
+      url: row.url ?? '',
+      settings,
+      timeoutMs: row.timeout_seconds * 1_000,
+    };
+    return {
+      token: () => this.tokens.accessToken(target),
+      renew: (rejected) => this.tokens.accessToken(target, rejected),
+      secrets: () => [
+        ...(settings.client_secret ? [settings.client_secret] : []),
+        ...this.tokens.secretsOf(row.id),
+      ],
+    };
   }
 
   /** What must be cut out of this server's error texts (secretsOf its target); [] if unbuildable. */
@@ -327,6 +371,10 @@ export interface PreparedEdit {
   columns: Partial<McpServerEntity>;
   /** The status the patch changes to, or null when it leaves the status alone. */
   status: ServerStatus | null;
+  /** How the server is reached changed: the era it spoke is forgotten. */
+  connectionChanged: boolean;
+  /** The URL or credentials changed: OAuth tokens obtained for the old ones are dropped. */
+  credentialsChanged: boolean;
 }
 
 /** A write that may collide with another server's name: the collision is a 409 naming `name`. */

@@ -7,6 +7,7 @@ import {
 } from '@omni2/contracts';
 import { z } from 'zod';
 import { singleLineReason } from '../common/text-safety';
+import { oauthSettingsSchema } from '../oauth/oauth-settings';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -77,6 +78,11 @@ export const AUTH_CONFIG_SCHEMAS: Record<
         .refine((h) => Object.keys(h).length > 0, 'must name at least one header'),
     })
     .strict(),
+  // Operator authorization (authorization_code) arrives with its Authorize flow (issue 16).
+  oauth: oauthSettingsSchema.refine((s) => s.grant === 'client_credentials', {
+    path: ['grant'],
+    message: 'must be client_credentials (operator authorization is not available yet)',
+  }),
 };
 
 /** Every field an operator can set. Nullable fields accept null to clear them on PATCH. */
@@ -169,11 +175,18 @@ export const serverDefinitionSchema = z
     const parsed = AUTH_CONFIG_SCHEMAS[def.auth_type].safeParse(def.auth_config);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['auth_config', ...issue.path],
-          message: issue.message,
-        });
+        // An unknown key is named as the field, as it is at the top level of a body.
+        const paths =
+          issue.code === 'unrecognized_keys'
+            ? issue.keys.map((key) => [...issue.path, key])
+            : [issue.path];
+        for (const path of paths) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['auth_config', ...path],
+            message: issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message,
+          });
+        }
       }
     }
   });

@@ -45,6 +45,7 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
   api_key: 'API key header',
   basic: 'Basic (username, password)',
   headers: 'Custom headers',
+  oauth: 'OAuth 2.1 (client credentials)',
 };
 
 /**
@@ -222,6 +223,49 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                       data-field="auth_config.header_name"
                       placeholder="X-API-Key"
                       [formField]="f.apiKeyHeader"
+                    />
+                  </label>
+                }
+                @case ('oauth') {
+                  <label
+                    o2-field
+                    label="Client ID"
+                    required
+                    name="auth_config.client_id"
+                    [errors]="fieldErrors()"
+                  >
+                    <input
+                      autocomplete="off"
+                      data-field="auth_config.client_id"
+                      [formField]="f.clientId"
+                    />
+                  </label>
+                  <label
+                    o2-field
+                    label="Client secret"
+                    required
+                    name="auth_config.client_secret"
+                    [errors]="fieldErrors()"
+                  >
+                    <input
+                      type="password"
+                      autocomplete="off"
+                      data-field="auth_config.client_secret"
+                      [formField]="f.clientSecret"
+                    />
+                  </label>
+                  <label
+                    o2-field
+                    class="span2"
+                    label="Scopes"
+                    name="auth_config.scopes"
+                    nested
+                    [errors]="fieldErrors()"
+                  >
+                    <input
+                      data-field="auth_config.scopes"
+                      placeholder="space-separated; empty asks for what the server offers"
+                      [formField]="f.scopes"
                     />
                   </label>
                 }

@@ -24,6 +24,29 @@ describe('server form', () => {
     });
   });
 
+  it('creates an OAuth client-credentials server, scopes split on spaces and left out when empty', () => {
+    const form = {
+      ...emptyForm(),
+      name: 'vendor',
+      url: 'https://vendor.example/mcp',
+      authType: 'oauth' as const,
+      clientId: ' omni2 ',
+      clientSecret: 's3cret',
+      scopes: ' mcp:read  mcp:write ',
+    };
+    expect(createBody(form)['auth_config']).toEqual({
+      grant: 'client_credentials',
+      client_id: 'omni2',
+      client_secret: 's3cret',
+      scopes: ['mcp:read', 'mcp:write'],
+    });
+    expect(createBody({ ...form, scopes: '  ' })['auth_config']).toEqual({
+      grant: 'client_credentials',
+      client_id: 'omni2',
+      client_secret: 's3cret',
+    });
+  });
+
   it('creates a stdio server with args per line and env', () => {
     const body = createBody({
       ...emptyForm(),

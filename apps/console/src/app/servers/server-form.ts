@@ -39,6 +39,11 @@ export interface ServerForm {
   username: string;
   password: string;
   headers: Pair[];
+  /** OAuth client credentials (the grant omni2 can run without an operator). */
+  clientId: string;
+  clientSecret: string;
+  /** Space-separated scopes; empty asks for what the server offers. */
+  scopes: string;
 }
 
 /** Whether the server being edited has credentials / env values stored (shown as "***"). */
@@ -68,6 +73,9 @@ export function emptyForm(): ServerForm {
     username: '',
     password: '',
     headers: [],
+    clientId: '',
+    clientSecret: '',
+    scopes: '',
   };
 }
 
@@ -116,6 +124,15 @@ function authConfig(form: ServerForm): Record<string, unknown> | null {
           form.headers.filter((h) => h.name.trim() !== '').map((h) => [h.name.trim(), h.value]),
         ),
       };
+    case 'oauth': {
+      const scopes = form.scopes.split(/\s+/).filter((s) => s !== '');
+      return {
+        grant: 'client_credentials',
+        client_id: form.clientId.trim(),
+        client_secret: form.clientSecret,
+        ...(scopes.length > 0 ? { scopes } : {}),
+      };
+    }
   }
 }
 
@@ -230,6 +247,10 @@ export function testBlocker(form: ServerForm, stored: StoredSecrets): string | n
       return form.username.trim() === '' ? 'Enter the username.' : null;
     case 'headers':
       return form.headers.some((h) => h.name.trim() !== '') ? null : 'Add at least one header.';
+    case 'oauth':
+      return form.clientId.trim() === '' || form.clientSecret === ''
+        ? 'Enter the client ID and secret.'
+        : null;
   }
 }
 
