@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS, type AuditPage } from '@omni2/contracts';
-import { RequireRole } from '../auth/access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { AuditService } from './audit.service';
 
 @ApiTags('audit')

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiKeyView, CreatedApiKey } from '@omni2/contracts';
 import type { Request } from 'express';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from './access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { ApiKeysService } from './api-keys.service';
 import { callerOf } from './caller';
 

@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { LoginResponse, PrincipalView } from '@omni2/contracts';
 import type { Request } from 'express';
 import { Audited } from '../audit/audited.decorator';
-import { Public, RequireRole } from './access.decorator';
+import { Public, RequireRole } from '../common/access.decorator';
 import { LoginService } from './login.service';
 import { callerOf } from './caller';
-import { principalView } from './principal';
+import { principalView } from '../common/principal';
 
 @ApiTags('auth')
 @Controller('auth')

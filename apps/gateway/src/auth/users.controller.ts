@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/commo
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { UserView } from '@omni2/contracts';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from './access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { UsersService } from './users.service';
 
 @ApiTags('iam')

@@ -13,7 +13,7 @@ import { EventStream } from '../events/event-stream';
 import { HealthLogEntity } from '../health-log/health-log.entity';
 import { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
-import { breakerStateOf, withBreakerState } from './breaker-row';
+import { breakerStateOf, withBreakerState } from '../breaker/breaker-row';
 
 type Action = 'enable' | 'disable' | 'reset';
 

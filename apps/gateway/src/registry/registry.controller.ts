@@ -23,7 +23,7 @@ import type { ConnectionTestResult, McpServerView, StdioAllowlistView } from '@o
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from '../auth/access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { callerOf } from '../auth/caller';
 import type { Audience } from './server-list.snapshot';
 import { ConnectionTestService } from '../health/connection-test.service';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ConfigEntryView } from '@omni2/contracts';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from '../auth/access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { SettingsService } from './settings.service';
 
 @ApiTags('config')
