@@ -26,10 +26,9 @@ import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../common/access.decorator';
 import { callerOf } from '../auth/caller';
 import type { Audience } from './server-list.snapshot';
-import { ConnectionTestService } from '../health/connection-test.service';
-import { OperatorActionsService } from '../health/operator-actions.service';
 import { RegistryService } from './registry.service';
 import { createServerSchema, updateServerSchema } from './server-input.schema';
+import { ConnectionTester, ServerEditor } from './server-actions';
 
 const asOpenApi = (schema: z.ZodType) =>
   z.toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>;
@@ -40,8 +39,8 @@ const asOpenApi = (schema: z.ZodType) =>
 export class RegistryController {
   constructor(
     private readonly registry: RegistryService,
-    private readonly operator: OperatorActionsService,
-    private readonly connectionTest: ConnectionTestService,
+    private readonly operator: ServerEditor,
+    private readonly connectionTest: ConnectionTester,
   ) {}
 
   @Get()
