@@ -8,7 +8,7 @@ import { AuditGuard } from './audit.guard';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuditService } from './audit.service';
 
-/** The audit trail: its writer, the guard and interceptor the app installs globally, the log API. */
+/** The audit trail: its writer, the guard and interceptor installed app-wide, the log API. */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEntity]), CommonModule, MetricsModule],
   controllers: [AuditController],

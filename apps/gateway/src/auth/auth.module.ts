@@ -21,7 +21,7 @@ import { UserEntity } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
-/** Users, API keys, login and tokens; the guard the app installs globally; per-caller rate limits. */
+/** Users, API keys, login and tokens; the app-wide guard; per-caller rate limits. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([UserEntity, ApiKeyEntity]),

@@ -5,7 +5,7 @@ import { InstanceSecrets } from './instance-secrets';
 import { LegacySecretsSealer } from './legacy-secrets';
 import { SecretCodec } from './secret-codec';
 
-/** The instance's signing secret and encryption keys, and the codec that seals upstream credentials. */
+/** The instance's signing secret and keys, and the codec that seals upstream credentials. */
 @Module({
   providers: [
     {
