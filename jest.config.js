@@ -24,6 +24,7 @@ const shared = {
   moduleNameMapper: {
     '^@omni2/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@omni2/testkit$': '<rootDir>/libs/testkit/src/index.ts',
+    '^@omni2/api-client$': '<rootDir>/libs/api-client/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/'],

@@ -8,6 +8,7 @@ import { LoggingFollowsEnv1764400000000 } from './1764400000000-LoggingFollowsEn
 import { BreakerGeneration1764600000000 } from './1764600000000-BreakerGeneration';
 import { ProtocolEra1764700000000 } from './1764700000000-ProtocolEra';
 import { AuditFilters1796456422461 } from './1796456422461-AuditFilters';
+import { OAuthTokens1796500000000 } from './1796500000000-OAuthTokens';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   BreakerGeneration1764600000000,
   ProtocolEra1764700000000,
   AuditFilters1796456422461,
+  OAuthTokens1796500000000,
 ];

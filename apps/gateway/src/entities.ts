@@ -4,6 +4,7 @@ import { UserEntity } from './auth/user.entity';
 import { RuntimeConfigEntity } from './config/runtime-config.entity';
 import { HealthLogEntity } from './health-log/health-log.entity';
 import { McpServerEntity } from './registry/mcp-server.entity';
+import { OAuthTokenEntity } from './oauth/oauth-token.entity';
 
 export const ENTITIES = [
   McpServerEntity,
@@ -12,4 +13,5 @@ export const ENTITIES = [
   UserEntity,
   ApiKeyEntity,
   AuditEntity,
+  OAuthTokenEntity,
 ];

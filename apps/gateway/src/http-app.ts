@@ -1,11 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import { lenientJson } from './common/lenient-json';
 import { registerConsoleStatic } from './console-static/console-static';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
@@ -23,15 +24,7 @@ export async function createHttpApp(options: AppOptions): Promise<INestApplicati
   app.set('x-powered-by', false);
   const trustProxy = options.env.values.OMNI2_TRUST_PROXY;
   if (trustProxy !== undefined) app.set('trust proxy', trustProxySetting(trustProxy));
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('omni2')
-      .setDescription('Control plane for fleets of MCP servers')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app, '0.1.0');
   SwaggerModule.setup('api/docs', app, document);
   registerConsoleStatic(app);
   return app;

@@ -1,4 +1,4 @@
-import type { EventEnvelope, McpStatusChangeData } from '@omni2/contracts';
+import type { EventEnvelope, McpStatusChangeData, NewEvent } from '@omni2/contracts';
 import { Client } from 'pg';
 import { EventStream } from '../src/events/event-stream';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -190,17 +190,38 @@ describe('registry REST (e2e)', () => {
            down_since = now() - interval '60 seconds', open_until = now() + interval '1 hour',
            health_status = 'circuit_open' WHERE name = 'paused'`,
       );
+      const batches = jest.spyOn(t.app.get(EventStream), 'publish');
       const off = await t.api('PATCH', '/api/v1/mcp/servers/paused', {
         status: 'inactive',
         description: 'paused for maintenance',
       });
       expect(off.status).toBe(200);
+      // One transaction, one batch: the edit is announced as it ended, with its status change.
+      const calls = [...batches.mock.calls] as [NewEvent[]][];
+      batches.mockRestore();
+      expect(calls).toHaveLength(1);
+      const [batch] = calls[0];
+      expect(batch.map((e) => e.type)).toEqual(['mcp_config_changed', 'mcp_status_change']);
+      expect(batch[0].data).toMatchObject({
+        action: 'updated',
+        server: { status: 'inactive', description: 'paused for maintenance' },
+      });
+      expect(batch[1]).toMatchObject({ severity: 'warning', data: { reason: /^disable by / } });
       expect(off.body).toMatchObject({
         status: 'inactive',
         disabled_reason: 'manual',
         health_status: 'disabled',
         description: 'paused for maintenance',
         next_check_at: null,
+      });
+      await t.api('POST', '/api/v1/mcp/servers', { ...valid, name: 'paused-too' });
+      const taken = await t.api('PATCH', '/api/v1/mcp/servers/paused', {
+        status: 'active',
+        name: 'paused-too',
+      });
+      expect(taken.status).toBe(409);
+      expect((await t.api('GET', '/api/v1/mcp/servers/paused')).body).toMatchObject({
+        status: 'inactive',
       });
       const on = await t.api('PATCH', '/api/v1/mcp/servers/paused', { status: 'active' });
       expect(on.body).toMatchObject({
@@ -231,6 +252,7 @@ describe('registry REST (e2e)', () => {
     } finally {
       await pg.end();
       await t.api('DELETE', '/api/v1/mcp/servers/paused');
+      await t.api('DELETE', '/api/v1/mcp/servers/paused-too');
     }
   });
 

@@ -56,3 +56,22 @@ export interface EventPage {
   /** True when `after` was older than the oldest event kept: refetch a snapshot. */
   gap: boolean;
 }
+
+const EVENT_ID = /^(\d+)-(\d+)$/;
+
+/**
+ * Orders event ids, which are Redis stream ids (`<ms>-<seq>`; the in-process stream makes the
+ * same shape): negative, zero or positive as `a` is before, equal to or after `b`. BigInt, since
+ * a sequence number may pass 2^53. Other shapes fall back to string order, so a client handed
+ * something unexpected still sorts instead of throwing.
+ */
+export function compareEventIds(a: string, b: string): number {
+  const pa = EVENT_ID.exec(a);
+  const pb = EVENT_ID.exec(b);
+  if (!pa || !pb) return order(a, b);
+  return order(BigInt(pa[1]), BigInt(pb[1])) || order(BigInt(pa[2]), BigInt(pb[2]));
+}
+
+function order<T extends string | bigint>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

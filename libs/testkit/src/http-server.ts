@@ -25,6 +25,18 @@ export interface HttpMcpServerOptions {
   behaviour?: Partial<Behaviour>;
   /** serverInfo.name; default 'testkit'. */
   name?: string;
+  /** An OAuth-protected resource (MCP authorization): bearer tokens checked by this guard. */
+  protectedBy?: ResourceGuard;
+}
+
+/** How an OAuth-protected test server checks a bearer token (see oauth-upstream.ts). */
+export interface ResourceGuard {
+  /** The token's scopes when it is good for this resource, null when it is not. */
+  verify(token: string, resource: string): Promise<string[] | null>;
+  /** The RFC 9728 metadata document, for the resource at `resource`. */
+  metadata(resource: string): Record<string, unknown>;
+  /** Scopes every request needs; a token without them gets 403 insufficient_scope. */
+  requiredScopes(): string[];
 }
 
 export interface TestMcpServer {
@@ -78,6 +90,7 @@ class HttpTestServer implements TestMcpServer {
   readonly abandoned: CallRecord[] = [];
   private readonly name: string;
   private readonly protocol: HttpProtocol;
+  private readonly protectedBy: ResourceGuard | null;
   private readonly streamableSessions = new Map<string, Session<StreamableHTTPServerTransport>>();
   private readonly sseSessions = new Map<string, Session<SSEServerTransport>>();
   /** Expired sessions: unreachable by id, but their streams stay open until stop(). */
@@ -91,12 +104,23 @@ class HttpTestServer implements TestMcpServer {
   constructor(options: HttpMcpServerOptions) {
     this.protocol = options.protocol;
     this.name = options.name ?? 'testkit';
+    this.protectedBy = options.protectedBy ?? null;
     this.behaviour = makeBehaviour(options.behaviour);
   }
 
   async listen(): Promise<void> {
     const app = express();
     app.use(express.json());
+    if (this.protectedBy) {
+      const metadata = (_req: Request, res: Response) => {
+        res.json(this.protectedBy!.metadata(this.url));
+      };
+      app.get(
+        ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'],
+        metadata,
+      );
+      app.use(['/mcp', '/sse', '/messages'], this.bearerGuard);
+    }
     if (this.protocol === 'streamable_http') {
       // `/mcp/<route>` serves too: one process can stand in for thousands of upstreams, each
       // route registered as its own server with its own sessions (benchmarks).
@@ -171,6 +195,42 @@ class HttpTestServer implements TestMcpServer {
   private liveSessions(): AnySession[] {
     return [...this.streamableSessions.values(), ...this.sseSessions.values()];
   }
+
+  /** RFC 6750 and MCP authorization: 401 with where to find the metadata, 403 for scope. */
+  private readonly bearerGuard = (req: Request, res: Response, next: NextFunction) => {
+    const guard = this.protectedBy!;
+    const resourceMetadata = `http://127.0.0.1:${this.port}/.well-known/oauth-protected-resource/mcp`;
+    const required = guard.requiredScopes();
+    const challenge = (error: string | null) =>
+      [
+        `Bearer resource_metadata="${resourceMetadata}"`,
+        ...(required.length > 0 ? [`scope="${required.join(' ')}"`] : []),
+        ...(error ? [`error="${error}"`] : []),
+      ].join(', ');
+    const token = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (!token) {
+      res.status(401).set('WWW-Authenticate', challenge(null)).json({ error: 'unauthorized' });
+      return;
+    }
+    guard.verify(token, this.url).then(
+      (scopes) => {
+        if (scopes === null) {
+          res
+            .status(401)
+            .set('WWW-Authenticate', challenge('invalid_token'))
+            .json({ error: 'invalid_token' });
+        } else if (!required.every((s) => scopes.includes(s))) {
+          res
+            .status(403)
+            .set('WWW-Authenticate', challenge('insufficient_scope'))
+            .json({ error: 'insufficient_scope' });
+        } else {
+          next();
+        }
+      },
+      (error: unknown) => next(error),
+    );
+  };
 
   /** Applies the behaviour before any MCP handling, so that failures are HTTP statuses. */
   private readonly guard = async (req: Request, res: Response, next: NextFunction) => {

@@ -19,3 +19,10 @@ export {
   startModernHttpMcpServer,
 } from './modern-http-server';
 export { ASK_FORM, describeAnswer } from './interactive-tools';
+export {
+  type OAuthUpstream,
+  type OAuthUpstreamOptions,
+  type RegisteredClient,
+  startOAuthUpstream,
+  type TokenGrants,
+} from './oauth-upstream';

@@ -64,17 +64,21 @@ const actions = z
 const optional = <S extends z.ZodType>(schema: S) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
-const auditQuerySchema = z
+export const auditQuerySchema = z
   .object({
-    before: optional(z.string().regex(/^\d{1,18}$/, 'must be an audit entry id (a next_cursor)')),
+    before: optional(
+      z.string().regex(/^\d{1,18}$/, 'must be an audit entry id (a next_cursor)'),
+    ).meta({ description: 'The next_cursor of the previous page' }),
     limit: z.coerce.number().int().min(1).max(500).default(100),
-    action: optional(actions),
-    actor: optional(z.string().max(256)),
+    action: optional(actions).meta({
+      description: `Comma-separated, each one of: ${AUDIT_ACTIONS.join(', ')}`,
+    }),
+    actor: optional(z.string().max(256)).meta({ description: 'User or API key name, or its id' }),
     actor_kind: optional(z.enum(AUDIT_ACTOR_KINDS)),
-    server: optional(z.string().max(256)),
-    target_id: optional(z.string().max(256)),
-    from: optional(instant),
-    to: optional(instant),
+    server: optional(z.string().max(256)).meta({ description: 'Server id or name' }),
+    target_id: optional(z.string().max(256)).meta({ description: 'Exact target id, any type' }),
+    from: optional(instant).meta({ description: 'ISO 8601 date-time with a zone, inclusive' }),
+    to: optional(instant).meta({ description: 'ISO 8601 date-time with a zone, exclusive' }),
   })
   .strict()
   .superRefine((q, ctx) => {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { LoginResponse, PrincipalView } from '@omni2/contracts';
 import type { Request } from 'express';
 import { Audited } from '../audit/audited.decorator';
@@ -7,6 +7,9 @@ import { Public, RequireRole } from '../common/access.decorator';
 import { LoginService } from './login.service';
 import { callerOf } from './caller';
 import { principalView } from '../common/principal';
+import { changePasswordSchema, loginSchema } from './auth-input.schema';
+import { ApiRoute } from '../openapi/api-route';
+import { loginResponseSchema, principalViewSchema } from '../openapi/view-schemas';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -16,22 +19,24 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange a username and password for an access token' })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['username', 'password'],
-      properties: { username: { type: 'string' }, password: { type: 'string' } },
-    },
+  @ApiRoute({
+    operationId: 'logIn',
+    summary: 'Exchange a username and password for an access token',
+    ok: { schema: loginResponseSchema, description: 'The access token' },
+    errors: ['UNAUTHENTICATED', 'RATE_LIMITED'],
+    requestExample: { username: 'admin', password: 'correct horse battery staple' },
   })
-  logIn(@Body() body: unknown, @Req() req: Request): Promise<LoginResponse> {
+  logIn(@Body({ schema: loginSchema }) body: unknown, @Req() req: Request): Promise<LoginResponse> {
     return this.login.login(body, req.ip ?? 'unknown');
   }
 
   @Get('me')
   @RequireRole('viewer')
-  @ApiBearerAuth()
-  @ApiOperation({ summary: 'The caller: user or API key, role, and when the credential expires' })
+  @ApiRoute({
+    operationId: 'whoAmI',
+    summary: 'The caller: user or API key, role, and when the credential expires',
+    ok: { schema: principalViewSchema, description: 'The caller' },
+  })
   me(@Req() req: Request): PrincipalView {
     return principalView(callerOf(req));
   }
@@ -40,9 +45,19 @@ export class AuthController {
   @RequireRole('viewer')
   @HttpCode(200)
   @Audited('user.change_password', 'user')
-  @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change your password; other sessions end, a new token is returned' })
-  changePassword(@Body() body: unknown, @Req() req: Request): Promise<LoginResponse> {
+  @ApiRoute({
+    operationId: 'changePassword',
+    summary: 'Change your password; other sessions end, a new token is returned',
+    ok: { schema: loginResponseSchema, description: 'A new access token' },
+    requestExample: {
+      current_password: 'correct horse battery staple',
+      new_password: 'a longer passphrase than before',
+    },
+  })
+  changePassword(
+    @Body({ schema: changePasswordSchema }) body: unknown,
+    @Req() req: Request,
+  ): Promise<LoginResponse> {
     return this.login.changePassword(callerOf(req), body);
   }
 }

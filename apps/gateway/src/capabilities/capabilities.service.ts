@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CapabilitiesView, CapabilityCounts } from '@omni2/contracts';
 import type { Repository } from 'typeorm';
+import { Clock } from '../common/clock';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import {
   CAPABILITY_TTL_MS,
@@ -29,6 +30,7 @@ export class CapabilitiesService implements OnModuleInit {
     private readonly config: RuntimeConfigService,
     @InjectRepository(McpServerEntity) private readonly repo: Repository<McpServerEntity>,
     private readonly events: EventStream,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -51,7 +53,7 @@ export class CapabilitiesService implements OnModuleInit {
     const cached = await this.cache.get(row.name);
     if (cached) return cached;
     // Disabled, or failing with an open circuit: nothing to ask, and no waiting on a dead server.
-    if (row.status !== 'active' || !circuitAllows(row, Date.now())) return null;
+    if (row.status !== 'active' || !circuitAllows(row, this.clock.now())) return null;
     const timeoutMs = (await this.config.get('health_check')).timeout_seconds * 1_000;
     try {
       const { value } = await this.connections.run(this.registry.target(row), timeoutMs, (s) =>
@@ -67,7 +69,7 @@ export class CapabilitiesService implements OnModuleInit {
   async needsRefresh(row: McpServerEntity, session: McpSession): Promise<boolean> {
     if (session.listsChanged) return true;
     const cached = await this.cache.get(row.name);
-    return !cached || Date.now() - Date.parse(cached.cached_at) >= freshFor(cached, session);
+    return !cached || this.clock.now() - Date.parse(cached.cached_at) >= freshFor(cached, session);
   }
 
   /** Lists over `session`, caches, and records the counts on the row. Concurrent calls share one fetch. */
@@ -91,7 +93,10 @@ export class CapabilitiesService implements OnModuleInit {
     timeoutMs: number,
   ): Promise<CachedCapabilities> {
     const lists = await session.listCapabilities(timeoutMs);
-    const snapshot: CachedCapabilities = { ...lists, cached_at: new Date().toISOString() };
+    const snapshot: CachedCapabilities = {
+      ...lists,
+      cached_at: new Date(this.clock.now()).toISOString(),
+    };
     const previous = await this.cache.get(row.name);
     await this.cache.set(row.name, snapshot);
     const counts: CapabilityCounts = {

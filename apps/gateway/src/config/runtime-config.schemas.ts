@@ -1,5 +1,6 @@
 import {
   LOG_LEVELS,
+  RUNTIME_CONFIG_KEYS,
   RUNTIME_DEFAULTS,
   type RuntimeConfigKey,
   type RuntimeSettings,
@@ -98,3 +99,8 @@ export function readStoredSetting<K extends RuntimeConfigKey>(
     ? { value: parsed.data, valid: true }
     : { value: RUNTIME_DEFAULTS[key], valid: false };
 }
+
+/** Whichever setting the path names: the body of `PUT /config/:key` (validated per key). */
+export const anyRuntimeSettingSchema = z.union(
+  RUNTIME_CONFIG_KEYS.map((key) => RUNTIME_SCHEMAS[key].meta({ title: key })),
+);

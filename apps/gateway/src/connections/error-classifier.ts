@@ -1,3 +1,4 @@
+import { ProtocolErrorCode } from '@modelcontextprotocol/client';
 import type { ErrorKind, Protocol } from '@omni2/contracts';
 import { storableText } from '../common/text-safety';
 import { scrubSecrets } from './secret-scrub';
@@ -21,17 +22,24 @@ export {
   UpstreamTimeoutError,
 } from './upstream-errors';
 
+/**
+ * The JSON-RPC error numbers omni2 acts on, as the SDK names them; plain numbers, because they
+ * are compared with numbers read off the wire.
+ */
+export const RpcErrorCode: Readonly<
+  Record<'MethodNotFound' | 'InvalidParams' | 'UnsupportedProtocolVersion', number>
+> = {
+  MethodNotFound: ProtocolErrorCode.MethodNotFound,
+  InvalidParams: ProtocolErrorCode.InvalidParams,
+  UnsupportedProtocolVersion: ProtocolErrorCode.UnsupportedProtocolVersion,
+};
+
 export interface ClassifiedError {
   kind: ErrorKind;
   message: string;
   /** HTTP status from the upstream, when the failure carried one. */
   httpStatus: number | null;
 }
-
-/** JSON-RPC: the server does not speak the protocol version asked for (2026-07-28 and later). */
-export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
-export const METHOD_NOT_FOUND = -32601;
-export const INVALID_PARAMS = -32602;
 
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -108,7 +116,7 @@ export function classifyError(
   }
   if (error instanceof UpstreamRpcError) {
     const detail =
-      error.code === UNSUPPORTED_PROTOCOL_VERSION
+      error.code === RpcErrorCode.UnsupportedProtocolVersion
         ? text(`${describe(error)}${versionDetail(error.data)}`)
         : message;
     return { kind: 'protocol', message: detail, httpStatus: null };
@@ -143,11 +151,11 @@ export function isSessionExpired(error: unknown): boolean {
 
 export function isMethodNotFound(error: unknown): boolean {
   const e = fromSdkError(error);
-  return e instanceof UpstreamRpcError && e.code === METHOD_NOT_FOUND;
+  return e instanceof UpstreamRpcError && e.code === RpcErrorCode.MethodNotFound;
 }
 
 /** The server refused the protocol version asked for: the session must negotiate again. */
 export function isVersionRejected(error: unknown): boolean {
   const e = fromSdkError(error);
-  return e instanceof UpstreamRpcError && e.code === UNSUPPORTED_PROTOCOL_VERSION;
+  return e instanceof UpstreamRpcError && e.code === RpcErrorCode.UnsupportedProtocolVersion;
 }

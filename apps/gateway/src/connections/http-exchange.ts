@@ -8,6 +8,7 @@ import {
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+import { RpcErrorCode } from './error-classifier';
 import {
   CallCancelledError,
   HttpProtocolError,
@@ -16,7 +17,6 @@ import {
   UpstreamTimeoutError,
 } from './upstream-errors';
 import { HoldableTimer } from './deadline';
-import { METHOD_NOT_FOUND } from './error-classifier';
 import { SseParser } from './sse-parser';
 
 /**
@@ -399,7 +399,7 @@ export function openEventStream(options: StreamOptions): Promise<OpenStream | nu
 function listenRefusal(text: string): UpstreamRpcError | null {
   const error = (parseMessage(text) as { error?: { code?: unknown; message?: unknown } } | null)
     ?.error;
-  if (typeof error?.code !== 'number' || error.code === METHOD_NOT_FOUND) return null;
+  if (typeof error?.code !== 'number' || error.code === RpcErrorCode.MethodNotFound) return null;
   const message = typeof error.message === 'string' ? error.message : '';
   return new UpstreamRpcError(error.code, `subscriptions/listen refused: ${message}`.slice(0, 300));
 }

@@ -5,6 +5,7 @@ import {
   LATEST_PROTOCOL_VERSION,
   type ServerCapabilities,
   SUPPORTED_PROTOCOL_VERSIONS,
+  ProtocolErrorCode,
 } from '@modelcontextprotocol/client';
 import { MODERN_PROTOCOL_VERSION, type ProbeMethod, type ProtocolEra } from '@omni2/contracts';
 import { fetchLists, listChangeFilter } from './capability-views';
@@ -17,10 +18,9 @@ import {
   isMethodNotFound,
   isSessionExpired,
   isVersionRejected,
-  INVALID_PARAMS,
-  METHOD_NOT_FOUND,
   UpstreamRpcError,
   UpstreamTimeoutError,
+  RpcErrorCode,
 } from './error-classifier';
 import { endSession, type OpenStream, openEventStream, postMessage } from './http-exchange';
 import { intern } from './intern';
@@ -341,10 +341,14 @@ export class HttpMcpSession implements McpSession {
     const versions = result.supportedVersions;
     if (!Array.isArray(versions) || !versions.includes(MODERN_PROTOCOL_VERSION)) {
       if (this.era === 'modern') {
-        throw new UpstreamRpcError(-32022, 'the server no longer supports 2026-07-28', {
-          supported: versions,
-          requested: MODERN_PROTOCOL_VERSION,
-        });
+        throw new UpstreamRpcError(
+          RpcErrorCode.UnsupportedProtocolVersion,
+          'the server no longer supports 2026-07-28',
+          {
+            supported: versions,
+            requested: MODERN_PROTOCOL_VERSION,
+          },
+        );
       }
       return { era: 'legacy' };
     }
@@ -551,7 +555,10 @@ export class HttpMcpSession implements McpSession {
     if (method === 'ping') return { result: {} };
     const request = method === 'elicitation/create' ? elicitationOf(params) : null;
     if (request === null) {
-      const code = method === 'elicitation/create' ? INVALID_PARAMS : METHOD_NOT_FOUND;
+      const code =
+        method === 'elicitation/create'
+          ? ProtocolErrorCode.InvalidParams
+          : ProtocolErrorCode.MethodNotFound;
       const text =
         method === 'elicitation/create'
           ? 'omni2 answers form elicitations only (message and requestedSchema)'

@@ -7,6 +7,7 @@ import {
   ProtocolError,
   StreamableHTTPClientTransport,
   type Transport,
+  ProtocolErrorCode,
 } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ProbeMethod, ProtocolEra } from '@omni2/contracts';
@@ -18,7 +19,6 @@ import {
   CallCancelledError,
   isMethodNotFound,
   isVersionRejected,
-  METHOD_NOT_FOUND,
   ProcessExitedError,
   UpstreamTimeoutError,
 } from './error-classifier';
@@ -433,7 +433,10 @@ export class SdkMcpSession implements McpSession {
     // refuses handlers for them); one that asks anyway learns why not.
     this.client.fallbackRequestHandler = (request) =>
       Promise.reject(
-        new ProtocolError(METHOD_NOT_FOUND, unsupportedRequestMessage(request.method)),
+        new ProtocolError(
+          ProtocolErrorCode.MethodNotFound,
+          unsupportedRequestMessage(request.method),
+        ),
       );
     // Replaces the SDK's own progress dispatch (see callTool): reports go to omni2's listeners.
     this.client.setNotificationHandler('notifications/progress', (notification) => {

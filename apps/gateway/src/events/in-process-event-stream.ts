@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
-import type { EventEnvelope, NewEvent } from '@omni2/contracts';
+import { compareEventIds, type EventEnvelope, type NewEvent } from '@omni2/contracts';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { EventStream, type StreamRead } from './event-stream';
-import { compareIds, isGap } from './stream-id';
+import { isGap } from './stream-id';
 
 /** Embedded mode (one replica): a bounded ring with Redis-shaped ids (`<ms>-<seq>`). */
 @Injectable()
@@ -32,7 +32,7 @@ export class InProcessEventStream extends EventStream {
       return Promise.resolve({ items: this.ring.slice(-limit), gap: false, oldest });
     }
     const last = this.lastMs === 0 ? null : `${this.lastMs}-${this.seq}`;
-    const start = this.ring.findIndex((e) => compareIds(e.id, after) > 0);
+    const start = this.ring.findIndex((e) => compareEventIds(e.id, after) > 0);
     return Promise.resolve({
       items: start === -1 ? [] : this.ring.slice(start, start + limit),
       gap: isGap(after, oldest, last),

@@ -26,21 +26,28 @@ const isoDate = z
   .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date-time')
   .transform((v) => new Date(v));
 
-const pageQuery = z
+export const healthLogQuerySchema = z
   .object({
     event_type: z
       .string()
       .transform((v) => v.split(',').filter(Boolean))
       .pipe(z.array(z.enum(HEALTH_LOG_EVENT_TYPES)))
-      .optional(),
-    from: isoDate.optional(),
-    to: isoDate.optional(),
-    before: z.string().regex(/^\d+$/, 'must be a cursor from next_cursor').optional(),
+      .optional()
+      .meta({ description: `Comma-separated, each one of: ${HEALTH_LOG_EVENT_TYPES.join(', ')}` }),
+    from: isoDate.optional().meta({ description: 'ISO 8601 date-time, inclusive' }),
+    to: isoDate.optional().meta({ description: 'ISO 8601 date-time, exclusive' }),
+    before: z
+      .string()
+      .regex(/^\d+$/, 'must be a cursor from next_cursor')
+      .optional()
+      .meta({ description: 'The next_cursor of the previous page' }),
     limit: z.coerce.number().int().min(1).max(1_000).default(100),
   })
   .strict();
 
-const uptimeQuery = z.object({ window: z.enum(UPTIME_WINDOWS).default('24h') }).strict();
+export const uptimeQuerySchema = z
+  .object({ window: z.enum(UPTIME_WINDOWS).default('24h') })
+  .strict();
 
 /** Where the uptime figures come from, stated in every answer. */
 const UPTIME_METHOD =
@@ -79,7 +86,7 @@ export class HealthLogService {
     raw: Record<string, unknown>,
     audience: 'full' | 'viewer' = 'full',
   ): Promise<HealthLogPage> {
-    const q = parseOrThrow(pageQuery, raw);
+    const q = parseOrThrow(healthLogQuerySchema, raw);
     const qb = this.repo
       .createQueryBuilder('l')
       .where('l.server_id = :id', { id: server.id })
@@ -113,7 +120,7 @@ export class HealthLogService {
     raw: Record<string, unknown>,
     now = Date.now(),
   ): Promise<UptimeView> {
-    const { window } = parseOrThrow(uptimeQuery, raw);
+    const { window } = parseOrThrow(uptimeQuerySchema, raw);
     const from = new Date(now - WINDOW_MS[window]);
     const to = new Date(now);
     const [stats] = await this.repo.query<

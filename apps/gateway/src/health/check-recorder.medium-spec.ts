@@ -7,7 +7,7 @@ import { RuntimeConfigEntity } from '../config/runtime-config.entity';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { dataSourceOptions } from '../../test/support/data-source-options';
 import { McpServerEntity } from '../registry/mcp-server.entity';
-import { CheckRecorder } from './check-recorder';
+import { type CallOutcome, CheckRecorder } from './check-recorder';
 import type { ProbeOutcome } from './health-probe';
 
 const failure: ProbeOutcome = {
@@ -17,6 +17,7 @@ const failure: ProbeOutcome = {
   probe: 'none',
   sessionOpened: false,
 };
+const callFailure: CallOutcome = { ok: false, errorKind: 'unreachable', error: 'refused' };
 const success: ProbeOutcome = {
   ok: true,
   responseTimeMs: 3.5,
@@ -40,7 +41,7 @@ describe('CheckRecorder on PostgreSQL', () => {
     )[0]?.g ?? 0;
   /** A check admitted now, in the server's current generation, as the coordinator does. */
   const check = async (outcome: ProbeOutcome, at = new Date()) =>
-    recorder.record(id, outcome, at, { origin: 'check', generation: await generation() });
+    recorder.recordCheck(id, outcome, at, await generation());
 
   const logTypes = async () =>
     (
@@ -121,15 +122,48 @@ describe('CheckRecorder on PostgreSQL', () => {
     ]);
   });
 
+  it('a tool call moves the breaker with a call reason, and leaves the check facts and the check event alone', async () => {
+    await check(success);
+    const checkedAt = await ds.query<{ t: Date; ms: number }[]>(
+      'SELECT last_health_check AS t, last_response_time_ms AS ms FROM omni2.mcp_servers WHERE id = $1',
+      [id],
+    );
+    let last = null;
+    for (let i = 0; i < 5; i++) last = await recorder.recordCall(id, callFailure, new Date(), 0);
+    expect(last?.row).toMatchObject({ circuit_state: 'open', last_error: 'refused' });
+    expect(last?.events.map((e) => e.type)).toEqual(['circuit_breaker_state', 'mcp_status_change']);
+    expect(
+      await ds.query(
+        'SELECT last_health_check AS t, last_response_time_ms AS ms FROM omni2.mcp_servers WHERE id = $1',
+        [id],
+      ),
+    ).toEqual(checkedAt);
+    expect((await logTypes()).filter((t) => t.startsWith('health_check'))).toHaveLength(1);
+    const quiet = await recorder.recordCall(id, callFailure, new Date(), 0);
+    expect(quiet).toBeNull();
+  });
+
+  it('says a tool call moved the status when the breaker did not name the change', async () => {
+    const result = await recorder.recordCall(id, { ok: true }, new Date(), 0);
+    expect(result?.events).toEqual([
+      expect.objectContaining({
+        type: 'mcp_status_change',
+        data: expect.objectContaining({
+          old_status: 'unknown',
+          new_status: 'healthy',
+          reason: 'tool call succeeded',
+        }),
+      }),
+    ]);
+  });
+
   it('serialises concurrent checks on one server without losing a count', async () => {
     await config.put('circuit_breaker', {
       ...RUNTIME_DEFAULTS.circuit_breaker,
       failure_threshold: 100,
     });
     await Promise.all(
-      Array.from({ length: 8 }, () =>
-        recorder.record(id, failure, new Date(), { origin: 'check', generation: 0 }),
-      ),
+      Array.from({ length: 8 }, () => recorder.recordCheck(id, failure, new Date(), 0)),
     );
     const [row] = await ds.query<{ consecutive_failures: number; error_count: number }[]>(
       'SELECT consecutive_failures, error_count FROM omni2.mcp_servers WHERE id = $1',
@@ -153,9 +187,7 @@ describe('CheckRecorder on PostgreSQL', () => {
     const transactions = jest.spyOn(ds.manager, 'transaction');
     try {
       const results = await Promise.all(
-        Array.from({ length: 200 }, () =>
-          recorder.record(id, failure, new Date(), { origin: 'call', generation: 0 }),
-        ),
+        Array.from({ length: 200 }, () => recorder.recordCall(id, callFailure, new Date(), 0)),
       );
       expect(results.map((r) => r?.row.consecutive_failures)).toEqual(
         Array.from({ length: 200 }, (_, i) => i + 1),
@@ -176,13 +208,10 @@ describe('CheckRecorder on PostgreSQL', () => {
     const opened = await generation();
     expect(opened).toBe(1);
     const before = await ds.query('SELECT * FROM omni2.mcp_servers WHERE id = $1', [id]);
-    const call = await recorder.record(id, failure, new Date(), { origin: 'call', generation: 0 });
+    const call = await recorder.recordCall(id, callFailure, new Date(), 0);
     expect(call).toBeNull();
     expect(await ds.query('SELECT * FROM omni2.mcp_servers WHERE id = $1', [id])).toEqual(before);
-    const stale = await recorder.record(id, { ...failure, error: 'late' }, new Date(), {
-      origin: 'check',
-      generation: 0,
-    });
+    const stale = await recorder.recordCheck(id, { ...failure, error: 'late' }, new Date(), 0);
     expect(stale?.row).toMatchObject({
       circuit_state: 'open',
       consecutive_failures: 5,
@@ -195,10 +224,14 @@ describe('CheckRecorder on PostgreSQL', () => {
   });
 
   it('keeps the breaker decisions of a batch whose error text the database refuses', async () => {
-    const nul: ProbeOutcome = { ...failure, errorKind: 'process_exit', error: 'stderr: a\u0000b' };
     const results = await Promise.all([
-      recorder.record(id, failure, new Date(), { origin: 'call', generation: 0 }),
-      recorder.record(id, nul, new Date(), { origin: 'call', generation: 0 }),
+      recorder.recordCall(id, callFailure, new Date(), 0),
+      recorder.recordCall(
+        id,
+        { ...callFailure, error: 'stderr: a\u0000b', errorKind: 'process_exit' },
+        new Date(),
+        0,
+      ),
     ]);
     expect(results.map((r) => r?.row.consecutive_failures)).toEqual([1, 2]);
     const [row] = await ds.query<{ consecutive_failures: number; last_error: string }[]>(

@@ -3,7 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import {
   type CircuitBreakerSettings,
   deriveHealthStatus,
+  type ErrorKind,
   type HealthCheckSettings,
+  type HealthStatus,
   type NewEvent,
 } from '@omni2/contracts';
 import type { Repository } from 'typeorm';
@@ -20,7 +22,7 @@ import { RuntimeConfigService } from '../config/runtime-config.service';
 import { HealthLogEntity } from '../health-log/health-log.entity';
 import { McpServerEntity } from '../registry/mcp-server.entity';
 import { breakerColumns, breakerStateOf, withBreakerState } from '../breaker/breaker-row';
-import { eventsForCheck } from './check-events';
+import { breakerStepEvents, healthCheckEvent } from './server-events';
 import { connectionLost, type ProbeOutcome } from './health-probe';
 
 export interface RecordedCheck {
@@ -30,17 +32,22 @@ export interface RecordedCheck {
   events: NewEvent[];
 }
 
-/** How the outcome came about: a check or a tool call, admitted in a breaker generation. */
-export interface Admitted {
-  origin: 'check' | 'call';
-  generation: number;
-}
+/** What a tool call tells the breaker: the server answered, or the call failed with a kind. */
+export type CallOutcome = { ok: true } | { ok: false; errorKind: ErrorKind; error: string };
 
-interface Submission extends Admitted {
-  outcome: ProbeOutcome;
+type Submission = (
+  { origin: 'check'; outcome: ProbeOutcome } | { origin: 'call'; outcome: CallOutcome }
+) & {
+  /** The breaker generation the check or call was admitted in. */
+  generation: number;
   at: Date;
   done: (result: RecordedCheck | null) => void;
   failed: (error: unknown) => void;
+};
+
+interface Settings {
+  breaker: CircuitBreakerSettings;
+  health: HealthCheckSettings;
 }
 
 /** The columns a check writes: the breaker's and the check's own. */
@@ -84,17 +91,37 @@ export class CheckRecorder {
   ) {}
 
   /**
-   * Resolves once the outcome is committed with the row as it stood after it, or null when it
-   * changed nothing (server deleted or disabled, or a call outcome from an earlier generation).
+   * A check's outcome. Resolves once committed with the row as it stood after it, or null when
+   * the server was deleted or disabled meanwhile.
    */
-  record(
+  recordCheck(
     serverId: string,
     outcome: ProbeOutcome,
     at: Date,
-    admitted: Admitted,
+    generation: number,
+  ): Promise<RecordedCheck | null> {
+    return this.submit(serverId, { origin: 'check', outcome, at, generation });
+  }
+
+  /**
+   * A tool call's outcome: breaker input only. Null when it changed nothing (server deleted or
+   * disabled, or admitted in an earlier breaker generation).
+   */
+  recordCall(
+    serverId: string,
+    outcome: CallOutcome,
+    at: Date,
+    generation: number,
+  ): Promise<RecordedCheck | null> {
+    return this.submit(serverId, { origin: 'call', outcome, at, generation });
+  }
+
+  private submit(
+    serverId: string,
+    entry: Omit<Submission, 'done' | 'failed'>,
   ): Promise<RecordedCheck | null> {
     return new Promise((done, failed) => {
-      const submission: Submission = { ...admitted, outcome, at, done, failed };
+      const submission = { ...entry, done, failed } as Submission;
       const queue = this.queues.get(serverId);
       if (queue) {
         queue.push(submission);
@@ -143,7 +170,9 @@ export class CheckRecorder {
     } catch (error) {
       if (!isRefusedValue(error)) throw error;
       const plain = batch.map((s) =>
-        s.outcome.ok ? s : { ...s, outcome: { ...s.outcome, error: `${s.outcome.errorKind}` } },
+        s.outcome.ok
+          ? s
+          : ({ ...s, outcome: { ...s.outcome, error: `${s.outcome.errorKind}` } } as Submission),
       );
       return this.write(serverId, plain);
     }
@@ -154,6 +183,7 @@ export class CheckRecorder {
       this.config.get('circuit_breaker'),
       this.config.get('health_check'),
     ]);
+    const settings: Settings = { breaker, health };
     return this.repo.manager.transaction(async (tx) => {
       const row = await tx.findOne(McpServerEntity, {
         where: { id: serverId },
@@ -167,7 +197,11 @@ export class CheckRecorder {
       for (const submission of batch) {
         // Disabled by an earlier outcome of this batch: the rest change nothing.
         const applied =
-          row.status === 'active' ? this.apply(row, submission, breaker, health, logs) : null;
+          row.status !== 'active'
+            ? null
+            : submission.origin === 'check'
+              ? this.applyCheck(row, submission.outcome, submission, settings, logs)
+              : this.applyCall(row, submission.outcome, submission, settings, logs);
         results.push(applied);
       }
       const after = checkColumns(row, breakerStateOf(row));
@@ -180,81 +214,164 @@ export class CheckRecorder {
     });
   }
 
-  /** One outcome onto the locked row (in place); returns its result, or null if it is moot. */
-  private apply(
+  /** A check onto the locked row (in place): its own facts, then the breaker step. */
+  private applyCheck(
     row: McpServerEntity,
-    { outcome, at, origin, generation }: Submission,
-    breaker: CircuitBreakerSettings,
-    health: HealthCheckSettings,
+    outcome: ProbeOutcome,
+    { at, generation }: Submission,
+    settings: Settings,
     logs: Partial<HealthLogEntity>[],
-  ): RecordedCheck | null {
-    const isCheck = origin === 'check';
-    const previousState = breakerStateOf(row);
-    const counts = outcomeCounts(previousState, generation);
-    // A call only matters to the breaker: from an earlier generation it changes nothing.
-    if (!isCheck && !counts) return null;
-    const previousStatus = row.health_status;
+  ): RecordedCheck {
     // The last check succeeded and this one lost the connection: `disconnected` is logged.
     const disconnected =
-      isCheck &&
       !outcome.ok &&
       connectionLost(outcome.errorKind) &&
       row.last_success_at !== null &&
       row.last_success_at.getTime() === row.last_health_check?.getTime();
-    const decision: BreakerDecision = counts
-      ? onCheckResult(previousState, outcome.ok, at.getTime(), breaker)
-      : { state: previousState, events: [], downtimeEndedSeconds: 0 };
-    withBreakerState(row, decision.state);
-    if (isCheck) row.last_health_check = at;
-    // What the check itself saw is recorded whether or not it moved the breaker.
+    const step = breakerStep(row, outcome, at, generation, settings.breaker);
+    row.last_health_check = at;
     if (outcome.ok) {
-      row.last_success_at = at;
-      if (isCheck) row.last_response_time_ms = outcome.responseTimeMs;
+      row.last_response_time_ms = outcome.responseTimeMs;
       if (outcome.protocol) {
         row.protocol_era = outcome.protocol.era;
         row.protocol_version = outcome.protocol.version;
       }
-      row.last_error = null;
-      row.last_error_kind = null;
-    } else {
-      row.last_error = outcome.error.slice(0, 2_000);
-      row.last_error_kind = outcome.errorKind;
-      row.error_count += 1;
     }
-    row.total_downtime_seconds += decision.downtimeEndedSeconds;
-    if (decision.events.some((e) => e.type === 'recovery_attempt')) row.last_recovery_attempt = at;
-    row.health_status = deriveHealthStatus(row);
+    settle(row, step, at, settings.health, true);
+    row.claimed_by = null;
+    row.claimed_at = null;
+    row.checked_by = this.replica.id;
+    logs.push(
+      ...stepLogs(row, step.decision, at, [
+        ...(outcome.ok && outcome.sessionOpened
+          ? [logEntry(row, at, { event_type: 'connected' })]
+          : []),
+        ...(disconnected
+          ? [
+              logEntry(row, at, {
+                event_type: 'disconnected',
+                error_message: outcome.error.slice(0, 2_000),
+                error_kind: outcome.errorKind,
+              }),
+            ]
+          : []),
+        logEntry(row, at, {
+          event_type: 'health_check',
+          response_time_ms: outcome.ok ? outcome.responseTimeMs : null,
+          error_message: outcome.ok ? null : outcome.error.slice(0, 2_000),
+          error_kind: outcome.ok ? null : outcome.errorKind,
+        }),
+      ]),
+    );
+    const quiet = outcome.ok ? 'check succeeded' : `check failed: ${outcome.errorKind}`;
+    return this.recorded(row, step, [healthCheckEvent(row, outcome)], quiet, settings);
+  }
+
+  /**
+   * A tool call onto the locked row (in place): the breaker step and the facts it shares with a
+   * check. One admitted in an earlier breaker generation is moot.
+   */
+  private applyCall(
+    row: McpServerEntity,
+    outcome: CallOutcome,
+    { at, generation }: Submission,
+    settings: Settings,
+    logs: Partial<HealthLogEntity>[],
+  ): RecordedCheck | null {
+    if (!outcomeCounts(breakerStateOf(row), generation)) return null;
+    const step = breakerStep(row, outcome, at, generation, settings.breaker);
     const moved =
-      decision.state.circuit_state !== previousState.circuit_state ||
-      decision.state.status !== previousState.status;
-    if (isCheck || moved) {
-      const due = nextCheckAt(decision.state, at.getTime(), health, (m) => Math.random() * m);
-      row.next_check_at = due === null ? null : new Date(due);
-    }
-    if (isCheck) {
-      row.claimed_by = null;
-      row.claimed_at = null;
-      row.checked_by = this.replica.id;
-    }
-    logs.push(...logRows(row, outcome, decision, at, disconnected, isCheck));
-    const events = eventsForCheck(row, previousStatus, previousState, decision, outcome, breaker);
+      step.decision.state.circuit_state !== step.previous.circuit_state ||
+      step.decision.state.status !== step.previous.status;
+    settle(row, step, at, settings.health, moved);
+    logs.push(...stepLogs(row, step.decision, at, []));
+    const quiet = outcome.ok ? 'tool call succeeded' : `tool call failed: ${outcome.errorKind}`;
+    return this.recorded(row, step, [], quiet, settings);
+  }
+
+  private recorded(
+    row: McpServerEntity,
+    step: Step,
+    leading: NewEvent[],
+    quietReason: string,
+    settings: Settings,
+  ): RecordedCheck {
+    const events = breakerStepEvents(
+      row,
+      step.previousStatus,
+      step.previous.circuit_state,
+      step.decision,
+      step.succeeded,
+      quietReason,
+      settings.breaker,
+    );
     return {
       row: Object.assign(Object.create(McpServerEntity.prototype) as McpServerEntity, row),
-      decision,
-      events: isCheck ? events : events.filter((e) => e.type !== 'mcp_health_check'),
+      decision: step.decision,
+      events: [...leading, ...events],
     };
   }
 }
 
-function logRows(
+interface Step {
+  previous: BreakerState;
+  previousStatus: HealthStatus;
+  decision: BreakerDecision;
+  succeeded: boolean;
+}
+
+/**
+ * The step checks and calls share: the breaker decides (an outcome from an earlier generation
+ * moves nothing), and what the server did is written whether or not it moved the breaker.
+ */
+function breakerStep(
   row: McpServerEntity,
-  outcome: ProbeOutcome,
-  decision: BreakerDecision,
+  outcome: CallOutcome | ProbeOutcome,
   at: Date,
-  disconnected: boolean,
-  isCheck: boolean,
-): Partial<HealthLogEntity>[] {
-  const entry = (fields: Partial<HealthLogEntity>): Partial<HealthLogEntity> => ({
+  generation: number,
+  settings: CircuitBreakerSettings,
+): Step {
+  const previous = breakerStateOf(row);
+  const previousStatus = row.health_status;
+  const decision: BreakerDecision = outcomeCounts(previous, generation)
+    ? onCheckResult(previous, outcome.ok, at.getTime(), settings)
+    : { state: previous, events: [], downtimeEndedSeconds: 0 };
+  withBreakerState(row, decision.state);
+  if (outcome.ok) {
+    row.last_success_at = at;
+    row.last_error = null;
+    row.last_error_kind = null;
+  } else {
+    row.last_error = outcome.error.slice(0, 2_000);
+    row.last_error_kind = outcome.errorKind;
+    row.error_count += 1;
+  }
+  return { previous, previousStatus, decision, succeeded: outcome.ok };
+}
+
+/** After the step: downtime, the recovery time, the derived status and, if asked, the next check. */
+function settle(
+  row: McpServerEntity,
+  { decision }: Step,
+  at: Date,
+  health: HealthCheckSettings,
+  reschedule: boolean,
+): void {
+  row.total_downtime_seconds += decision.downtimeEndedSeconds;
+  if (decision.events.some((e) => e.type === 'recovery_attempt')) row.last_recovery_attempt = at;
+  row.health_status = deriveHealthStatus(row);
+  if (reschedule) {
+    const due = nextCheckAt(decision.state, at.getTime(), health, (m) => Math.random() * m);
+    row.next_check_at = due === null ? null : new Date(due);
+  }
+}
+
+function logEntry(
+  row: McpServerEntity,
+  at: Date,
+  fields: Partial<HealthLogEntity>,
+): Partial<HealthLogEntity> {
+  return {
     server_id: row.id,
     status: row.health_status,
     response_time_ms: null,
@@ -262,34 +379,27 @@ function logRows(
     error_kind: null,
     created_at: at,
     ...fields,
-  });
+  };
+}
+
+/**
+ * The health-log rows of a breaker step, around what the check itself logs (`own`): a recovery
+ * attempt first (it enters half-open, which shows as unhealthy whatever the probe then does),
+ * the breaker's other transitions last.
+ */
+function stepLogs(
+  row: McpServerEntity,
+  decision: BreakerDecision,
+  at: Date,
+  own: Partial<HealthLogEntity>[],
+): Partial<HealthLogEntity>[] {
   const attempt = decision.events.filter((e) => e.type === 'recovery_attempt');
   const after = decision.events.filter((e) => e.type !== 'recovery_attempt');
   return [
-    // The attempt enters half-open, which shows as unhealthy whatever the probe then does.
     ...attempt.map((e) =>
-      entry({ event_type: e.type, status: 'unhealthy', error_message: e.message }),
+      logEntry(row, at, { event_type: e.type, status: 'unhealthy', error_message: e.message }),
     ),
-    ...(isCheck && outcome.sessionOpened && outcome.ok ? [entry({ event_type: 'connected' })] : []),
-    ...(disconnected && !outcome.ok
-      ? [
-          entry({
-            event_type: 'disconnected',
-            error_message: outcome.error.slice(0, 2_000),
-            error_kind: outcome.errorKind,
-          }),
-        ]
-      : []),
-    ...(isCheck
-      ? [
-          entry({
-            event_type: 'health_check',
-            response_time_ms: outcome.ok ? outcome.responseTimeMs : null,
-            error_message: outcome.ok ? null : outcome.error.slice(0, 2_000),
-            error_kind: outcome.ok ? null : outcome.errorKind,
-          }),
-        ]
-      : []),
-    ...after.map((e) => entry({ event_type: e.type, error_message: e.message })),
+    ...own,
+    ...after.map((e) => logEntry(row, at, { event_type: e.type, error_message: e.message })),
   ];
 }

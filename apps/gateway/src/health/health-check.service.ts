@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { BulkHealthCheckResult, HealthCheckResult } from '@omni2/contracts';
+import { Clock } from '../common/clock';
 import { mapWithConcurrency } from '../common/concurrency';
 import { ConnectionManager } from '../connections/connection-manager';
 import { DomainError } from '../common/domain-error';
@@ -8,10 +9,10 @@ import { EventStream } from '../events/event-stream';
 import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
-import { CheckRecorder, type RecordedCheck } from './check-recorder';
+import { type CallOutcome, CheckRecorder, type RecordedCheck } from './check-recorder';
 import { CircuitGate, type Ticket } from '../breaker/circuit-gate';
 import { CriticalAlerts } from './critical-alerts';
-import { HealthProbe, type ProbeOutcome } from './health-probe';
+import { HealthProbe } from './health-probe';
 
 /**
  * One health check end to end: probe, record through the breaker, publish. The scheduled loop
@@ -31,6 +32,7 @@ export class HealthCheckService {
     private readonly connections: ConnectionManager,
     private readonly metrics: Metrics,
     private readonly gate: CircuitGate,
+    private readonly clock: Clock,
   ) {}
 
   /** Checks one server now. `reload` closes the session first and refetches capabilities. */
@@ -81,7 +83,7 @@ export class HealthCheckService {
   async run(row: McpServerEntity, timeoutMs: number): Promise<HealthCheckResult | null> {
     const admission = await this.gate.admission(row);
     if (admission.admitted) return this.checkAdmitted(row, admission.ticket, timeoutMs, false);
-    const until = admission.retryAt ?? Date.now() + timeoutMs;
+    const until = admission.retryAt ?? this.clock.now() + timeoutMs;
     await this.recorder.postpone(row.id, new Date(until));
     return null;
   }
@@ -91,13 +93,15 @@ export class HealthCheckService {
    * is recorded only while the breaker has something to forget (failures counted, or
    * recovering), so the healthy path of a tool call writes nothing.
    */
-  async recordCall(row: McpServerEntity, ticket: Ticket, outcome: ProbeOutcome): Promise<void> {
+  async recordCall(row: McpServerEntity, ticket: Ticket, outcome: CallOutcome): Promise<void> {
     const clean = row.circuit_state === 'closed' && row.consecutive_failures === 0;
     if (outcome.ok && clean) return;
-    const recorded = await this.recorder.record(row.id, outcome, new Date(), {
-      origin: 'call',
-      generation: ticket.generation,
-    });
+    const recorded = await this.recorder.recordCall(
+      row.id,
+      outcome,
+      new Date(this.clock.now()),
+      ticket.generation,
+    );
     if (recorded) await this.afterRecord(recorded);
   }
 
@@ -122,11 +126,8 @@ export class HealthCheckService {
     this.log.debug(
       `checked ${row.name}: ${outcome.ok ? 'ok' : `${outcome.errorKind}: ${outcome.error}`}`,
     );
-    const at = new Date();
-    const recorded = await this.recorder.record(row.id, outcome, at, {
-      origin: 'check',
-      generation: ticket.generation,
-    });
+    const at = new Date(this.clock.now());
+    const recorded = await this.recorder.recordCheck(row.id, outcome, at, ticket.generation);
     if (recorded) await this.afterRecord(recorded);
     const saved = recorded?.row ?? row;
     return {

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import {
   type BulkHealthCheckResult,
   type CapabilitiesView,
@@ -20,9 +20,19 @@ import { RegistryService } from '../registry/registry.service';
 import { OperatorActionsService } from './operator-actions.service';
 import { CapabilitiesService } from '../capabilities/capabilities.service';
 import { HealthCheckService } from './health-check.service';
+import { healthLogQuerySchema, uptimeQuerySchema } from '../health-log/health-log.service';
+import { ApiRoute } from '../openapi/api-route';
+import { serverRef } from '../openapi/path-params';
+import {
+  bulkHealthCheckResultSchema,
+  capabilitiesViewSchema,
+  healthCheckResultSchema,
+  healthLogPageSchema,
+  mcpServerViewSchema,
+  uptimeViewSchema,
+} from '../openapi/view-schemas';
 
 @ApiTags('health')
-@ApiBearerAuth()
 @Controller('mcp/servers')
 export class HealthController {
   constructor(
@@ -37,7 +47,11 @@ export class HealthController {
   @HttpCode(200)
   @RequireRole('operator')
   @Audited('server.check_all', 'server')
-  @ApiOperation({ summary: 'Check every active server now, concurrently' })
+  @ApiRoute({
+    operationId: 'checkAllServers',
+    summary: 'Check every active server now, concurrently',
+    ok: { schema: bulkHealthCheckResultSchema, description: 'Counts and each result' },
+  })
   checkAll(): Promise<BulkHealthCheckResult> {
     return this.checks.checkAll();
   }
@@ -46,8 +60,16 @@ export class HealthController {
   @HttpCode(200)
   @RequireRole('operator')
   @Audited('server.check', 'server')
-  @ApiOperation({ summary: 'Check one server now on its live session; returns the fresh status' })
-  check(@Param('id') id: string): Promise<HealthCheckResult> {
+  @ApiRoute({
+    operationId: 'checkServer',
+    summary: 'Check one server now on its live session; returns the fresh status',
+    ok: {
+      schema: healthCheckResultSchema,
+      description: 'The check; a failing server is `ok: false`, not an error',
+    },
+    errors: ['SERVER_NOT_FOUND', 'SERVER_DISABLED'],
+  })
+  check(@Param('id', { schema: serverRef }) id: string): Promise<HealthCheckResult> {
     return this.checks.check(id);
   }
 
@@ -55,8 +77,13 @@ export class HealthController {
   @HttpCode(200)
   @RequireRole('operator')
   @Audited('server.reload', 'server')
-  @ApiOperation({ summary: 'Reconnect, refetch capabilities and check now' })
-  reload(@Param('id') id: string): Promise<HealthCheckResult> {
+  @ApiRoute({
+    operationId: 'reloadServer',
+    summary: 'Reconnect, refetch capabilities and check now',
+    ok: { schema: healthCheckResultSchema, description: 'The check after reconnecting' },
+    errors: ['SERVER_NOT_FOUND', 'SERVER_DISABLED'],
+  })
+  reload(@Param('id', { schema: serverRef }) id: string): Promise<HealthCheckResult> {
     return this.checks.check(id, true);
   }
 
@@ -64,8 +91,16 @@ export class HealthController {
   @HttpCode(200)
   @RequireRole('operator')
   @Audited('server.enable', 'server')
-  @ApiOperation({ summary: 'Enable: counters cleared, circuit closed, checked at once' })
-  enable(@Param('id') id: string, @Req() req: Request): Promise<McpServerView> {
+  @ApiRoute({
+    operationId: 'enableServer',
+    summary: 'Enable: counters cleared, circuit closed, checked at once',
+    ok: { schema: mcpServerViewSchema, description: 'The server, enabled' },
+    errors: ['SERVER_NOT_FOUND'],
+  })
+  enable(
+    @Param('id', { schema: serverRef }) id: string,
+    @Req() req: Request,
+  ): Promise<McpServerView> {
     return this.operator.enable(id, callerOf(req).name);
   }
 
@@ -73,8 +108,16 @@ export class HealthController {
   @HttpCode(200)
   @RequireRole('operator')
   @Audited('server.disable', 'server')
-  @ApiOperation({ summary: 'Disable: checks stop and the session closes' })
-  disable(@Param('id') id: string, @Req() req: Request): Promise<McpServerView> {
+  @ApiRoute({
+    operationId: 'disableServer',
+    summary: 'Disable: checks stop and the session closes',
+    ok: { schema: mcpServerViewSchema, description: 'The server, disabled' },
+    errors: ['SERVER_NOT_FOUND'],
+  })
+  disable(
+    @Param('id', { schema: serverRef }) id: string,
+    @Req() req: Request,
+  ): Promise<McpServerView> {
     return this.operator.disable(id, callerOf(req).name);
   }
 
@@ -82,17 +125,30 @@ export class HealthController {
   @HttpCode(200)
   @RequireRole('operator')
   @Audited('server.circuit_reset', 'server')
-  @ApiOperation({ summary: 'Close the circuit, clear counters, check at once' })
-  reset(@Param('id') id: string, @Req() req: Request): Promise<McpServerView> {
+  @ApiRoute({
+    operationId: 'resetServerCircuit',
+    summary: 'Close the circuit, clear counters, check at once',
+    ok: { schema: mcpServerViewSchema, description: 'The server, circuit closed' },
+    errors: ['SERVER_NOT_FOUND'],
+  })
+  reset(
+    @Param('id', { schema: serverRef }) id: string,
+    @Req() req: Request,
+  ): Promise<McpServerView> {
     return this.operator.resetCircuit(id, callerOf(req).name);
   }
 
   @Get(':id/health-logs')
   @RequireRole('viewer')
-  @ApiOperation({ summary: 'Health log, newest first (event_type, from, to, before, limit)' })
+  @ApiRoute({
+    operationId: 'listServerHealthLog',
+    summary: 'Health log, newest first',
+    ok: { schema: healthLogPageSchema, description: 'One page; pass next_cursor as before' },
+    errors: ['SERVER_NOT_FOUND'],
+  })
   async healthLogs(
-    @Param('id') id: string,
-    @Query() query: Record<string, unknown>,
+    @Param('id', { schema: serverRef }) id: string,
+    @Query({ schema: healthLogQuerySchema }) query: Record<string, unknown>,
     @Req() req: Request,
   ): Promise<HealthLogPage> {
     const audience = callerOf(req).role === 'viewer' ? 'viewer' : 'full';
@@ -101,18 +157,37 @@ export class HealthController {
 
   @Get(':id/uptime')
   @RequireRole('viewer')
-  @ApiOperation({ summary: 'Uptime over 24h, 7d or 30d (window=...)' })
+  @ApiRoute({
+    operationId: 'getServerUptime',
+    summary: 'Uptime over 24h, 7d or 30d',
+    ok: { schema: uptimeViewSchema, description: 'Figures for the window' },
+    errors: ['SERVER_NOT_FOUND'],
+  })
   async uptime(
-    @Param('id') id: string,
-    @Query() query: Record<string, unknown>,
+    @Param('id', { schema: serverRef }) id: string,
+    @Query({ schema: uptimeQuerySchema }) query: Record<string, unknown>,
   ): Promise<UptimeView> {
     return this.healthLog.uptime(await this.registry.find(id), query);
   }
 
   @Get(':id/capabilities')
   @RequireRole('viewer')
-  @ApiOperation({ summary: 'Tools, prompts and resources, with cached_at' })
-  async capabilitiesOf(@Param('id') id: string, @Req() req: Request): Promise<CapabilitiesView> {
+  @ApiRoute({
+    operationId: 'getServerCapabilities',
+    summary: 'Tools, prompts and resources, with cached_at',
+    ok: { schema: capabilitiesViewSchema, description: 'The lists as last fetched' },
+    errors: [
+      'SERVER_NOT_FOUND',
+      'SERVER_DISABLED',
+      'CIRCUIT_OPEN',
+      'UPSTREAM_TIMEOUT',
+      'UPSTREAM_UNAVAILABLE',
+    ],
+  })
+  async capabilitiesOf(
+    @Param('id', { schema: serverRef }) id: string,
+    @Req() req: Request,
+  ): Promise<CapabilitiesView> {
     try {
       return await this.capabilities.view(id);
     } catch (error) {

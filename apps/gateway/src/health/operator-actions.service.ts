@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
+  type CircuitState,
   deriveHealthStatus,
   type HealthLogEventType,
+  type HealthStatus,
   type McpServerView,
   type NewEvent,
 } from '@omni2/contracts';
@@ -12,8 +14,14 @@ import { ConnectionManager } from '../connections/connection-manager';
 import { EventStream } from '../events/event-stream';
 import { HealthLogEntity } from '../health-log/health-log.entity';
 import { McpServerEntity } from '../registry/mcp-server.entity';
-import { RegistryService } from '../registry/registry.service';
+import {
+  RegistryService,
+  serverConfigChanged,
+  writeUniqueName,
+} from '../registry/registry.service';
+import { Clock } from '../common/clock';
 import { breakerStateOf, withBreakerState } from '../breaker/breaker-row';
+import { circuitEvents, statusChangeEvents } from './server-events';
 
 type Action = 'enable' | 'disable' | 'reset';
 
@@ -25,6 +33,7 @@ export class OperatorActionsService {
     private readonly registry: RegistryService,
     private readonly connections: ConnectionManager,
     private readonly events: EventStream,
+    private readonly clock: Clock,
   ) {}
 
   /** `actor` names who acted (user or API key), for the health log and events. */
@@ -41,110 +50,126 @@ export class OperatorActionsService {
   }
 
   /**
-   * PATCH of a server: the configuration through the registry, then a status change in the
-   * patch as the enable or disable it is, so it is logged and published like the buttons.
+   * PATCH of a server: the configuration and any status change in it (applied as the enable or
+   * disable it is, logged like the buttons) in one transaction, published as one batch.
    */
   async edit(ref: string, body: unknown, actor: string): Promise<McpServerView> {
-    const { view, statusChange } = await this.registry.update(ref, body);
-    if (statusChange === null) return view;
-    return this.apply(view.id, statusChange === 'active' ? 'enable' : 'disable', actor);
+    const edit = await this.registry.prepareEdit(ref, body);
+    const action: Action | null =
+      edit.status === null ? null : edit.status === 'active' ? 'enable' : 'disable';
+    const reason = `${action ?? 'edit'} by ${actor}`;
+    const result = await writeUniqueName(edit.name, () =>
+      this.repo.manager.transaction(async (tx) => {
+        const row = await tx.findOneOrFail(McpServerEntity, {
+          where: { id: edit.id },
+          lock: { mode: 'pessimistic_write' },
+        });
+        const before = { status: row.health_status, circuit: row.circuit_state };
+        Object.assign(row, edit.columns);
+        const now = this.clock.now();
+        const logType = action ? changeStatus(row, action, now) : null;
+        // An edited server is checked at once (SPEC §1), on a fresh session.
+        if (!action && row.status === 'active') row.next_check_at = new Date(now);
+        row.health_status = deriveHealthStatus(row);
+        await tx.save(row);
+        if (logType) await tx.insert(HealthLogEntity, logEntry(row, logType, reason, now));
+        // As stored: the table's triggers clear what a connection change makes stale (the era).
+        const saved = await tx.findOneByOrFail(McpServerEntity, { id: edit.id });
+        return { row: saved, events: operatorEvents(saved, before, reason) };
+      }),
+    );
+    await this.registry.finishEdit(edit);
+    this.registry.noteLiveChange(result.row);
+    const view = this.registry.view(result.row);
+    await this.events.publish([serverConfigChanged('updated', view), ...result.events]);
+    return view;
   }
 
   private async apply(ref: string, action: Action, actor: string): Promise<McpServerView> {
     const found = await this.registry.find(ref);
+    const reason = `${action} by ${actor}`;
     const result = await this.repo.manager.transaction(async (tx) => {
       const row = await tx.findOneOrFail(McpServerEntity, {
         where: { id: found.id },
         lock: { mode: 'pessimistic_write' },
       });
-      const previousStatus = row.health_status;
-      const previousCircuit = row.circuit_state;
-      const now = Date.now();
-      let logType: HealthLogEventType | null = null;
-      if (action === 'reset') {
-        const decision = resetCircuit(breakerStateOf(row), now);
-        withBreakerState(row, decision.state);
-        row.total_downtime_seconds += decision.downtimeEndedSeconds;
-        if (decision.events.length > 0) logType = 'circuit_closed';
-        if (row.status === 'active') row.next_check_at = new Date(now);
-      } else if (action === 'enable') {
-        // Enabling an enabled server changes nothing (it would silently close an open circuit).
-        if (row.status === 'active') return { row, events: [] };
-        // Enabling starts over: counters cleared, circuit closed, checked at once, and shown
-        // `unknown` until it answers rather than as healthy as it was before it was disabled.
-        withBreakerState(row, initialBreakerState('active', row.circuit_generation + 1));
-        row.next_check_at = new Date(now);
-        row.last_success_at = null;
-        logType = 'manually_enabled';
-      } else {
-        if (row.status === 'inactive') return { row, events: [] };
-        logType = 'manually_disabled';
-        row.status = 'inactive';
-        row.circuit_generation += 1;
-        row.disabled_reason = 'manual';
-        row.next_check_at = null;
-        if (row.down_since) {
-          row.total_downtime_seconds += Math.floor((now - row.down_since.getTime()) / 1_000);
-          row.down_since = null;
-        }
-      }
+      const before = { status: row.health_status, circuit: row.circuit_state };
+      const now = this.clock.now();
+      const logType = changeStatus(row, action, now);
+      if (logType === null && action !== 'reset') return { row, events: [] };
       row.health_status = deriveHealthStatus(row);
       await tx.save(row);
-      if (logType) {
-        await tx.insert(HealthLogEntity, {
-          server_id: row.id,
-          event_type: logType,
-          status: row.health_status,
-          error_message: `${action} by ${actor}`,
-          created_at: new Date(now),
-        });
-      }
-      return {
-        row,
-        events: this.eventsFor(row, previousStatus, previousCircuit, `${action} by ${actor}`),
-      };
+      if (logType) await tx.insert(HealthLogEntity, logEntry(row, logType, reason, now));
+      return { row, events: operatorEvents(row, before, reason) };
     });
     if (action === 'disable') await this.connections.drop(result.row.id);
     this.registry.noteLiveChange(result.row);
     await this.events.publish(result.events);
     return this.registry.view(result.row);
   }
+}
 
-  private eventsFor(
-    row: McpServerEntity,
-    previousStatus: McpServerEntity['health_status'],
-    previousCircuit: McpServerEntity['circuit_state'],
-    reason: string,
-  ): NewEvent[] {
-    const base = { server_id: row.id, mcp_name: row.name };
-    const events: NewEvent[] = [];
-    if (row.circuit_state !== previousCircuit) {
-      events.push({
-        ...base,
-        type: 'circuit_breaker_state',
-        severity: 'info',
-        data: {
-          old_state: previousCircuit,
-          new_state: row.circuit_state,
-          consecutive_failures: row.consecutive_failures,
-          failure_cycles: row.failure_cycles,
-          next_attempt_at: null,
-        },
-      });
+/**
+ * An operator action onto the locked row (in place). Returns the health-log type it writes, or
+ * null when it changes nothing (enabling an enabled server would silently close an open circuit).
+ */
+function changeStatus(
+  row: McpServerEntity,
+  action: Action,
+  now: number,
+): HealthLogEventType | null {
+  switch (action) {
+    case 'reset': {
+      const decision = resetCircuit(breakerStateOf(row), now);
+      withBreakerState(row, decision.state);
+      row.total_downtime_seconds += decision.downtimeEndedSeconds;
+      if (row.status === 'active') row.next_check_at = new Date(now);
+      return decision.events.length > 0 ? 'circuit_closed' : null;
     }
-    if (row.health_status !== previousStatus) {
-      events.push({
-        ...base,
-        type: 'mcp_status_change',
-        severity: row.health_status === 'disabled' ? 'warning' : 'info',
-        data: {
-          old_status: previousStatus,
-          new_status: row.health_status,
-          reason,
-          recovery_eta: null,
-        },
-      });
-    }
-    return events;
+    case 'enable':
+      if (row.status === 'active') return null;
+      // Enabling starts over: counters cleared, circuit closed, checked at once, and shown
+      // `unknown` until it answers rather than as healthy as it was before it was disabled.
+      withBreakerState(row, initialBreakerState('active', row.circuit_generation + 1));
+      row.next_check_at = new Date(now);
+      row.last_success_at = null;
+      return 'manually_enabled';
+    case 'disable':
+      if (row.status === 'inactive') return null;
+      row.status = 'inactive';
+      row.circuit_generation += 1;
+      row.disabled_reason = 'manual';
+      row.next_check_at = null;
+      if (row.down_since) {
+        row.total_downtime_seconds += Math.floor((now - row.down_since.getTime()) / 1_000);
+        row.down_since = null;
+      }
+      return 'manually_disabled';
   }
+}
+
+function logEntry(
+  row: McpServerEntity,
+  type: HealthLogEventType,
+  reason: string,
+  now: number,
+): Partial<HealthLogEntity> {
+  return {
+    server_id: row.id,
+    event_type: type,
+    status: row.health_status,
+    error_message: reason,
+    created_at: new Date(now),
+  };
+}
+
+function operatorEvents(
+  row: McpServerEntity,
+  before: { status: HealthStatus; circuit: CircuitState },
+  reason: string,
+): NewEvent[] {
+  return [
+    ...circuitEvents(row, before.circuit, [row.circuit_state]),
+    ...statusChangeEvents(row, before.status, reason),
+  ];
 }

@@ -1,11 +1,12 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../common/access.decorator';
 import { DomainError } from '../common/domain-error';
 import { AppEnv } from '../config/env.schema';
 import { MetricsAccess } from './metrics-access';
 import { MetricsScrape } from './metrics-scrape';
+import { ApiRoute } from '../openapi/api-route';
 
 /**
  * Prometheus exposition, outside `/api/v1`. Public for a scraper on the cluster network unless
@@ -26,7 +27,17 @@ export class MetricsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Prometheus metrics (Bearer OMNI2_METRICS_TOKEN when it is set)' })
+  @ApiRoute({
+    operationId: 'metrics',
+    summary: 'Prometheus metrics (Bearer OMNI2_METRICS_TOKEN when it is set)',
+    ok: {
+      description: 'Prometheus text exposition',
+      text: {
+        mediaType: 'text/plain; version=0.0.4',
+        example: 'omni2_servers{status="healthy"} 3',
+      },
+    },
+  })
   async metrics(
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) res: Response,

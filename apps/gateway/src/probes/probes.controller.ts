@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -12,6 +12,8 @@ import { CoordinatorService } from '../coordinator/coordinator.service';
 import { RedisConnections } from '../redis/redis-connections';
 import { ShutdownState } from '../shutdown/shutdown-state';
 import type { HealthCheckResult } from '@nestjs/terminus';
+import { ApiRoute } from '../openapi/api-route';
+import { livenessSchema, readinessSchema } from '../openapi/view-schemas';
 
 /**
  * Kubernetes probes. Readiness covers omni2's own dependencies only: an upstream MCP server
@@ -33,15 +35,23 @@ export class ProbesController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiRoute({
+    operationId: 'liveness',
+    summary: 'Liveness: the process answers',
+    ok: { schema: livenessSchema, description: 'Alive' },
+    standalone: true,
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({
+  @ApiRoute({
+    operationId: 'readiness',
     summary: 'Readiness: database and Redis reachable, coordinator loop ticking, audit log written',
+    ok: { schema: readinessSchema, description: 'Ready' },
+    notReady: { schema: readinessSchema, description: 'Not ready: `error` names what is down' },
   })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([

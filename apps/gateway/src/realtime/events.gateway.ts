@@ -10,6 +10,7 @@ import {
 } from '@nestjs/websockets';
 import {
   EVENTS_NAMESPACE,
+  compareEventIds,
   type ClientToServerEvents,
   type EventEnvelope,
   type Role,
@@ -22,7 +23,7 @@ import { bearerOf, type Principal } from '../common/principal';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { EventStream } from '../events/event-stream';
-import { STREAM_ID, compareIds } from '../events/stream-id';
+import { STREAM_ID } from '../events/stream-id';
 import { eventFor } from './event-audience';
 import { FeedOutbox } from './feed-outbox';
 
@@ -213,7 +214,7 @@ export class EventsGateway
       connection.held.push(event);
       return;
     }
-    if (connection.floor !== null && compareIds(event.id, connection.floor) <= 0) return;
+    if (connection.floor !== null && compareEventIds(event.id, connection.floor) <= 0) return;
     emit(connection.socket, event);
   }
 

@@ -11,17 +11,9 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { ConnectionTestResult, McpServerView, StdioAllowlistView } from '@omni2/contracts';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../common/access.decorator';
 import { callerOf } from '../auth/caller';
@@ -29,12 +21,27 @@ import type { Audience } from './server-list.snapshot';
 import { RegistryService } from './registry.service';
 import { createServerSchema, updateServerSchema } from './server-input.schema';
 import { ConnectionTester, ServerEditor } from './server-actions';
+import { listQuerySchema } from './list-query';
+import { ApiRoute } from '../openapi/api-route';
+import { serverRef } from '../openapi/path-params';
+import {
+  connectionTestResultSchema,
+  mcpServerListSchema,
+  mcpServerViewSchema,
+  stdioAllowlistViewSchema,
+} from '../openapi/view-schemas';
 
-const asOpenApi = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>;
+const SERVER_EXAMPLE = {
+  name: 'weather',
+  description: 'Forecasts for the ops team',
+  protocol: 'streamable_http',
+  url: 'https://mcp.example.net/weather/mcp',
+  auth_type: 'bearer',
+  auth_config: { token: 'a-secret-token' },
+  timeout_seconds: 30,
+};
 
 @ApiTags('servers')
-@ApiBearerAuth()
 @Controller('mcp/servers')
 export class RegistryController {
   constructor(
@@ -45,16 +52,14 @@ export class RegistryController {
 
   @Get()
   @RequireRole('viewer')
-  @ApiOperation({ summary: 'List registered MCP servers' })
-  @ApiQuery({ name: 'status', required: false, enum: ['active', 'inactive'] })
-  @ApiQuery({ name: 'health_status', required: false, description: 'comma-separated' })
-  @ApiQuery({ name: 'protocol', required: false })
-  @ApiQuery({ name: 'q', required: false, description: 'search name, description, URL' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'offset', required: false })
-  @ApiOkResponse({ description: 'McpServerList: { items: McpServerView[], total: number }' })
+  @ApiRoute({
+    operationId: 'listServers',
+    summary: 'List registered MCP servers',
+    description: 'Viewers get each server without its connection details.',
+    ok: { schema: mcpServerListSchema, description: 'The servers that match, and their count' },
+  })
   async list(
-    @Query() query: Record<string, unknown>,
+    @Query({ schema: listQuerySchema }) query: Record<string, unknown>,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
@@ -65,9 +70,14 @@ export class RegistryController {
   @Post()
   @RequireRole('admin')
   @Audited('server.create', 'server')
-  @ApiOperation({ summary: 'Register an MCP server' })
-  @ApiBody({ schema: asOpenApi(createServerSchema) })
-  create(@Body() body: unknown): Promise<McpServerView> {
+  @ApiRoute({
+    operationId: 'createServer',
+    summary: 'Register an MCP server',
+    ok: { status: 201, schema: mcpServerViewSchema, description: 'The server as registered' },
+    errors: ['SERVER_NAME_TAKEN'],
+    requestExample: SERVER_EXAMPLE,
+  })
+  create(@Body({ schema: createServerSchema }) body: unknown): Promise<McpServerView> {
     return this.registry.create(body);
   }
 
@@ -75,35 +85,47 @@ export class RegistryController {
   @HttpCode(200)
   @RequireRole('admin')
   @Audited('server.test_connection', 'server')
-  @ApiOperation({
+  @ApiRoute({
+    operationId: 'testServerConnection',
     summary:
       'Try a server definition (the create body) without saving it: connect, handshake, ping, list',
+    ok: {
+      schema: connectionTestResultSchema,
+      description: 'What the test found; a failing server is `ok: false`, not an error',
+    },
+    requestExample: SERVER_EXAMPLE,
   })
-  @ApiBody({ schema: asOpenApi(createServerSchema) })
-  @ApiOkResponse({
-    description:
-      'ConnectionTestResult: { ok, stage, error_kind, error, protocol_era, protocol_version, ' +
-      'server_info, probe, tools, prompts, resources, tool_names, response_time_ms, duration_ms }',
-  })
-  testConnection(@Body() body: unknown): Promise<ConnectionTestResult> {
+  testConnection(
+    @Body({ schema: createServerSchema }) body: unknown,
+  ): Promise<ConnectionTestResult> {
     return this.connectionTest.test(body);
   }
 
   @Get(':id')
   @RequireRole('viewer')
-  @ApiOperation({ summary: 'One server, by id or name' })
-  get(@Param('id') id: string, @Req() req: Request): Promise<McpServerView> {
+  @ApiRoute({
+    operationId: 'getServer',
+    summary: 'One server, by id or name',
+    ok: { schema: mcpServerViewSchema, description: 'The server' },
+    errors: ['SERVER_NOT_FOUND'],
+  })
+  get(@Param('id', { schema: serverRef }) id: string, @Req() req: Request): Promise<McpServerView> {
     return this.registry.get(id, audienceOf(req));
   }
 
   @Patch(':id')
   @RequireRole('admin')
   @Audited('server.update', 'server')
-  @ApiOperation({ summary: 'Edit a server; connection changes reconnect and check at once' })
-  @ApiBody({ schema: asOpenApi(updateServerSchema) })
+  @ApiRoute({
+    operationId: 'updateServer',
+    summary: 'Edit a server; connection changes reconnect and check at once',
+    ok: { schema: mcpServerViewSchema, description: 'The server as edited' },
+    errors: ['SERVER_NOT_FOUND', 'SERVER_NAME_TAKEN'],
+    requestExample: { timeout_seconds: 60, description: 'Forecasts, now slower' },
+  })
   update(
-    @Param('id') id: string,
-    @Body() body: unknown,
+    @Param('id', { schema: serverRef }) id: string,
+    @Body({ schema: updateServerSchema }) body: unknown,
     @Req() req: Request,
   ): Promise<McpServerView> {
     return this.operator.edit(id, body, callerOf(req).name);
@@ -113,23 +135,30 @@ export class RegistryController {
   @RequireRole('admin')
   @Audited('server.delete', 'server')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a server and close its session' })
-  remove(@Param('id') id: string): Promise<void> {
+  @ApiRoute({
+    operationId: 'deleteServer',
+    summary: 'Delete a server and close its session',
+    ok: { status: 204, description: 'Deleted' },
+    errors: ['SERVER_NOT_FOUND'],
+  })
+  remove(@Param('id', { schema: serverRef }) id: string): Promise<void> {
     return this.registry.remove(id);
   }
 }
 
 /** What the console's stdio help lists. Admin only, like creating a stdio server. */
 @ApiTags('servers')
-@ApiBearerAuth()
 @Controller('mcp')
 export class StdioAllowlistController {
   constructor(private readonly registry: RegistryService) {}
 
   @Get('stdio-allowlist')
   @RequireRole('admin')
-  @ApiOperation({ summary: 'The commands stdio servers may run (OMNI2_STDIO_ALLOWLIST)' })
-  @ApiOkResponse({ description: 'StdioAllowlistView: { commands: string[] }' })
+  @ApiRoute({
+    operationId: 'getStdioAllowlist',
+    summary: 'The commands stdio servers may run (OMNI2_STDIO_ALLOWLIST)',
+    ok: { schema: stdioAllowlistViewSchema, description: 'The allowed commands' },
+  })
   stdioAllowlist(): StdioAllowlistView {
     return { commands: this.registry.stdioCommands() };
   }

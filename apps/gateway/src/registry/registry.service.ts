@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   type McpServerView,
+  type NewEvent,
   type Protocol,
   type ServerStatus,
   viewerServerView,
@@ -102,7 +103,7 @@ export class RegistryService {
       ...this.persistable(def),
       disabled_reason: def.status === 'inactive' ? 'manual' : null,
       health_status: def.status === 'inactive' ? 'disabled' : 'unknown',
-      next_check_at: def.status === 'active' ? new Date() : null,
+      next_check_at: def.status === 'active' ? new Date(this.clock.now()) : null,
     });
     const saved = await this.writeUnique(def.name, () => this.repo.save(row));
     this.written();
@@ -154,14 +155,11 @@ export class RegistryService {
   }
 
   /**
-   * Edits the configuration. A status change in the patch is validated but not applied here:
-   * it is returned, for `OperatorActionsService.edit` to apply as an enable or disable, with the
-   * health log row and events those write.
+   * A PATCH checked in full (the same 400s naming the field, allowlist and env rules) and turned
+   * into the configuration columns it writes. Writes nothing: `OperatorActionsService.edit`
+   * writes them with any status change in one transaction, then calls `finishEdit`.
    */
-  async update(
-    ref: string,
-    body: unknown,
-  ): Promise<{ view: McpServerView; statusChange: ServerStatus | null }> {
+  async prepareEdit(ref: string, body: unknown): Promise<PreparedEdit> {
     const patch = parseOrThrow(updateServerSchema, body);
     const row = await this.find(ref);
     const def = parseOrThrow(serverDefinitionSchema, this.merge(row, patch));
@@ -170,26 +168,21 @@ export class RegistryService {
       this.allowlist.assertAllowed(def.command);
     }
     this.allowlist.assertSafeEnv(def.env);
-    const previousName = row.name;
-    const previousStatus = row.status;
-    const columns = { ...this.persistable(def), status: previousStatus };
-    // An edited server is checked at once (SPEC §1), on a fresh session if its settings changed;
-    // one about to be disabled is not.
-    const checkNow = previousStatus === 'active' && def.status === 'active';
-    // Only the configuration columns: the breaker's may have moved since `row` was read, and a
-    // save() would write its stale copy back over them.
-    await this.writeUnique(def.name, () =>
-      this.repo.update(
-        { id: row.id },
-        checkNow ? { ...columns, next_check_at: new Date() } : columns,
-      ),
-    );
+    const { status, ...columns } = this.persistable(def);
+    return {
+      id: row.id,
+      previousName: row.name,
+      name: def.name,
+      columns,
+      status: status === row.status ? null : def.status,
+    };
+  }
+
+  /** After an edit committed: caches cleared, the old session closed (its settings may be gone). */
+  async finishEdit(edit: PreparedEdit): Promise<void> {
     this.written();
-    await this.connections.drop(row.id);
-    if (previousName !== def.name) await this.capabilities.delete(previousName);
-    const view = this.view(await this.find(row.id));
-    await this.announce('updated', view);
-    return { view, statusChange: def.status === previousStatus ? null : def.status };
+    await this.connections.drop(edit.id);
+    if (edit.previousName !== edit.name) await this.capabilities.delete(edit.previousName);
   }
 
   async remove(ref: string): Promise<void> {
@@ -254,19 +247,11 @@ export class RegistryService {
 
   /** Consoles update the row in place from this (viewers get it without connection details). */
   private announce(
-    action: 'created' | 'updated' | 'deleted',
+    action: 'created' | 'deleted',
     view: McpServerView,
     server: McpServerView | null = view,
   ): Promise<void> {
-    return this.events.publish([
-      {
-        type: 'mcp_config_changed',
-        server_id: view.id,
-        mcp_name: view.name,
-        severity: 'info',
-        data: { key: 'server', action, server },
-      },
-    ]);
+    return this.events.publish([serverConfigChanged(action, view, server)]);
   }
 
   /** Every local write goes through here, so cached reads see it at once. */
@@ -329,20 +314,48 @@ export class RegistryService {
     };
   }
 
-  private async writeUnique<T>(name: string, write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new DomainError(
-          'SERVER_NAME_TAKEN',
-          `name: a server named "${name}" already exists`,
-          [{ field: 'name', message: `a server named "${name}" already exists` }],
-        );
-      }
-      throw error;
-    }
+  private writeUnique<T>(name: string, write: () => Promise<T>): Promise<T> {
+    return writeUniqueName(name, write);
   }
+}
+
+/** A validated edit, ready to write: its configuration columns and the status it asks for. */
+export interface PreparedEdit {
+  id: string;
+  previousName: string;
+  name: string;
+  columns: Partial<McpServerEntity>;
+  /** The status the patch changes to, or null when it leaves the status alone. */
+  status: ServerStatus | null;
+}
+
+/** A write that may collide with another server's name: the collision is a 409 naming `name`. */
+export async function writeUniqueName<T>(name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new DomainError('SERVER_NAME_TAKEN', `name: a server named "${name}" already exists`, [
+        { field: 'name', message: `a server named "${name}" already exists` },
+      ]);
+    }
+    throw error;
+  }
+}
+
+/** The `mcp_config_changed` event of a server created, updated or deleted. */
+export function serverConfigChanged(
+  action: 'created' | 'updated' | 'deleted',
+  view: McpServerView,
+  server: McpServerView | null = view,
+): NewEvent {
+  return {
+    type: 'mcp_config_changed',
+    server_id: view.id,
+    mcp_name: view.name,
+    severity: 'info',
+    data: { key: 'server', action, server },
+  };
 }
 
 function family(protocol: Protocol): 'stdio' | 'network' {

@@ -8,7 +8,7 @@ export interface ResealReport {
   unreadable: string[];
 }
 
-const FIELDS: SecretField[] = ['env', 'auth_config'];
+const FIELDS: Extract<SecretField, 'env' | 'auth_config'>[] = ['env', 'auth_config'];
 
 /**
  * Reseals stored secrets with the current key: `stale` = everything not sealed with it (key

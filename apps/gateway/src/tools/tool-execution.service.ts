@@ -38,7 +38,7 @@ const RELAY_MARGIN_MS = 5_000;
 const RELAY_CANCEL_TIMEOUT_MS = 5_000;
 import { CircuitGate, type Ticket } from '../breaker/circuit-gate';
 import { HealthCheckService } from '../health/health-check.service';
-import type { ProbeOutcome } from '../health/health-probe';
+import type { CallOutcome } from '../health/check-recorder';
 import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { StdioCommandRefusedError } from '../registry/stdio-allowlist';
@@ -47,7 +47,7 @@ import { SecretUnreadableError } from '../secrets/secret-codec';
 const formValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
 /** A new run; `timeout_seconds` is bounded by the `rate_limits.tool_timeout_max_seconds` setting. */
-const runBodySchema = z
+export const runBodySchema = z
   .object({
     arguments: z.record(z.string(), z.unknown()).default({}),
     timeout_seconds: z.number().int().min(1).max(86_400).optional(),
@@ -55,7 +55,7 @@ const runBodySchema = z
   .strict();
 
 /** The answer to the question a paused run asked. */
-const answerBodySchema = z
+export const answerBodySchema = z
   .object({
     input_token: z.string().min(1).max(200),
     input_response: z.discriminatedUnion('action', [
@@ -468,10 +468,10 @@ export class ToolExecutionService implements OnModuleInit {
   ): Promise<boolean> {
     const input = breakerInput(end);
     if (input === 'not_counted') return false;
-    const outcome: ProbeOutcome =
+    const outcome: CallOutcome =
       input === 'success' || end.kind !== 'failed'
-        ? { ok: true, responseTimeMs: 0, probe: 'none', sessionOpened: false }
-        : { ok: false, errorKind: end.errorKind, error, probe: 'none', sessionOpened: false };
+        ? { ok: true }
+        : { ok: false, errorKind: end.errorKind, error };
     // The call's own answer matters more than bookkeeping: a failed write is logged, not thrown.
     await this.checks
       .recordCall(row, ticket, outcome)

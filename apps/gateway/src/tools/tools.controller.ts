@@ -1,14 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiHeader,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { ToolRunCancelAccepted, ToolRunResult } from '@omni2/contracts';
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import { DomainErrorFilter } from '../common/domain-error.filter';
 import { noteErrorCode } from '../common/response-outcome';
 import { Audited } from '../audit/audited.decorator';
@@ -16,13 +10,18 @@ import { PassThroughJson } from '../common/request-shape';
 import { RequireRole } from '../common/access.decorator';
 import { callerOf } from '../auth/caller';
 import { RunEventStream, wantsEventStream } from './run-event-stream';
-import { ToolExecutionService } from './tool-execution.service';
+import { answerBodySchema, runBodySchema, ToolExecutionService } from './tool-execution.service';
+import { ApiRoute } from '../openapi/api-route';
+import { runRef, serverRef, toolName } from '../openapi/path-params';
+import { toolRunCancelAcceptedSchema, toolRunResultSchema } from '../openapi/view-schemas';
 
 /** Errors of a run that already streams are sent as its `error` event, in the filter's shape. */
 const errorBodies = new DomainErrorFilter();
 
+/** A new run, or the answer to the question a paused run asked (the service tells them apart). */
+const executeBodySchema = z.union([runBodySchema, answerBodySchema]);
+
 @ApiTags('tools')
-@ApiBearerAuth()
 @Controller('mcp/servers')
 export class ToolsController {
   constructor(private readonly tools: ToolExecutionService) {}
@@ -32,53 +31,35 @@ export class ToolsController {
   @RequireRole('operator')
   @Audited('tool.execute', 'server')
   @PassThroughJson('arguments', 'input_response')
-  @ApiOperation({
+  @ApiRoute({
+    operationId: 'executeTool',
     summary: 'Run a tool with arguments validated against its input schema',
     description:
       'Answers with the result (status "complete"), or with a question the server asked during the run (status "input_required", an input_token and the form). Answer it with a second request carrying { input_token, input_response: { action: "accept", content } | { action: "decline" } | { action: "cancel" } }. ' +
       "`timeout_seconds` (optional) replaces the server's own timeout for this run, up to the rate_limits.tool_timeout_max_seconds setting; a timeout shorter than the server's own is not counted against its circuit breaker. " +
       'With `Accept: text/event-stream` the answer is an event stream once the run reaches the server: `run` ({ run_id, server_id, tool, timeout_seconds }), `progress` ({ progress, total, message }) as the server reports it, then one `result` (the JSON answer\'s body; status "cancelled" when cancelled) or one `error` (the JSON error body). Anything refused before the run starts is an ordinary HTTP error. Closing the stream cancels the run.',
-  })
-  @ApiHeader({
-    name: 'Accept',
-    required: false,
-    description: '`text/event-stream` to follow the run (progress, cancel by run id)',
-  })
-  @ApiProduces('application/json', 'text/event-stream')
-  @ApiBody({
-    schema: {
-      oneOf: [
-        {
-          type: 'object',
-          properties: {
-            arguments: { type: 'object' },
-            timeout_seconds: { type: 'integer', minimum: 1 },
-          },
-          additionalProperties: false,
-        },
-        {
-          type: 'object',
-          required: ['input_token', 'input_response'],
-          properties: {
-            input_token: { type: 'string' },
-            input_response: {
-              type: 'object',
-              required: ['action'],
-              properties: {
-                action: { type: 'string', enum: ['accept', 'decline', 'cancel'] },
-                content: { type: 'object' },
-              },
-            },
-          },
-          additionalProperties: false,
-        },
-      ],
+    ok: {
+      schema: toolRunResultSchema,
+      description: 'The result, or the question the server asked first',
+      eventStream: 'Server-Sent Events: run, progress..., then result or error',
     },
+    errors: [
+      'SERVER_NOT_FOUND',
+      'SERVER_DISABLED',
+      'TOOL_NOT_FOUND',
+      'TOOL_ARGUMENTS_INVALID',
+      'TOOL_INPUT_NOT_FOUND',
+      'RATE_LIMITED',
+      'CIRCUIT_OPEN',
+      'UPSTREAM_TIMEOUT',
+      'UPSTREAM_UNAVAILABLE',
+    ],
+    requestExample: { arguments: { city: 'Lisbon' }, timeout_seconds: 30 },
   })
   async execute(
-    @Param('id') id: string,
-    @Param('tool') tool: string,
-    @Body() body: unknown,
+    @Param('id', { schema: serverRef }) id: string,
+    @Param('tool', { schema: toolName }) tool: string,
+    @Body({ schema: executeBodySchema }) body: unknown,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<ToolRunResult | undefined> {
@@ -115,15 +96,18 @@ export class ToolsController {
   @HttpCode(200)
   @RequireRole('operator')
   @Audited('tool.cancel', 'server')
-  @ApiOperation({
+  @ApiRoute({
+    operationId: 'cancelToolRun',
     summary: 'Cancel a tool run under way',
     description:
       'The run id comes in the `run` event of a streamed execute request. The server is told (notifications/cancelled, or on 2026-07-28 Streamable HTTP by closing the request stream) and the run ends with a result of status "cancelled", never counted against the server. Only the caller who started the run can cancel it; a run held by another replica is cancelled there.',
+    ok: { schema: toolRunCancelAcceptedSchema, description: 'The run is being cancelled' },
+    errors: ['SERVER_NOT_FOUND', 'TOOL_RUN_NOT_FOUND'],
   })
   cancel(
-    @Param('id') id: string,
-    @Param('tool') tool: string,
-    @Param('run_id') runId: string,
+    @Param('id', { schema: serverRef }) id: string,
+    @Param('tool', { schema: toolName }) tool: string,
+    @Param('run_id', { schema: runRef }) runId: string,
     @Req() req: Request,
   ): Promise<ToolRunCancelAccepted> {
     return this.tools.cancel(id, tool, runId, callerOf(req).id);

@@ -1,15 +1,17 @@
 import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { PromptGetResult, ResourceReadResult } from '@omni2/contracts';
 import type { Request } from 'express';
 import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../common/access.decorator';
 import { callerOf } from '../auth/caller';
 import { PassThroughJson } from '../common/request-shape';
-import { UpstreamReadsService } from './upstream-reads.service';
+import { promptBodySchema, readBodySchema, UpstreamReadsService } from './upstream-reads.service';
+import { ApiRoute } from '../openapi/api-route';
+import { promptName, serverRef } from '../openapi/path-params';
+import { promptGetResultSchema, resourceReadResultSchema } from '../openapi/view-schemas';
 
 @ApiTags('tools')
-@ApiBearerAuth()
 @Controller('mcp/servers')
 export class UpstreamReadsController {
   constructor(private readonly reads: UpstreamReadsService) {}
@@ -18,18 +20,22 @@ export class UpstreamReadsController {
   @HttpCode(200)
   @RequireRole('operator')
   @Audited('resource.read', 'server')
-  @ApiOperation({ summary: 'Read one of the server’s resources (resources/read)' })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['uri'],
-      properties: { uri: { type: 'string' } },
-      additionalProperties: false,
-    },
+  @ApiRoute({
+    operationId: 'readServerResource',
+    summary: 'Read one of the server’s resources (resources/read)',
+    ok: { schema: resourceReadResultSchema, description: 'The contents' },
+    errors: [
+      'SERVER_NOT_FOUND',
+      'SERVER_DISABLED',
+      'CIRCUIT_OPEN',
+      'UPSTREAM_TIMEOUT',
+      'UPSTREAM_UNAVAILABLE',
+    ],
+    requestExample: { uri: 'file:///etc/motd' },
   })
   read(
-    @Param('id') id: string,
-    @Body() body: unknown,
+    @Param('id', { schema: serverRef }) id: string,
+    @Body({ schema: readBodySchema }) body: unknown,
     @Req() req: Request,
   ): Promise<ResourceReadResult> {
     return this.reads.readResource(id, body, callerOf(req).id);
@@ -40,18 +46,23 @@ export class UpstreamReadsController {
   @RequireRole('operator')
   @Audited('prompt.get', 'server')
   @PassThroughJson('arguments')
-  @ApiOperation({ summary: 'Render one of the server’s prompts with arguments (prompts/get)' })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      properties: { arguments: { type: 'object', additionalProperties: { type: 'string' } } },
-      additionalProperties: false,
-    },
+  @ApiRoute({
+    operationId: 'getServerPrompt',
+    summary: 'Render one of the server’s prompts with arguments (prompts/get)',
+    ok: { schema: promptGetResultSchema, description: 'The rendered messages' },
+    errors: [
+      'SERVER_NOT_FOUND',
+      'SERVER_DISABLED',
+      'CIRCUIT_OPEN',
+      'UPSTREAM_TIMEOUT',
+      'UPSTREAM_UNAVAILABLE',
+    ],
+    requestExample: { arguments: { topic: 'release notes' } },
   })
   getPrompt(
-    @Param('id') id: string,
-    @Param('prompt') prompt: string,
-    @Body() body: unknown,
+    @Param('id', { schema: serverRef }) id: string,
+    @Param('prompt', { schema: promptName }) prompt: string,
+    @Body({ schema: promptBodySchema }) body: unknown,
     @Req() req: Request,
   ): Promise<PromptGetResult> {
     return this.reads.getPrompt(id, prompt, body, callerOf(req).id);

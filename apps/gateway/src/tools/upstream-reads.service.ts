@@ -13,8 +13,8 @@ import { CircuitGate } from '../breaker/circuit-gate';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 
-const readBodySchema = z.object({ uri: z.string().min(1).max(2_048) }).strict();
-const promptBodySchema = z
+export const readBodySchema = z.object({ uri: z.string().min(1).max(2_048) }).strict();
+export const promptBodySchema = z
   .object({ arguments: z.record(z.string(), z.string().max(100_000)).default({}) })
   .strict();
 

@@ -2,6 +2,7 @@ import { Injectable, InjectionToken, computed, inject, signal } from '@angular/c
 import {
   EVENT_TYPES,
   EVENTS_NAMESPACE,
+  compareEventIds,
   type ClientToServerEvents,
   type EventEnvelope,
   type EventPage,
@@ -56,17 +57,6 @@ export type EventListener = (event: EventEnvelope) => void;
 
 const RECENT = 100;
 const SEEN = 2000;
-
-/** Orders stream ids (`<ms>-<seq>`); falls back to string order for other shapes. */
-export function compareEventIds(a: string, b: string): number {
-  const pa = /^(\d+)-(\d+)$/.exec(a);
-  const pb = /^(\d+)-(\d+)$/.exec(b);
-  if (pa && pb) {
-    const ms = Number(pa[1]) - Number(pb[1]);
-    return ms !== 0 ? ms : Number(pa[2]) - Number(pb[2]);
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * The one wrapper around the Socket.IO event feed (contracts/realtime.ts). Exposes the

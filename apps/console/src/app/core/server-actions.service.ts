@@ -1,8 +1,13 @@
 import { Injectable, inject, signal } from '@angular/core';
-import type { BulkHealthCheckResult, HealthCheckResult, McpServerView } from '@omni2/contracts';
+import {
+  ERROR_KIND_TEXT,
+  type BulkHealthCheckResult,
+  type HealthCheckResult,
+  type McpServerView,
+} from '@omni2/contracts';
 import { formatMs } from '../shared/format';
 import { Api } from './api';
-import { describeError, toApiError } from './api-error';
+import { type ApiError, describeError, toApiError } from './api-error';
 import type { ServerAction } from './permissions';
 import { ServersStore } from './servers.store';
 import { Toasts } from './toasts.service';
@@ -12,6 +17,9 @@ export interface ActionFlash {
   ok: boolean;
   text: string;
 }
+
+/** What saving the add/edit dialog came to: the stored server, or the gateway's refusal. */
+export type SaveOutcome = { ok: true; view: McpServerView } | { ok: false; error: ApiError };
 
 const FLASH_MS = 8000;
 
@@ -85,6 +93,46 @@ export class ServerActions {
     return done === true;
   }
 
+  /**
+   * Adds a server (`original` null, `body` a full create body) or applies an edit (`body` only
+   * what changed; empty: nothing is sent). A refusal is returned, not toasted, so the dialog can
+   * show the 400's messages under the fields they name. A new active server gets its first check
+   * at once rather than at the coordinator's next turn, with a toast saying how it went.
+   */
+  async save(original: McpServerView | null, body: Record<string, unknown>): Promise<SaveOutcome> {
+    let view: McpServerView;
+    try {
+      if (original) {
+        view =
+          Object.keys(body).length === 0
+            ? original
+            : await this.api.patch<McpServerView>(`/mcp/servers/${original.id}`, body);
+      } else {
+        view = await this.api.post<McpServerView>('/mcp/servers', body);
+      }
+    } catch (error) {
+      return { ok: false, error: toApiError(error) };
+    }
+    this.store.upsert(view);
+    const checkNow = !original && view.status === 'active';
+    this.toasts.show(
+      checkNow ? 'info' : 'success',
+      original
+        ? `${view.name} saved`
+        : checkNow
+          ? `${view.name} added; running its first check…`
+          : `${view.name} added (disabled)`,
+    );
+    if (checkNow) void this.firstCheck(view);
+    return { ok: true, view };
+  }
+
+  private async firstCheck(view: McpServerView): Promise<void> {
+    const result = await this.check(view);
+    // null: the check request itself failed, and check() has said so in a toast.
+    if (result) this.toasts.show(result.ok ? 'success' : 'error', firstCheckText(view, result));
+  }
+
   async checkAll(): Promise<BulkHealthCheckResult | null> {
     this.checkingAll.set(true);
     try {
@@ -143,4 +191,16 @@ export class ServerActions {
       }
     }, FLASH_MS);
   }
+}
+
+/** The toast after a new server's first check: healthy, or which layer failed and why. */
+export function firstCheckText(view: McpServerView, result: HealthCheckResult): string {
+  if (result.ok) {
+    const ms =
+      result.response_time_ms === null ? '' : ` in ${Math.round(result.response_time_ms)} ms`;
+    return `${view.name}: first check healthy (answered${ms})`;
+  }
+  const kind = result.error_kind;
+  const why = kind ? `${kind} (${ERROR_KIND_TEXT[kind]})` : 'error';
+  return `${view.name}: first check failed: ${why}${result.error ? ` — ${result.error}` : ''}`;
 }

@@ -173,7 +173,7 @@ describe('ServersStore', () => {
 
   it('patches one row in place from an event; the other rows keep their identity', async () => {
     await load();
-    const bravo = store.byId('id-bravo');
+    const bravo = store.byIdOrName('id-bravo');
     TestBed.inject(Realtime).accept(
       event('mcp_status_change', {
         old_status: 'healthy',
@@ -182,8 +182,8 @@ describe('ServersStore', () => {
         recovery_eta: null,
       }),
     );
-    expect(store.byId('id-alpha')?.health_status).toBe('circuit_open');
-    expect(store.byId('id-bravo')).toBe(bravo);
+    expect(store.byIdOrName('id-alpha')?.health_status).toBe('circuit_open');
+    expect(store.byIdOrName('id-bravo')).toBe(bravo);
     expect(store.servers().map((s) => s.name)).toEqual(['alpha', 'bravo']);
   });
 
@@ -222,7 +222,7 @@ describe('ServersStore', () => {
         { server_id: 'id-new', mcp_name: 'newcomer' },
       ),
     );
-    expect(store.byId('id-new')).toEqual(created);
+    expect(store.byIdOrName('id-new')).toEqual(created);
     realtime.accept(
       event(
         'mcp_config_changed',
@@ -230,7 +230,7 @@ describe('ServersStore', () => {
         { server_id: 'id-new', mcp_name: 'newcomer' },
       ),
     );
-    expect(store.byId('id-new')?.description).toBe('edited');
+    expect(store.byIdOrName('id-new')?.description).toBe('edited');
     realtime.accept(
       event(
         'mcp_config_changed',
@@ -261,7 +261,7 @@ describe('ServersStore', () => {
     );
     http.expectOne('/api/v1/mcp/servers').flush({ items: [serverView()], total: 1 });
     await done;
-    expect(store.byId('id-alpha')?.health_status).toBe('circuit_open');
+    expect(store.byIdOrName('id-alpha')?.health_status).toBe('circuit_open');
   });
 
   it('keeps the list and every row object when a refetch finds nothing new', async () => {
@@ -278,15 +278,15 @@ describe('ServersStore', () => {
 
   it('keeps unchanged rows and takes changed ones from a refetch', async () => {
     await load();
-    const alpha = store.byId('id-alpha');
+    const alpha = store.byIdOrName('id-alpha');
     const refresh = store.refresh();
     http.expectOne('/api/v1/mcp/servers').flush({
       items: [serverView(), serverView({ id: 'id-bravo', name: 'bravo', consecutive_failures: 4 })],
       total: 2,
     });
     await refresh;
-    expect(store.byId('id-alpha')).toBe(alpha);
-    expect(store.byId('id-bravo')?.consecutive_failures).toBe(4);
+    expect(store.byIdOrName('id-alpha')).toBe(alpha);
+    expect(store.byIdOrName('id-bravo')?.consecutive_failures).toBe(4);
   });
 
   it('keeps the last good rows when a refresh fails, and says why', async () => {
@@ -317,7 +317,7 @@ describe('ServersStore', () => {
       health_status: 'healthy',
       consecutive_failures: 1,
     });
-    expect(store.byId('bravo')).toMatchObject({
+    expect(store.byIdOrName('bravo')).toMatchObject({
       consecutive_failures: 1,
       last_error_kind: 'timeout',
       last_health_check: '2026-02-02T00:00:00.000Z',

@@ -170,9 +170,10 @@ export class ServersStore {
     }, 30_000);
   }
 
-  byId(id: string): McpServerView | undefined {
+  /** The row whose id is `ref`, else the one named `ref` (the detail page's URL takes either). */
+  byIdOrName(ref: string): McpServerView | undefined {
     const rows = this.rows();
-    return rows.get(id) ?? [...rows.values()].find((s) => s.name === id);
+    return rows.get(ref) ?? [...rows.values()].find((s) => s.name === ref);
   }
 
   /**

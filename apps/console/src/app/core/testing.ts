@@ -1,9 +1,16 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { provideHttpClientTesting } from '@angular/common/http/testing';
+import { provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
 import type { EnvironmentProviders, Provider } from '@angular/core';
 import { provideRouter } from '@angular/router';
 import { TestBed } from '@angular/core/testing';
-import type { EventEnvelope, EventType, McpServerView, Role } from '@omni2/contracts';
+import type {
+  EventEnvelope,
+  EventType,
+  FieldError,
+  HealthCheckResult,
+  McpServerView,
+  Role,
+} from '@omni2/contracts';
 import { authInterceptor, sessionInterceptor } from './interceptors';
 import { Session } from './session.service';
 import type { EventDataMap } from '@omni2/contracts';
@@ -46,6 +53,31 @@ export function serverView(patch: Partial<McpServerView> = {}): McpServerView {
     updated_at: '2026-01-01T00:00:00.000Z',
     ...patch,
   };
+}
+
+/** A passing check of a server named `fresh` (a new one's first check); override the rest. */
+export function checkResult(patch: Partial<HealthCheckResult> = {}): HealthCheckResult {
+  return {
+    server_id: 'id-fresh',
+    name: 'fresh',
+    ok: true,
+    response_time_ms: 4.2,
+    error: null,
+    error_kind: null,
+    probe: 'ping',
+    checked_at: '2026-01-01T00:00:00.000Z',
+    health_status: 'healthy',
+    consecutive_failures: 0,
+    ...patch,
+  };
+}
+
+/** Answers `req` as the gateway refuses a body: 400 VALIDATION_FAILED naming the fields. */
+export function flushValidationFailed(req: TestRequest, errors: FieldError[], message = 'invalid') {
+  req.flush(
+    { statusCode: 400, code: 'VALIDATION_FAILED', message, errors },
+    { status: 400, statusText: 'Bad Request' },
+  );
 }
 
 let seq = 0;

@@ -119,7 +119,7 @@ export class ServerDetailPage {
   protected readonly editing = signal<McpServerView | null>(null);
 
   protected readonly server = computed<McpServerView | null>(
-    () => this.store.byId(this.id()) ?? null,
+    () => this.store.byIdOrName(this.id()) ?? null,
   );
   protected readonly caps = computed(() => {
     const s = this.server();
@@ -171,7 +171,7 @@ export class ServerDetailPage {
   private async open(ref: string): Promise<void> {
     this.notFound.set(false);
     this.loadError.set(null);
-    let server = this.store.byId(ref) ?? null;
+    let server = this.store.byIdOrName(ref) ?? null;
     if (!server) {
       try {
         server = await this.store.fetchOne(ref);

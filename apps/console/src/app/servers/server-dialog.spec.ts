@@ -1,7 +1,14 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import type { ConnectionTestResult, HealthCheckResult } from '@omni2/contracts';
-import { serverView, settle, testProviders, signInAs } from '../core/testing';
+import type { ConnectionTestResult } from '@omni2/contracts';
+import {
+  checkResult,
+  flushValidationFailed,
+  serverView,
+  settle,
+  testProviders,
+  signInAs,
+} from '../core/testing';
 import { Toasts } from '../core/toasts.service';
 import { ServerDialog } from './server-dialog';
 
@@ -64,18 +71,10 @@ describe('ServerDialog', () => {
       protocol: 'streamable_http',
       url: '',
     });
-    req.flush(
-      {
-        statusCode: 400,
-        code: 'VALIDATION_FAILED',
-        message: 'invalid',
-        errors: [
-          { field: 'name', message: 'must be 1-63 characters of lowercase letters' },
-          { field: 'url', message: 'is required when protocol is streamable_http' },
-        ],
-      },
-      { status: 400, statusText: 'Bad Request' },
-    );
+    flushValidationFailed(req, [
+      { field: 'name', message: 'must be 1-63 characters of lowercase letters' },
+      { field: 'url', message: 'is required when protocol is streamable_http' },
+    ]);
     await settle(fixture);
     const errorUnder = (field: string) =>
       el.querySelector(`[data-field="${field}"]`)?.parentElement?.querySelector('.field-error')
@@ -132,7 +131,9 @@ describe('ServerDialog: test connection and the first check', () => {
         `[data-field="${field}"]`,
       )!;
       input.value = value;
-      input.dispatchEvent(new Event(input instanceof HTMLSelectElement ? 'change' : 'input'));
+      // What a browser fires: input on every edit, then change as well for a select.
+      input.dispatchEvent(new Event('input'));
+      if (input instanceof HTMLSelectElement) input.dispatchEvent(new Event('change'));
       await fixture.whenStable();
     };
     const button = () => el.querySelector<HTMLButtonElement>('[data-testid="test-connection"]')!;
@@ -230,14 +231,10 @@ describe('ServerDialog: test connection and the first check', () => {
     await type('name', 'fresh');
     await type('url', 'http://127.0.0.1:9/mcp');
     button().click();
-    http.expectOne('/api/v1/mcp/servers/test-connection').flush(
-      {
-        statusCode: 400,
-        code: 'VALIDATION_FAILED',
-        message: 'url: nope',
-        errors: [{ field: 'url', message: 'must not be this' }],
-      },
-      { status: 400, statusText: 'Bad Request' },
+    flushValidationFailed(
+      http.expectOne('/api/v1/mcp/servers/test-connection'),
+      [{ field: 'url', message: 'must not be this' }],
+      'url: nope',
     );
     await settle(fixture);
     expect(el.querySelector('[data-testid="test-error"]')?.textContent).toContain(
@@ -248,6 +245,47 @@ describe('ServerDialog: test connection and the first check', () => {
         ?.textContent,
     ).toContain('must not be this');
     expect(el.querySelector('[data-testid="test-result"]')).toBeNull();
+  });
+
+  it('shows an edited server’s stored choices in its controls, and saves only what changed', async () => {
+    const { fixture, el, type } = await open({
+      protocol: 'stdio',
+      url: null,
+      command: 'node',
+      args: ['server.js'],
+      status: 'inactive',
+      timeout_seconds: 12,
+    });
+    http.expectOne('/api/v1/mcp/stdio-allowlist').flush({ commands: ['node'] });
+    await settle(fixture);
+    const value = (field: string) =>
+      el.querySelector<HTMLInputElement | HTMLSelectElement>(`[data-field="${field}"]`)!.value;
+    expect(value('protocol')).toBe('stdio');
+    expect(value('status')).toBe('inactive');
+    expect(value('command')).toBe('node');
+    expect(value('args')).toBe('server.js');
+    expect(value('timeout_seconds')).toBe('12');
+    expect(el.querySelector('[data-field="url"]')).toBeNull();
+    await type('status', 'active');
+    await type('args', 'server.js\n--verbose');
+    el.querySelector<HTMLButtonElement>('[data-testid="save-server"]')!.click();
+    const req = http.expectOne('/api/v1/mcp/servers/id-alpha');
+    expect(req.request.method).toBe('PATCH');
+    // No variables were stored, so the (empty) environment is always sent as typed.
+    expect(req.request.body).toEqual({
+      status: 'active',
+      args: ['server.js', '--verbose'],
+      env: {},
+    });
+    req.flush(
+      serverView({ status: 'active', protocol: 'stdio', args: ['server.js', '--verbose'] }),
+    );
+    await settle(fixture);
+    expect(
+      TestBed.inject(Toasts)
+        .list()
+        .map((t) => t.text),
+    ).toContain('alpha saved');
   });
 
   it('lists the allowed commands in the stdio help', async () => {
@@ -273,18 +311,15 @@ describe('ServerDialog: test connection and the first check', () => {
     await settle(fixture);
     expect(toasts.list().map((t) => t.text)).toContain('fresh added; running its first check…');
     expect(toasts.list().some((t) => t.kind === 'success')).toBe(false);
-    const check: HealthCheckResult = {
-      server_id: 'id-fresh',
-      name: 'fresh',
+    const check = checkResult({
       ok: false,
       response_time_ms: null,
       error: 'fetch failed: connect ECONNREFUSED 127.0.0.1:9',
       error_kind: 'unreachable',
       probe: 'none',
-      checked_at: '2026-01-01T00:00:00.000Z',
       health_status: 'unknown',
       consecutive_failures: 1,
-    };
+    });
     http.expectOne('/api/v1/mcp/servers/id-fresh/health-check').flush(check);
     await settle(fixture);
     const last = toasts.list().at(-1)!;
@@ -307,18 +342,7 @@ describe('ServerDialog: test connection and the first check', () => {
       .expectOne('/api/v1/mcp/servers')
       .flush(serverView({ id: 'id-fresh', name: 'fresh' }), { status: 201, statusText: 'Created' });
     await settle(fixture);
-    http.expectOne('/api/v1/mcp/servers/id-fresh/health-check').flush({
-      server_id: 'id-fresh',
-      name: 'fresh',
-      ok: true,
-      response_time_ms: 4.2,
-      error: null,
-      error_kind: null,
-      probe: 'ping',
-      checked_at: '2026-01-01T00:00:00.000Z',
-      health_status: 'healthy',
-      consecutive_failures: 0,
-    } satisfies HealthCheckResult);
+    http.expectOne('/api/v1/mcp/servers/id-fresh/health-check').flush(checkResult());
     await settle(fixture);
     const last = toasts.list().at(-1)!;
     expect(last).toMatchObject({

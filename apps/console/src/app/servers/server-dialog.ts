@@ -10,22 +10,20 @@ import {
   signal,
   untracked,
 } from '@angular/core';
+import { disabled, form, FormField, max, min } from '@angular/forms/signals';
 import {
   AUTH_TYPES,
   PROTOCOLS,
   type AuthType,
   type ConnectionTestResult,
-  ERROR_KIND_TEXT,
-  type HealthCheckResult,
   type McpServerView,
-  type Protocol,
 } from '@omni2/contracts';
 import { Api } from '../core/api';
 import { ApiError, describeError, toApiError } from '../core/api-error';
 import { ServerActions } from '../core/server-actions.service';
 import { ServersStore } from '../core/servers.store';
 import { Session } from '../core/session.service';
-import { Toasts } from '../core/toasts.service';
+import { Field, messagesFor } from '../shared/field';
 import { Modal } from '../shared/modal';
 import { ToolTester } from '../tools/tool-tester';
 import {
@@ -36,7 +34,6 @@ import {
   patchBody,
   storedSecrets,
   testBlocker,
-  type Pair,
   type ServerForm,
 } from './server-form';
 
@@ -57,7 +54,7 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
 @Component({
   selector: 'o2-server-dialog',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [Modal, ToolTester],
+  imports: [Modal, ToolTester, Field, FormField],
   styles: [
     `
       .test-result.ok {
@@ -114,31 +111,16 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
           @if (!canEdit()) {
             <p class="banner warn span2">Read only: editing needs the admin role.</p>
           }
-          <label class="field">
-            <span class="label">Name <span class="req">*</span></span>
-            <input
-              data-field="name"
-              [value]="form().name"
-              (input)="set('name', text($event))"
-              [disabled]="!canEdit()"
-              placeholder="lowercase, digits, - or _"
-            />
-            @for (m of err('name'); track m) {
-              <span class="field-error">{{ m }}</span>
-            }
+          <label o2-field label="Name" required name="name" [errors]="fieldErrors()">
+            <input data-field="name" [formField]="f.name" placeholder="lowercase, digits, - or _" />
           </label>
-          <label class="field">
-            <span class="label">Protocol</span>
-            <select
-              data-field="protocol"
-              (change)="setProtocol(text($event))"
-              [disabled]="!canEdit()"
-            >
+          <label o2-field label="Protocol" name="protocol" [errors]="fieldErrors()">
+            <select data-field="protocol" [formField]="f.protocol">
               @for (p of protocols; track p) {
-                <option [value]="p" [selected]="form().protocol === p">{{ p }}</option>
+                <option [value]="p">{{ p }}</option>
               }
             </select>
-            @if (form().protocol === 'stdio') {
+            @if (model().protocol === 'stdio') {
               <span class="help" data-testid="stdio-help"
                 >Runs a command on the gateway host: admin only, limited to the gateway's allowlist
                 (OMNI2_STDIO_ALLOWLIST).
@@ -151,55 +133,35 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                 }
               </span>
             }
-            @for (m of err('protocol'); track m) {
-              <span class="field-error">{{ m }}</span>
-            }
           </label>
-          <label class="field span2">
-            <span class="label">Description</span>
-            <input
-              data-field="description"
-              [value]="form().description"
-              (input)="set('description', text($event))"
-              [disabled]="!canEdit()"
-            />
-            @for (m of err('description'); track m) {
-              <span class="field-error">{{ m }}</span>
-            }
+          <label
+            o2-field
+            class="span2"
+            label="Description"
+            name="description"
+            [errors]="fieldErrors()"
+          >
+            <input data-field="description" [formField]="f.description" />
           </label>
 
-          @if (form().protocol !== 'stdio') {
-            <label class="field span2">
-              <span class="label">URL <span class="req">*</span></span>
+          @if (model().protocol !== 'stdio') {
+            <label o2-field class="span2" label="URL" required name="url" [errors]="fieldErrors()">
               <input
                 data-field="url"
                 type="url"
-                [value]="form().url"
-                (input)="set('url', text($event))"
-                [disabled]="!canEdit()"
+                [formField]="f.url"
                 placeholder="https://mcp.example.com/mcp"
               />
-              @for (m of err('url'); track m) {
-                <span class="field-error">{{ m }}</span>
-              }
             </label>
-            <label class="field">
-              <span class="label">Authentication</span>
-              <select
-                data-field="auth_type"
-                (change)="setAuthType(text($event))"
-                [disabled]="!canEdit()"
-              >
+            <label o2-field label="Authentication" name="auth_type" [errors]="fieldErrors()">
+              <select data-field="auth_type" [formField]="f.authType" (change)="authTypeChosen()">
                 @for (a of authTypes; track a) {
-                  <option [value]="a" [selected]="form().authType === a">{{ authLabel[a] }}</option>
+                  <option [value]="a">{{ authLabel[a] }}</option>
                 }
               </select>
-              @for (m of err('auth_type'); track m) {
-                <span class="field-error">{{ m }}</span>
-              }
             </label>
             <div class="field">
-              @if (form().authType !== 'none') {
+              @if (model().authType !== 'none') {
                 @if (keepsStoredAuth()) {
                   <span class="label">Credentials</span>
                   <p class="stored" data-testid="auth-stored">
@@ -216,95 +178,104 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                 }
               }
             </div>
-            @if (form().authType !== 'none' && !keepsStoredAuth()) {
-              @switch (form().authType) {
+            @if (model().authType !== 'none' && !keepsStoredAuth()) {
+              @switch (model().authType) {
                 @case ('bearer') {
-                  <label class="field span2">
-                    <span class="label">Token <span class="req">*</span></span>
+                  <label
+                    o2-field
+                    class="span2"
+                    label="Token"
+                    required
+                    name="auth_config.token"
+                    [errors]="fieldErrors()"
+                  >
                     <input
                       type="password"
                       autocomplete="off"
                       data-field="auth_config.token"
-                      [value]="form().token"
-                      (input)="set('token', text($event))"
+                      [formField]="f.token"
                     />
-                    @for (m of err('auth_config.token'); track m) {
-                      <span class="field-error">{{ m }}</span>
-                    }
                   </label>
                 }
                 @case ('api_key') {
-                  <label class="field">
-                    <span class="label">Key <span class="req">*</span></span>
+                  <label
+                    o2-field
+                    label="Key"
+                    required
+                    name="auth_config.key"
+                    [errors]="fieldErrors()"
+                  >
                     <input
                       type="password"
                       autocomplete="off"
                       data-field="auth_config.key"
-                      [value]="form().apiKey"
-                      (input)="set('apiKey', text($event))"
+                      [formField]="f.apiKey"
                     />
-                    @for (m of err('auth_config.key'); track m) {
-                      <span class="field-error">{{ m }}</span>
-                    }
                   </label>
-                  <label class="field">
-                    <span class="label">Header name</span>
+                  <label
+                    o2-field
+                    label="Header name"
+                    name="auth_config.header_name"
+                    [errors]="fieldErrors()"
+                  >
                     <input
                       data-field="auth_config.header_name"
                       placeholder="X-API-Key"
-                      [value]="form().apiKeyHeader"
-                      (input)="set('apiKeyHeader', text($event))"
+                      [formField]="f.apiKeyHeader"
                     />
-                    @for (m of err('auth_config.header_name'); track m) {
-                      <span class="field-error">{{ m }}</span>
-                    }
                   </label>
                 }
                 @case ('basic') {
-                  <label class="field">
-                    <span class="label">Username <span class="req">*</span></span>
+                  <label
+                    o2-field
+                    label="Username"
+                    required
+                    name="auth_config.username"
+                    [errors]="fieldErrors()"
+                  >
                     <input
                       autocomplete="off"
                       data-field="auth_config.username"
-                      [value]="form().username"
-                      (input)="set('username', text($event))"
+                      [formField]="f.username"
                     />
-                    @for (m of err('auth_config.username'); track m) {
-                      <span class="field-error">{{ m }}</span>
-                    }
                   </label>
-                  <label class="field">
-                    <span class="label">Password</span>
+                  <label
+                    o2-field
+                    label="Password"
+                    name="auth_config.password"
+                    [errors]="fieldErrors()"
+                  >
                     <input
                       type="password"
                       autocomplete="off"
                       data-field="auth_config.password"
-                      [value]="form().password"
-                      (input)="set('password', text($event))"
+                      [formField]="f.password"
                     />
-                    @for (m of err('auth_config.password'); track m) {
-                      <span class="field-error">{{ m }}</span>
-                    }
                   </label>
                 }
                 @case ('headers') {
-                  <div class="field span2">
-                    <span class="label">Headers <span class="req">*</span></span>
-                    @for (h of form().headers; track $index) {
+                  <div
+                    o2-field
+                    class="span2"
+                    label="Headers"
+                    required
+                    name="auth_config.headers"
+                    nested
+                    [errors]="fieldErrors()"
+                  >
+                    @for (h of f.headers; track $index) {
                       <div class="pair">
                         <input
                           placeholder="Header-Name"
                           [attr.aria-label]="'Header ' + ($index + 1) + ' name'"
-                          [value]="h.name"
-                          (input)="setPair('headers', $index, 'name', text($event))"
+                          [formField]="h.name"
                         />
                         <input
                           type="password"
                           autocomplete="off"
                           placeholder="value"
                           [attr.aria-label]="'Header ' + ($index + 1) + ' value'"
-                          [value]="h.value"
-                          (input)="setPair('headers', $index, 'value', text($event))"
+                          [formField]="h.value"
                         />
                         <button
                           type="button"
@@ -319,9 +290,6 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                     <button type="button" class="btn small" (click)="addPair('headers')">
                       + Header
                     </button>
-                    @for (m of errUnder('auth_config.headers'); track m) {
-                      <span class="field-error">{{ m }}</span>
-                    }
                   </div>
                 }
               }
@@ -334,54 +302,41 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                 </p>
               }
             }
-            @for (m of err('auth_config'); track m) {
+            @for (m of messagesFor(fieldErrors(), 'auth_config'); track m) {
               <span class="field-error span2">{{ m }}</span>
             }
           } @else {
-            <label class="field span2">
-              <span class="label">Command <span class="req">*</span></span>
-              <input
-                data-field="command"
-                class="mono"
-                [value]="form().command"
-                (input)="set('command', text($event))"
-                [disabled]="!canEdit()"
-                placeholder="npx"
-              />
-              @for (m of err('command'); track m) {
-                <span class="field-error">{{ m }}</span>
-              }
+            <label
+              o2-field
+              class="span2"
+              label="Command"
+              required
+              name="command"
+              [errors]="fieldErrors()"
+            >
+              <input data-field="command" class="mono" [formField]="f.command" placeholder="npx" />
             </label>
-            <label class="field">
-              <span class="label">Arguments (one per line)</span>
-              <textarea
-                rows="3"
-                class="mono"
-                data-field="args"
-                [value]="form().args"
-                (input)="set('args', text($event))"
-                [disabled]="!canEdit()"
-              ></textarea>
-              @for (m of errUnder('args'); track m) {
-                <span class="field-error">{{ m }}</span>
-              }
+            <label
+              o2-field
+              label="Arguments (one per line)"
+              name="args"
+              nested
+              [errors]="fieldErrors()"
+            >
+              <textarea rows="3" class="mono" data-field="args" [formField]="f.args"></textarea>
             </label>
-            <label class="field">
-              <span class="label">Working directory</span>
-              <input
-                class="mono"
-                data-field="cwd"
-                [value]="form().cwd"
-                (input)="set('cwd', text($event))"
-                [disabled]="!canEdit()"
-              />
-              @for (m of err('cwd'); track m) {
-                <span class="field-error">{{ m }}</span>
-              }
+            <label o2-field label="Working directory" name="cwd" [errors]="fieldErrors()">
+              <input class="mono" data-field="cwd" [formField]="f.cwd" />
             </label>
-            <div class="field span2">
-              <span class="label">Environment</span>
-              @if (!form().replaceEnv) {
+            <div
+              o2-field
+              class="span2"
+              label="Environment"
+              name="env"
+              nested
+              [errors]="fieldErrors()"
+            >
+              @if (!model().replaceEnv) {
                 <p class="stored" data-testid="env-stored">
                   {{ stored().envNames.length }} variables stored:
                   <code>{{ stored().envNames.join(', ') }}</code> (values never shown).
@@ -398,22 +353,20 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                 @if (stored().envNames.length > 0) {
                   <span class="help">Saving replaces every variable: enter each value again.</span>
                 }
-                @for (p of form().env; track $index) {
+                @for (p of f.env; track $index) {
                   <div class="pair">
                     <input
                       class="mono"
                       placeholder="NAME"
                       [attr.aria-label]="'Variable ' + ($index + 1) + ' name'"
-                      [value]="p.name"
-                      (input)="setPair('env', $index, 'name', text($event))"
+                      [formField]="p.name"
                     />
                     <input
                       type="password"
                       autocomplete="off"
                       placeholder="value"
                       [attr.aria-label]="'Variable ' + ($index + 1) + ' value'"
-                      [value]="p.value"
-                      (input)="setPair('env', $index, 'value', text($event))"
+                      [formField]="p.value"
                     />
                     <button
                       type="button"
@@ -427,42 +380,17 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                 }
                 <button type="button" class="btn small" (click)="addPair('env')">+ Variable</button>
               }
-              @for (m of errUnder('env'); track m) {
-                <span class="field-error">{{ m }}</span>
-              }
             </div>
           }
 
-          <label class="field">
-            <span class="label">Timeout (seconds)</span>
-            <input
-              type="number"
-              min="1"
-              max="3600"
-              data-field="timeout_seconds"
-              [value]="form().timeoutSeconds"
-              (input)="set('timeoutSeconds', text($event))"
-              [disabled]="!canEdit()"
-            />
-            @for (m of err('timeout_seconds'); track m) {
-              <span class="field-error">{{ m }}</span>
-            }
+          <label o2-field label="Timeout (seconds)" name="timeout_seconds" [errors]="fieldErrors()">
+            <input type="number" data-field="timeout_seconds" [formField]="f.timeoutSeconds" />
           </label>
-          <label class="field">
-            <span class="label">Status</span>
-            <select
-              data-field="status"
-              (change)="set('status', text($event) === 'inactive' ? 'inactive' : 'active')"
-              [disabled]="!canEdit()"
-            >
-              <option value="active" [selected]="form().status === 'active'">active</option>
-              <option value="inactive" [selected]="form().status === 'inactive'">
-                inactive (disabled)
-              </option>
+          <label o2-field label="Status" name="status" [errors]="fieldErrors()">
+            <select data-field="status" [formField]="f.status">
+              <option value="active">active</option>
+              <option value="inactive">inactive (disabled)</option>
             </select>
-            @for (m of err('status'); track m) {
-              <span class="field-error">{{ m }}</span>
-            }
           </label>
 
           @if (generalError(); as g) {
@@ -538,7 +466,6 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
 export class ServerDialog {
   private readonly api = inject(Api);
   private readonly store = inject(ServersStore);
-  private readonly toasts = inject(Toasts);
   private readonly session = inject(Session);
   private readonly actions = inject(ServerActions);
 
@@ -554,9 +481,18 @@ export class ServerDialog {
   protected readonly authLabel = AUTH_LABEL;
   protected readonly tab = linkedSignal(() => this.initialTab());
   /** A snapshot: live updates of the row never reset what the operator is typing. */
-  protected readonly form = linkedSignal<ServerForm>(() => {
+  protected readonly model = linkedSignal<ServerForm>(() => {
     const server = this.original();
     return server ? formFromServer(server) : emptyForm();
+  });
+  /**
+   * The controls bound to the model; all of them read-only without the admin role. The timeout's
+   * bounds become the input's min and max; the gateway still judges every value on save.
+   */
+  protected readonly f = form(this.model, (path) => {
+    disabled(path, () => !this.canEdit());
+    min(path.timeoutSeconds, 1);
+    max(path.timeoutSeconds, 3600);
   });
   protected readonly saving = signal(false);
   protected readonly error = signal<ApiError | null>(null);
@@ -568,7 +504,7 @@ export class ServerDialog {
   /** The live row (for the tester's availability); the snapshot if it is gone. */
   protected readonly live = computed(() => {
     const server = this.original();
-    return server ? (this.store.byId(server.id) ?? server) : null;
+    return server ? (this.store.byIdOrName(server.id) ?? server) : null;
   });
   protected readonly canEdit = computed(() => this.session.hasRole('admin'));
   /** Why Save is disabled, for its tooltip and screen readers; null while it is enabled. */
@@ -589,13 +525,13 @@ export class ServerDialog {
   protected readonly testOutcome = computed(() => {
     const last = this.lastTest();
     if (!last) return null;
-    return { ...describeTest(last.result), ok: last.result.ok, stale: last.form !== this.form() };
+    return { ...describeTest(last.result), ok: last.result.ok, stale: last.form !== this.model() };
   });
   /** Why "Test connection" is disabled, for its tooltip and the hint beside it; null: enabled. */
   protected readonly testDisabledReason = computed(() => {
     if (!this.canEdit()) return 'Testing a connection needs the admin role.';
     if (this.testing()) return 'A test is running.';
-    return testBlocker(this.form(), this.stored());
+    return testBlocker(this.model(), this.stored());
   });
   /** OMNI2_STDIO_ALLOWLIST, read when the form first shows stdio; null until known. */
   protected readonly allowlist = signal<string[] | null>(null);
@@ -603,16 +539,16 @@ export class ServerDialog {
 
   constructor() {
     effect(() => {
-      if (this.form().protocol === 'stdio' && this.canEdit()) {
+      if (this.model().protocol === 'stdio' && this.canEdit()) {
         untracked(() => void this.loadAllowlist());
       }
     });
   }
   protected readonly typeChanged = computed(
-    () => this.form().authType !== (this.original()?.auth_type ?? 'none'),
+    () => this.model().authType !== (this.original()?.auth_type ?? 'none'),
   );
   protected readonly keepsStoredAuth = computed(
-    () => this.stored().auth && !this.typeChanged() && !this.form().replaceAuth,
+    () => this.stored().auth && !this.typeChanged() && !this.model().replaceAuth,
   );
   protected readonly generalError = computed(() => {
     const error = this.error();
@@ -629,56 +565,31 @@ export class ServerDialog {
     return error.code === 'FORBIDDEN' ? `Not allowed: ${error.message}` : describeError(error);
   });
 
-  protected text(event: Event): string {
-    return (event.target as HTMLInputElement).value;
-  }
+  protected readonly fieldErrors = computed(() => this.error()?.fieldErrors ?? []);
+  protected readonly messagesFor = messagesFor;
 
   protected set<K extends keyof ServerForm>(key: K, value: ServerForm[K]): void {
-    this.form.update((f) => ({ ...f, [key]: value }));
+    this.model.update((f) => ({ ...f, [key]: value }));
   }
 
-  protected setProtocol(value: string): void {
-    this.set('protocol', value as Protocol);
-  }
-
-  protected setAuthType(value: string): void {
-    this.set('authType', value as AuthType);
-    if (value === 'headers' && this.form().headers.length === 0) this.addPair('headers');
-  }
-
-  protected setPair(key: 'env' | 'headers', index: number, part: keyof Pair, value: string): void {
-    this.form.update((f) => ({
-      ...f,
-      [key]: f[key].map((p, i) => (i === index ? { ...p, [part]: value } : p)),
-    }));
+  /** Custom headers start with one empty row to fill in. */
+  protected authTypeChosen(): void {
+    const model = this.model();
+    if (model.authType === 'headers' && model.headers.length === 0) this.addPair('headers');
   }
 
   protected addPair(key: 'env' | 'headers'): void {
-    this.form.update((f) => ({ ...f, [key]: [...f[key], { name: '', value: '' }] }));
+    this.model.update((f) => ({ ...f, [key]: [...f[key], { name: '', value: '' }] }));
   }
 
   protected removePair(key: 'env' | 'headers', index: number): void {
-    this.form.update((f) => ({ ...f, [key]: f[key].filter((_, i) => i !== index) }));
-  }
-
-  /** Messages for exactly this gateway field. */
-  protected err(field: string): string[] {
-    return (this.error()?.fieldErrors ?? []).filter((e) => e.field === field).map((e) => e.message);
-  }
-
-  /** Messages for this field and everything under it, each naming its sub-field. */
-  protected errUnder(prefix: string): string[] {
-    return (this.error()?.fieldErrors ?? [])
-      .filter((e) => e.field === prefix || e.field.startsWith(`${prefix}.`))
-      .map((e) =>
-        e.field === prefix ? e.message : `${e.field.slice(prefix.length + 1)}: ${e.message}`,
-      );
+    this.model.update((f) => ({ ...f, [key]: f[key].filter((_, i) => i !== index) }));
   }
 
   /** Runs the form through the gateway's connection test; nothing is saved. */
   protected async testConnection(): Promise<void> {
     if (this.testDisabledReason() !== null) return;
-    const form = this.form();
+    const tested = this.model();
     this.testing.set(true);
     this.testFailure.set(null);
     this.error.set(null);
@@ -686,9 +597,9 @@ export class ServerDialog {
     try {
       const result = await this.api.post<ConnectionTestResult>(
         '/mcp/servers/test-connection',
-        createBody(form),
+        createBody(tested),
       );
-      this.lastTest.set({ result, form });
+      this.lastTest.set({ result, form: tested });
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError.fieldErrors.length > 0) {
@@ -718,54 +629,18 @@ export class ServerDialog {
     this.saving.set(true);
     this.error.set(null);
     const original = this.original();
+    const model = this.model();
     try {
-      let view: McpServerView;
-      if (original) {
-        const body = patchBody(this.form(), original);
-        view =
-          Object.keys(body).length === 0
-            ? original
-            : await this.api.patch<McpServerView>(`/mcp/servers/${original.id}`, body);
-      } else {
-        view = await this.api.post<McpServerView>('/mcp/servers', createBody(this.form()));
-      }
-      this.store.upsert(view);
-      const checkNow = !original && view.status === 'active';
-      this.toasts.show(
-        checkNow ? 'info' : 'success',
-        original
-          ? `${view.name} saved`
-          : checkNow
-            ? `${view.name} added; running its first check…`
-            : `${view.name} added (disabled)`,
+      const outcome = await this.actions.save(
+        original,
+        original ? patchBody(model, original) : createBody(model),
       );
-      this.saved.emit(view);
-      // The first check runs now, not at the coordinator's next turn, and says how it went.
-      if (checkNow) void this.firstCheck(view);
-    } catch (error) {
-      this.error.set(toApiError(error));
+      if (outcome.ok) this.saved.emit(outcome.view);
+      else this.error.set(outcome.error);
     } finally {
       this.saving.set(false);
     }
   }
-
-  private async firstCheck(view: McpServerView): Promise<void> {
-    const result = await this.actions.check(view);
-    // null: the check request itself failed, and ServerActions has said so in a toast.
-    if (result) this.toasts.show(result.ok ? 'success' : 'error', firstCheckText(view, result));
-  }
-}
-
-/** The toast after a new server's first check: healthy, or which layer failed and why. */
-export function firstCheckText(view: McpServerView, result: HealthCheckResult): string {
-  if (result.ok) {
-    const ms =
-      result.response_time_ms === null ? '' : ` in ${Math.round(result.response_time_ms)} ms`;
-    return `${view.name}: first check healthy (answered${ms})`;
-  }
-  const kind = result.error_kind;
-  const why = kind ? `${kind} (${ERROR_KIND_TEXT[kind]})` : 'error';
-  return `${view.name}: first check failed: ${why}${result.error ? ` — ${result.error}` : ''}`;
 }
 
 const SHOWN_FIELDS = [

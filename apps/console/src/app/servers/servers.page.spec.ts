@@ -106,6 +106,29 @@ describe('ServersPage protocol', () => {
     expect(TestBed.inject(Location).path()).toBe('/servers');
   });
 
+  it('follows a parameter the URL names again, keeping the filters it leaves out', async () => {
+    const { fixture, el, shown } = await renderPage(fleet, { q: 'e', protocol_era: 'legacy' });
+    const era = () => el.querySelector<HTMLSelectElement>('[data-testid="era-filter"]')!.value;
+    expect(era()).toBe('legacy');
+    expect(shown().sort()).toEqual(['legacy', 'old-sse']);
+    // The operator clears the era filter; a link naming only the search leaves it cleared.
+    const select = el.querySelector<HTMLSelectElement>('[data-testid="era-filter"]')!;
+    select.value = '';
+    select.dispatchEvent(new Event('change'));
+    await fixture.whenStable();
+    fixture.componentRef.setInput('q', 'fresh');
+    fixture.componentRef.setInput('protocol_era', undefined);
+    await fixture.whenStable();
+    expect(era()).toBe('');
+    expect(shown()).toEqual(['fresh']);
+    // A link naming the era again sets it.
+    fixture.componentRef.setInput('protocol_era', 'modern');
+    fixture.componentRef.setInput('q', '');
+    await fixture.whenStable();
+    expect(era()).toBe('modern');
+    expect(shown()).toEqual(['modern']);
+  });
+
   it('takes the era filter from the URL', async () => {
     const { el, shown } = await renderPage(fleet, { protocol_era: 'modern' });
     expect(shown()).toEqual(['modern']);

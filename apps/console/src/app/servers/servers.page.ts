@@ -7,9 +7,11 @@ import {
   effect,
   inject,
   input,
+  linkedSignal,
   signal,
   untracked,
   viewChild,
+  type WritableSignal,
 } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import {
@@ -137,12 +139,27 @@ export class ServersPage {
   protected readonly revisionTitle = revisionTitle;
   protected readonly deprecation = deprecationText;
   protected readonly deprecatedParts = deprecatedParts;
-  protected readonly text = signal('');
-  protected readonly statusFilter = signal<ReadonlySet<HealthStatus>>(new Set());
+  // The filters start from the URL (the dashboard links here filtered) and follow it when it
+  // names them again; the page's own edits are only written back to it (replaceState).
+  protected readonly text = fromQuery(this.q, (q) => q, '');
+  protected readonly statusFilter = fromQuery<ReadonlySet<HealthStatus>>(
+    this.status,
+    (status) =>
+      new Set(
+        status
+          .split(',')
+          .filter((s): s is HealthStatus => (HEALTH_STATUSES as readonly string[]).includes(s)),
+      ),
+    new Set(),
+  );
   protected readonly protocol = signal<Protocol | null>(null);
-  protected readonly era = signal<EraFilter | null>(null);
+  protected readonly era = fromQuery<EraFilter | null>(
+    this.protocolEra,
+    (era) => (isEra(era) ? era : null),
+    null,
+  );
   /** Only servers marked "failing k/threshold" (checks failing, circuit still closed). */
-  protected readonly failingOnly = signal(false);
+  protected readonly failingOnly = fromQuery(this.failing, (failing) => failing === '1', false);
   protected readonly sort = signal<SortKey>('status');
   protected readonly dir = signal<'asc' | 'desc'>('asc');
   protected readonly dialog = signal<DialogState | null>(null);
@@ -183,24 +200,6 @@ export class ServersPage {
   });
 
   constructor() {
-    // Initial filters from the URL (the dashboard links here filtered).
-    effect(() => {
-      const q = this.q();
-      const status = this.status();
-      const era = this.protocolEra();
-      const failing = this.failing();
-      untracked(() => {
-        if (failing !== undefined) this.failingOnly.set(failing === '1');
-        if (q !== undefined) this.text.set(q);
-        if (status !== undefined) {
-          const wanted = status
-            .split(',')
-            .filter((s): s is HealthStatus => (HEALTH_STATUSES as readonly string[]).includes(s));
-          this.statusFilter.set(new Set(wanted));
-        }
-        if (era !== undefined) this.era.set(isEra(era) ? era : null);
-      });
-    });
     // The order is taken when the user asks for one (and once the list has loaded), not on
     // every live update: five recoveries must not shift a scrolled list by five rows.
     effect(() => {
@@ -383,4 +382,20 @@ export class ServersPage {
 
 function isEra(value: string): value is EraFilter {
   return (ERA_FILTERS as readonly string[]).includes(value);
+}
+
+/**
+ * A filter that takes its value from a query parameter whenever the URL names it, and keeps
+ * the operator's own value while the URL leaves it out.
+ */
+function fromQuery<T>(
+  param: () => string | undefined,
+  parse: (value: string) => T,
+  initial: T,
+): WritableSignal<T> {
+  return linkedSignal<string | undefined, T>({
+    source: param,
+    computation: (value, previous) =>
+      value === undefined ? (previous?.value ?? initial) : parse(value),
+  });
 }

@@ -80,6 +80,39 @@ describe('ToolTester', () => {
     input.dispatchEvent(new Event('input'));
   };
 
+  it('picks initialTool once the tools are known, and the operator’s pick after that', async () => {
+    const fixture = TestBed.createComponent(ToolTester);
+    fixture.componentRef.setInput('server', serverView());
+    fixture.componentRef.setInput('initialTool', 'add');
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const picked = () =>
+      Array.from(el.querySelectorAll('[data-tool].selected')).map((b) =>
+        b.getAttribute('data-tool'),
+      );
+    expect(picked()).toEqual([]);
+    http.expectOne('/api/v1/mcp/servers/id-alpha/capabilities').flush(caps);
+    await settle(fixture);
+    expect(picked()).toEqual(['add']);
+    expect(el.querySelector('[data-field="a"]')).not.toBeNull();
+    el.querySelector<HTMLButtonElement>('[data-tool="order"]')!.click();
+    await fixture.whenStable();
+    expect(picked()).toEqual(['order']);
+    expect(el.querySelector('[data-field="a"]')).toBeNull();
+  });
+
+  it('picks nothing for an initialTool the server does not have', async () => {
+    const fixture = TestBed.createComponent(ToolTester);
+    fixture.componentRef.setInput('server', serverView());
+    fixture.componentRef.setInput('initialTool', 'gone');
+    await fixture.whenStable();
+    http.expectOne('/api/v1/mcp/servers/id-alpha/capabilities').flush(caps);
+    await settle(fixture);
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelectorAll('[data-tool].selected')).toHaveLength(0);
+    expect(el.textContent).toContain('Pick a tool to test it.');
+  });
+
   it('lists tools, runs one with the form’s values and shows the result and duration', async () => {
     const { fixture, el } = await render();
     expect(el.textContent).toContain('Adds two numbers');

@@ -7,6 +7,7 @@ import {
   afterNextRender,
   computed,
   effect,
+  linkedSignal,
   inject,
   input,
   signal,
@@ -368,10 +369,25 @@ export class ToolTester {
   /** Preselect this tool (by name). */
   readonly initialTool = input<string | null>(null);
 
-  protected readonly selectedName = signal<string | null>(null);
+  /** The tool picked; `initialTool` once the server's tools are known and none is picked yet. */
+  protected readonly selectedName = linkedSignal<
+    { wanted: string | null; tools: readonly ToolView[] | undefined },
+    string | null
+  >({
+    source: () => ({ wanted: this.initialTool(), tools: this.entry()?.view?.tools }),
+    computation: ({ wanted, tools }, previous) =>
+      previous?.value ?? (tools?.some((t) => t.name === wanted) ? wanted : null),
+  });
   protected readonly mode = signal<Mode>('form');
-  protected readonly formValue = signal<unknown>({});
-  protected readonly jsonText = signal('{}');
+  /** The arguments being edited: the schema's defaults again whenever another tool is picked. */
+  protected readonly formValue = linkedSignal<string | null, unknown>({
+    source: this.selectedName,
+    computation: () => untracked(() => startValue(this.selected())),
+  });
+  protected readonly jsonText = linkedSignal<string | null, string>({
+    source: this.selectedName,
+    computation: () => untracked(() => JSON.stringify(startValue(this.selected()), null, 2)),
+  });
   protected readonly running = signal(false);
   protected readonly result = signal<ToolExecutionResult | null>(null);
   protected readonly error = signal<ApiError | null>(null);
@@ -492,15 +508,6 @@ export class ToolTester {
         if (!this.capabilities.entry(id)) void this.capabilities.load(id);
       });
     });
-    effect(() => {
-      const wanted = this.initialTool();
-      const tools = this.entry()?.view?.tools;
-      untracked(() => {
-        if (this.selectedName() !== null || !tools) return;
-        const tool = tools.find((t) => t.name === wanted) ?? null;
-        if (tool) this.select(tool);
-      });
-    });
     // Walking away from a question answers it: the paused run stops instead of waiting it out.
     // Walking away from a running tool closes its stream, which cancels it on the gateway.
     inject(DestroyRef).onDestroy(() => {
@@ -516,7 +523,8 @@ export class ToolTester {
   protected select(tool: ToolView): void {
     this.abandonQuestion();
     this.selectedName.set(tool.name);
-    const start = initialValue(tool.input_schema) ?? {};
+    // Set here too: picking the tool already picked starts it afresh.
+    const start = startValue(tool);
     this.formValue.set(start);
     this.jsonText.set(JSON.stringify(start, null, 2));
     this.result.set(null);
@@ -747,4 +755,9 @@ export class ToolTester {
   private executePath(tool: string): string {
     return `/mcp/servers/${this.serverId()}/tools/${encodeURIComponent(tool)}/execute`;
   }
+}
+
+/** What a tool's form starts from: its schema's defaults, else an empty object. */
+function startValue(tool: ToolView | null): unknown {
+  return (tool && initialValue(tool.input_schema)) ?? {};
 }
