@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CommonModule } from '../common/common.module';
 import { ConfigModule } from '../config/config.module';
 import { ConnectionsModule } from '../connections/connections.module';
 import { McpServerEntity } from '../registry/mcp-server.entity';
@@ -10,6 +11,7 @@ import { CapabilitiesService } from './capabilities.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([McpServerEntity]),
+    CommonModule,
     ConfigModule,
     ConnectionsModule,
     RegistryModule,
