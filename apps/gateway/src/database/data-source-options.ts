@@ -6,12 +6,13 @@ export const DB_SCHEMA = 'omni2';
 /**
  * `entities` comes from the caller (the app passes ENTITIES from ../entities) so that this folder
  * stays below the features whose entities it would otherwise import; tools that only run SQL,
- * such as migrations and `secrets:rotate`, pass none.
+ * such as migrations and `secrets:rotate`, pass none. Required, so that no caller that uses
+ * repositories can forget them.
  */
 export function dataSourceOptions(
   url: string,
-  poolSize = 20,
-  entities: NonNullable<DataSourceOptions['entities']> = [],
+  poolSize: number,
+  entities: NonNullable<DataSourceOptions['entities']>,
 ): DataSourceOptions {
   return {
     type: 'postgres',
