@@ -7,6 +7,7 @@ import { AppModule, type AppOptions } from './app.module';
 import { lenientJson } from './common/lenient-json';
 import { registerConsoleStatic } from './console-static/console-static';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { RouteCatalog } from './auth/route-catalog';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
@@ -24,7 +25,7 @@ export async function createHttpApp(options: AppOptions): Promise<INestApplicati
   app.set('x-powered-by', false);
   const trustProxy = options.env.values.OMNI2_TRUST_PROXY;
   if (trustProxy !== undefined) app.set('trust proxy', trustProxySetting(trustProxy));
-  const document = buildOpenApiDocument(app, '0.1.0');
+  const document = buildOpenApiDocument(app, '0.1.0', app.get(RouteCatalog).routes());
   SwaggerModule.setup('api/docs', app, document);
   registerConsoleStatic(app);
   return app;

@@ -1,5 +1,5 @@
 import type { Role } from '@omni2/contracts';
-import type { Access } from '../src/auth/access.decorator';
+import type { Access } from '../src/common/access.decorator';
 import { RouteCatalog } from '../src/auth/route-catalog';
 import { startTestApp, type TestApp } from './support/test-app';
 

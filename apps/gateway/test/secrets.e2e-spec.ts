@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { EventEnvelope } from '@omni2/contracts';
 import { Client } from 'pg';
 import { EventStream } from '../src/events/event-stream';
-import { parseEncryptionKey } from '../src/secrets/encryption-key';
+import { parseEncryptionKey } from '../src/common/encryption-key';
 import { startGatewayProcess } from './support/gateway-process';
 import { pollUntil } from './support/poll';
 import { processesMatching } from './support/processes';

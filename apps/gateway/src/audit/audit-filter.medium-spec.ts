@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { Clock } from '../common/clock';
 import { AppEnv, parseEnv } from '../config/env.schema';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions } from '../../test/support/data-source-options';
 import { Metrics } from '../metrics/metrics';
 import { AuditEntity } from './audit.entity';
 import { AuditService } from './audit.service';

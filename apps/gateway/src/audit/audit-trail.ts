@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { principalOf } from '../auth/principal';
+import { principalOf } from '../common/principal';
 import { DomainError } from '../common/domain-error';
 import { errorCodeOf } from '../common/response-outcome';
 import { UUID } from '../common/uuid';

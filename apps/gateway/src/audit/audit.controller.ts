@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuditPage } from '@omni2/contracts';
-import { RequireRole } from '../auth/access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { AuditService } from './audit.service';
 import { auditQuerySchema } from './audit-query';
 import { ApiRoute } from '../openapi/api-route';

@@ -5,7 +5,7 @@ import { pollUntil } from '../../test/support/poll';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { Clock } from '../common/clock';
 import { AppEnv, parseEnv } from '../config/env.schema';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions } from '../../test/support/data-source-options';
 import { Metrics } from '../metrics/metrics';
 import { AuditEntity } from './audit.entity';
 import { AUDIT_DETAILS_MAX_CHARS, type AuditRecord, AuditService } from './audit.service';

@@ -4,7 +4,7 @@ import type { ApiKeyView, CreatedApiKey } from '@omni2/contracts';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from './access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { ApiKeysService } from './api-keys.service';
 import { callerOf } from './caller';
 import { createApiKeySchema } from './auth-input.schema';

@@ -9,7 +9,7 @@ import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKey } from './api-key-material';
 import { createApiKeySchema } from './auth-input.schema';
 import { Authenticator } from './authenticator';
-import type { Principal } from './principal';
+import type { Principal } from '../common/principal';
 import { toApiKeyView } from './user-view';
 import { UUID } from '../common/uuid';
 

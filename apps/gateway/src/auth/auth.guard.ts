@@ -3,9 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { roleAtLeast } from '@omni2/contracts';
 import type { Request } from 'express';
 import { DomainError } from '../common/domain-error';
-import { ACCESS_METADATA, type Access } from './access.decorator';
+import { ACCESS_METADATA, type Access } from '../common/access.decorator';
 import { Authenticator } from './authenticator';
-import { attachPrincipal, bearerOf } from './principal';
+import { attachPrincipal, bearerOf } from '../common/principal';
 
 /**
  * Global: every HTTP route needs a valid credential unless it is marked public, and the caller's

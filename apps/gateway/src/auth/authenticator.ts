@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { ApiKeyEntity } from './api-key.entity';
 import { hashApiKey, looksLikeApiKey } from './api-key-material';
-import type { Principal } from './principal';
+import type { Principal } from '../common/principal';
 import { TokenService } from './token-service';
 import { UserEntity } from './user.entity';
 

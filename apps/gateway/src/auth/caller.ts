@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { type Principal, principalOf } from './principal';
+import { type Principal, principalOf } from '../common/principal';
 
 /** The principal of a route that requires a role: the guard has set it. */
 export function callerOf(req: Request): Principal {

@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { changePasswordSchema, loginSchema } from './auth-input.schema';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
-import type { Principal } from './principal';
+import type { Principal } from '../common/principal';
 import { TokenService } from './token-service';
 import { UsersService } from './users.service';
 

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { ACCESS_METADATA, type Access } from './access.decorator';
+import { ACCESS_METADATA, type Access } from '../common/access.decorator';
 
 export interface RouteDecision {
   method: string;

@@ -1,6 +1,6 @@
 import { FakeClock } from '../../test/support/fake-clock';
 import { AppEnv, parseEnv } from '../config/env.schema';
-import { EncryptionKeyring, parseEncryptionKey } from '../secrets/encryption-key';
+import { EncryptionKeyring, parseEncryptionKey } from '../common/encryption-key';
 import { InstanceSecrets } from '../secrets/instance-secrets';
 import { TokenService } from './token-service';
 

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { UserView } from '@omni2/contracts';
 import { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from './access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { UsersService } from './users.service';
 import { createUserSchema, updateUserSchema } from './auth-input.schema';
 import { ApiRoute } from '../openapi/api-route';

@@ -15,7 +15,7 @@ import { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 import { upstreamFailure } from '../connections/upstream-failure';
 import { EventStream } from '../events/event-stream';
-import { circuitAllows } from '../health/circuit-gate';
+import { circuitAllows } from '../breaker/circuit-gate';
 
 /** Owns the capability cache: what each server offers, and when omni2 last asked. */
 @Injectable()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEncryptionKey } from '../secrets/encryption-key';
+import { parseEncryptionKey } from '../common/encryption-key';
 
 const optionalNonEmpty = z
   .string()

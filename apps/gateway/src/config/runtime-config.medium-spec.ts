@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { FakeClock } from '../../test/support/fake-clock';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { DomainError } from '../common/domain-error';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions } from '../../test/support/data-source-options';
 import { RuntimeConfigEntity } from './runtime-config.entity';
 import { CONFIG_CACHE_TTL_MS, RuntimeConfigService } from './runtime-config.service';
 

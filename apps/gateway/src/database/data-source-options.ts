@@ -1,15 +1,24 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../../migrations';
-import { ENTITIES } from './entities';
 
 export const DB_SCHEMA = 'omni2';
 
-export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
+/**
+ * `entities` comes from the caller (the app passes ENTITIES from ../entities) so that this folder
+ * stays below the features whose entities it would otherwise import; tools that only run SQL,
+ * such as migrations and `secrets:rotate`, pass none. Required, so that no caller that uses
+ * repositories can forget them.
+ */
+export function dataSourceOptions(
+  url: string,
+  poolSize: number,
+  entities: NonNullable<DataSourceOptions['entities']>,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
     schema: DB_SCHEMA,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',

@@ -4,7 +4,7 @@ import { migrateWithLock } from './migrate';
 
 /** Migrates on a short-lived connection before the app starts serving. */
 export async function runMigrations(url: string): Promise<string[]> {
-  const dataSource = new DataSource({ ...dataSourceOptions(url, 2) });
+  const dataSource = new DataSource({ ...dataSourceOptions(url, 2, []) });
   await dataSource.initialize();
   try {
     return await migrateWithLock(dataSource);

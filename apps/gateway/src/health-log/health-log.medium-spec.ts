@@ -4,7 +4,7 @@ import { FakeClock } from '../../test/support/fake-clock';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { RuntimeConfigEntity } from '../config/runtime-config.entity';
 import { RuntimeConfigService } from '../config/runtime-config.service';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions } from '../../test/support/data-source-options';
 import { InProcessEventStream } from '../events/in-process-event-stream';
 import { CriticalAlerts } from '../health/critical-alerts';
 import type { McpServerEntity } from '../registry/mcp-server.entity';

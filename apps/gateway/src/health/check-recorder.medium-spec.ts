@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { ReplicaIdentity } from '../common/replica-identity';
 import { RuntimeConfigEntity } from '../config/runtime-config.entity';
 import { RuntimeConfigService } from '../config/runtime-config.service';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions } from '../../test/support/data-source-options';
 import { McpServerEntity } from '../registry/mcp-server.entity';
 import { type CallOutcome, CheckRecorder } from './check-recorder';
 import type { ProbeOutcome } from './health-probe';

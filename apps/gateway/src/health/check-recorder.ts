@@ -21,7 +21,7 @@ import { ReplicaIdentity } from '../common/replica-identity';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { HealthLogEntity } from '../health-log/health-log.entity';
 import { McpServerEntity } from '../registry/mcp-server.entity';
-import { breakerColumns, breakerStateOf, withBreakerState } from './breaker-row';
+import { breakerColumns, breakerStateOf, withBreakerState } from '../breaker/breaker-row';
 import { breakerStepEvents, healthCheckEvent } from './server-events';
 import { connectionLost, type ProbeOutcome } from './health-probe';
 

@@ -10,7 +10,7 @@ import { Metrics } from '../metrics/metrics';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 import { type CallOutcome, CheckRecorder, type RecordedCheck } from './check-recorder';
-import { CircuitGate, type Ticket } from './circuit-gate';
+import { CircuitGate, type Ticket } from '../breaker/circuit-gate';
 import { CriticalAlerts } from './critical-alerts';
 import { HealthProbe } from './health-probe';
 

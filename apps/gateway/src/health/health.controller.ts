@@ -12,7 +12,7 @@ import {
 } from '@omni2/contracts';
 import type { Request } from 'express';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from '../auth/access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { callerOf } from '../auth/caller';
 import { DomainError } from '../common/domain-error';
 import { HealthLogService } from '../health-log/health-log.service';

@@ -21,7 +21,7 @@ import {
 } from '../registry/registry.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { breakerStateOf, withBreakerState } from './breaker-row';
+import { breakerStateOf, withBreakerState } from '../breaker/breaker-row';
 import { circuitEvents, statusChangeEvents } from './server-events';
 
 type Action = 'enable' | 'disable' | 'reset';

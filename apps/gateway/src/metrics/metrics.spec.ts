@@ -1,8 +1,8 @@
 import { parsePrometheusText } from '../../test/support/prometheus-text';
 import { DomainError } from '../common/domain-error';
-import { renderFleet, type FleetRow } from './fleet-gauges';
+import { renderFleet, type FleetRow } from '../metrics-endpoint/fleet-gauges';
 import { Metrics, toolOutcomeOf } from './metrics';
-import { MetricsAccess } from './metrics-access';
+import { MetricsAccess } from '../metrics-endpoint/metrics-access';
 
 const row = (name: string, patch: Partial<FleetRow> = {}): FleetRow => ({
   name,

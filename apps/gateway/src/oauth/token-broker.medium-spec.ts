@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { FakeClock } from '../../test/support/fake-clock';
 import { testCodec } from '../../test/support/secrets';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions } from '../../test/support/data-source-options';
 import { OAuthTokenEntity } from './oauth-token.entity';
 import { AuthorizationRequiredError } from '../connections/upstream-errors';
 import { type OAuthTarget, TokenBroker } from './token-broker';

@@ -7,8 +7,7 @@ import {
   SwaggerModule,
 } from '@nestjs/swagger';
 import type { ErrorCode } from '@omni2/contracts';
-import type { Access } from '../auth/access.decorator';
-import { RouteCatalog } from '../auth/route-catalog';
+import type { Access } from '../common/access.decorator';
 import { httpStatusFor } from '../common/http-status-for';
 import { EVENT_STREAM, exampleError, REQUEST_EXAMPLE, zodSchemaConverter } from './api-route';
 
@@ -31,8 +30,14 @@ const TAGS: Record<string, string> = {
  * The OpenAPI 3.1 document of the app as built: operations and schemas from the routes' zod
  * schemas (`@Body/@Query/@Param({ schema })`, `@ApiRoute`), security and the 401/403 answers
  * from each route's access decision, so neither can drift from what the guard enforces.
+ * `routes` are those decisions as RouteCatalog lists them; the caller passes them in because
+ * every controller imports this folder, so it cannot import auth back.
  */
-export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
+export function buildOpenApiDocument(
+  app: INestApplication,
+  version: string,
+  routes: RouteAccess[],
+): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setOpenAPIVersion('3.1.0')
     .setTitle('omni2')
@@ -64,16 +69,15 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
   const document = SwaggerModule.createDocument(app, builder.build(), {
     standardSchemaConverter: zodSchemaConverter,
   });
-  applyAccess(document, app.get(RouteCatalog).routes());
+  applyAccess(document, routes);
   return document;
 }
 
 const AUTH_ERRORS: readonly ErrorCode[] = ['UNAUTHENTICATED', 'SESSION_EXPIRED'];
 
-function applyAccess(
-  document: OpenAPIObject,
-  routes: { method: string; path: string; access: Access | undefined }[],
-): void {
+type RouteAccess = { method: string; path: string; access: Access | undefined };
+
+function applyAccess(document: OpenAPIObject, routes: RouteAccess[]): void {
   for (const route of routes) {
     const op = operationOf(document, route.method, route.path);
     if (!op) throw new Error(`OpenAPI: no operation for ${route.method} ${route.path}`);

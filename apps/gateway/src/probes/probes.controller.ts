@@ -7,7 +7,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { AuditService } from '../audit/audit.service';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../common/access.decorator';
 import { CoordinatorService } from '../coordinator/coordinator.service';
 import { RedisConnections } from '../redis/redis-connections';
 import { ShutdownState } from '../shutdown/shutdown-state';

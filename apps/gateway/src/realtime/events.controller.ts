@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { EventPage } from '@omni2/contracts';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { RequireRole } from '../auth/access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { callerOf } from '../auth/caller';
 import { parseOrThrow } from '../common/zod-body';
 import { EventStream } from '../events/event-stream';

@@ -19,7 +19,7 @@ import {
 } from '@omni2/contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { Authenticator } from '../auth/authenticator';
-import { bearerOf, type Principal } from '../auth/principal';
+import { bearerOf, type Principal } from '../common/principal';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { EventStream } from '../events/event-stream';

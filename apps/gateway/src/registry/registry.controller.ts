@@ -15,13 +15,12 @@ import { ApiTags } from '@nestjs/swagger';
 import type { ConnectionTestResult, McpServerView, StdioAllowlistView } from '@omni2/contracts';
 import type { Request, Response } from 'express';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from '../auth/access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { callerOf } from '../auth/caller';
 import type { Audience } from './server-list.snapshot';
-import { ConnectionTestService } from '../health/connection-test.service';
-import { OperatorActionsService } from '../health/operator-actions.service';
 import { RegistryService } from './registry.service';
 import { createServerSchema, updateServerSchema } from './server-input.schema';
+import { ConnectionTester, ServerEditor } from './server-actions';
 import { listQuerySchema } from './list-query';
 import { ApiRoute } from '../openapi/api-route';
 import { serverRef } from '../openapi/path-params';
@@ -47,8 +46,8 @@ const SERVER_EXAMPLE = {
 export class RegistryController {
   constructor(
     private readonly registry: RegistryService,
-    private readonly operator: OperatorActionsService,
-    private readonly connectionTest: ConnectionTestService,
+    private readonly operator: ServerEditor,
+    private readonly connectionTest: ConnectionTester,
   ) {}
 
   @Get()

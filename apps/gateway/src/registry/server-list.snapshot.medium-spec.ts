@@ -2,7 +2,7 @@ import type { McpServerList } from '@omni2/contracts';
 import { DataSource } from 'typeorm';
 import { FakeClock } from '../../test/support/fake-clock';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions } from '../../test/support/data-source-options';
 import { testCodec } from '../../test/support/secrets';
 import type { ListQuery } from './list-query';
 import { parseListQuery } from './list-query';

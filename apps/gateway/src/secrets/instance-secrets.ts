@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Env } from '../config/env.schema';
 import { DataFolder } from '../database/data-folder';
-import { EncryptionKeyring, parseEncryptionKey } from './encryption-key';
+import { EncryptionKeyring, parseEncryptionKey } from '../common/encryption-key';
 
 /**
  * The process's own secrets: the token signing secret and the upstream-credential keyring. From

@@ -25,7 +25,7 @@ async function main(): Promise<number> {
     embedded = new EmbeddedDatabase(new DataFolder(env.values.OMNI2_DATA_DIR), log);
     url = await embedded.start();
   }
-  const db = await new DataSource(dataSourceOptions(url, 2)).initialize();
+  const db = await new DataSource(dataSourceOptions(url, 2, [])).initialize();
   try {
     const report = await resealSecrets(db, new SecretCodec(secrets.keyring), 'stale');
     log.info(

@@ -1,4 +1,4 @@
-import { EncryptionKeyring, parseEncryptionKey } from './encryption-key';
+import { EncryptionKeyring, parseEncryptionKey } from '../common/encryption-key';
 import { SecretCodec, SecretUnreadableError } from './secret-codec';
 
 const A = parseEncryptionKey('a'.repeat(64));

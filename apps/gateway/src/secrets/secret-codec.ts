@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EncryptionKeyring } from './encryption-key';
+import { EncryptionKeyring } from '../common/encryption-key';
 
 /** Which column a secret belongs to; bound into the ciphertext so values cannot be swapped. */
 export type SecretField = 'auth_config' | 'env' | 'oauth_tokens';

@@ -36,7 +36,7 @@ import { PausedRuns } from './paused-runs';
 const RELAY_MARGIN_MS = 5_000;
 /** A relayed cancel waits this long for the replica that holds the run. */
 const RELAY_CANCEL_TIMEOUT_MS = 5_000;
-import { CircuitGate, type Ticket } from '../health/circuit-gate';
+import { CircuitGate, type Ticket } from '../breaker/circuit-gate';
 import { HealthCheckService } from '../health/health-check.service';
 import type { CallOutcome } from '../health/check-recorder';
 import { Metrics } from '../metrics/metrics';

@@ -7,7 +7,7 @@ import { DomainErrorFilter } from '../common/domain-error.filter';
 import { noteErrorCode } from '../common/response-outcome';
 import { Audited } from '../audit/audited.decorator';
 import { PassThroughJson } from '../common/request-shape';
-import { RequireRole } from '../auth/access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { callerOf } from '../auth/caller';
 import { RunEventStream, wantsEventStream } from './run-event-stream';
 import { answerBodySchema, runBodySchema, ToolExecutionService } from './tool-execution.service';

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { PromptGetResult, ResourceReadResult } from '@omni2/contracts';
 import type { Request } from 'express';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from '../auth/access.decorator';
+import { RequireRole } from '../common/access.decorator';
 import { callerOf } from '../auth/caller';
 import { PassThroughJson } from '../common/request-shape';
 import { promptBodySchema, readBodySchema, UpstreamReadsService } from './upstream-reads.service';

@@ -9,7 +9,7 @@ import { ConnectionManager } from '../connections/connection-manager';
 import { UpstreamRpcError } from '../connections/error-classifier';
 import type { McpSession } from '../connections/mcp-session';
 import { upstreamFailure } from '../connections/upstream-failure';
-import { CircuitGate } from '../health/circuit-gate';
+import { CircuitGate } from '../breaker/circuit-gate';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { RegistryService } from '../registry/registry.service';
 

@@ -1,4 +1,4 @@
-import { EncryptionKeyring, parseEncryptionKey } from '../../src/secrets/encryption-key';
+import { EncryptionKeyring, parseEncryptionKey } from '../../src/common/encryption-key';
 import { SecretCodec } from '../../src/secrets/secret-codec';
 
 /** Fixed instance secrets for tests, so separate processes on one database agree. */

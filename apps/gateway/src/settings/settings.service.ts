@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { ConfigEntryView, LoggingSettings } from '@omni2/contracts';
 import { EventStream } from '../events/event-stream';
 import { effectiveLogging, type LevelName } from '../logging/log-controls';
-import { AppEnv } from './env.schema';
-import { RuntimeConfigService } from './runtime-config.service';
+import { AppEnv } from '../config/env.schema';
+import { RuntimeConfigService } from '../config/runtime-config.service';
 
 /** Operator edits of runtime settings: stored, then announced so consoles refresh them. */
 @Injectable()

@@ -1,4 +1,4 @@
-import type { BreakerState } from '../breaker/breaker';
+import type { BreakerState } from './breaker';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 
 const ms = (d: Date | null): number | null => (d ? d.getTime() : null);

@@ -10,7 +10,7 @@ import { EventStream } from '../events/event-stream';
 import { EventsGateway } from '../realtime/events.gateway';
 import { ServerListSnapshot } from '../registry/server-list.snapshot';
 import { renderFleet } from './fleet-gauges';
-import { Metrics } from './metrics';
+import { Metrics } from '../metrics/metrics';
 
 /**
  * What `GET /metrics` returns. Fleet gauges come from the server list snapshot the API already

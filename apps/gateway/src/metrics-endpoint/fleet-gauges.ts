@@ -4,7 +4,7 @@ import {
   type HealthStatus,
   type McpServerView,
 } from '@omni2/contracts';
-import { header, labelText, sample } from './exposition';
+import { header, labelText, sample } from '../metrics/exposition';
 
 /** The fields of a server the gauges read; a view of the list snapshot has them all. */
 export type FleetRow = Pick<

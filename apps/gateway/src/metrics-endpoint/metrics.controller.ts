@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../common/access.decorator';
 import { DomainError } from '../common/domain-error';
 import { AppEnv } from '../config/env.schema';
 import { MetricsAccess } from './metrics-access';

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { callGate } from '../breaker/breaker';
-import { type Admission, ProbeSlots, type Ticket } from '../breaker/probe-slots';
+import { callGate } from './breaker';
+import { type Admission, ProbeSlots, type Ticket } from './probe-slots';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { breakerStateOf } from './breaker-row';
 
-export type { Ticket } from '../breaker/probe-slots';
+export type { Ticket } from './probe-slots';
 
 /** How long a caller turned away because recovery probes are busy should wait. */
 const PROBES_BUSY_RETRY_MS = 1_000;

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { bearerOf } from '../auth/principal';
+import { bearerOf } from '../common/principal';
 
 /**
  * Who may scrape `/metrics`: anyone when no token is configured (Prometheus inside the cluster),

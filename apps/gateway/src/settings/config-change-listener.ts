@@ -5,7 +5,7 @@ import {
 } from '@nestjs/common';
 import type { EventEnvelope } from '@omni2/contracts';
 import { EventStream } from '../events/event-stream';
-import { isRuntimeConfigKey, RuntimeConfigService } from './runtime-config.service';
+import { isRuntimeConfigKey, RuntimeConfigService } from '../config/runtime-config.service';
 
 /**
  * Settings stored on one replica apply on every replica at once: the `mcp_config_changed` event

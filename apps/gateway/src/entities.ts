@@ -1,0 +1,17 @@
+import { AuditEntity } from './audit/audit.entity';
+import { ApiKeyEntity } from './auth/api-key.entity';
+import { UserEntity } from './auth/user.entity';
+import { RuntimeConfigEntity } from './config/runtime-config.entity';
+import { HealthLogEntity } from './health-log/health-log.entity';
+import { McpServerEntity } from './registry/mcp-server.entity';
+import { OAuthTokenEntity } from './oauth/oauth-token.entity';
+
+export const ENTITIES = [
+  McpServerEntity,
+  RuntimeConfigEntity,
+  HealthLogEntity,
+  UserEntity,
+  ApiKeyEntity,
+  AuditEntity,
+  OAuthTokenEntity,
+];
