@@ -38,19 +38,20 @@ export interface StoredTokens {
   obtained_at: number;
   /** Null when the authorization server gave no lifetime: good until the server refuses it. */
   expires_at: number | null;
-  /** Obtained because the server refused the previous token. */
-  after_refusal?: boolean;
+  /** When tokens were renewed because the server refused one (the last minute's). */
+  refused_at?: number[];
 }
 
 /** How long discovered endpoints are trusted before they are looked up again. */
 const DISCOVERY_TTL_MS = 10 * 60_000;
 
 /**
- * A token obtained because the server refused the last one, and refused in turn this soon, is
- * not renewed again: the server refuses this client, and asking at every request would only
- * hammer the authorization server.
+ * Renewals because the server refused a token, allowed per server per window: beyond that the
+ * server refuses this client (audience or scope), and asking at every request would only hammer
+ * the authorization server.
  */
-const REFUSED_FRESH_MS = 5_000;
+const MAX_REFUSALS = 5;
+const REFUSAL_WINDOW_MS = 60_000;
 
 /** Client secrets and tokens travel only over TLS, or on this machine. */
 function assertSafeAuthorizationServer(url: string): void {
@@ -145,19 +146,16 @@ export class TokenBroker {
       if (stored && stored.access_token !== rejected && this.clock.now() < renewAt(stored)) {
         return stored;
       }
-      if (
-        stored !== null &&
-        rejected !== undefined &&
-        stored.access_token === rejected &&
-        stored.after_refusal === true &&
-        this.clock.now() - stored.obtained_at < REFUSED_FRESH_MS
-      ) {
+      const refusals = (stored?.refused_at ?? []).filter(
+        (at) => this.clock.now() - at < REFUSAL_WINDOW_MS,
+      );
+      if (rejected !== undefined && refusals.length >= MAX_REFUSALS) {
         throw new AuthorizationRequiredError(
-          'the server refuses the tokens its authorization server just issued (audience or scope)',
+          `the server refused ${refusals.length} fresh tokens within a minute (audience or scope?)`,
         );
       }
       const next = await this.obtain(target, stored);
-      if (rejected !== undefined) next.after_refusal = true;
+      next.refused_at = rejected === undefined ? refusals : [...refusals, this.clock.now()];
       await this.write(tx, target.id, next);
       return next;
     });
