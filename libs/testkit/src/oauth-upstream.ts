@@ -1,4 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import {
+  discoverAuthorizationServerMetadata,
+  exchangeAuthorization,
+  type OAuthTokens,
+  startAuthorization,
+} from '@modelcontextprotocol/client';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Behaviour } from './behaviour';
@@ -59,6 +65,15 @@ export interface OAuthUpstream {
    * the consent page, and returns where the server then redirects, without following it.
    */
   consent(authorizationUrl: string, answer?: 'approve' | 'deny'): Promise<URL>;
+  /**
+   * A whole operator authorization with the MCP SDK's client functions (PKCE, resource, issuer
+   * check): what omni2's callback will end with. Returns the tokens.
+   */
+  authorize(
+    client: { client_id: string; client_secret?: string },
+    redirectUrl: string,
+    scope: string,
+  ): Promise<OAuthTokens>;
   stop(): Promise<void>;
 }
 
@@ -147,6 +162,26 @@ export async function startOAuthUpstream(
       metadataAvailable = available;
     },
     consent: (url, answer = 'approve') => consent(issuer, url, answer),
+    async authorize(clientInformation, redirectUrl, scope) {
+      const metadata = await discoverAuthorizationServerMetadata(issuer);
+      const started = await startAuthorization(issuer, {
+        metadata,
+        clientInformation,
+        redirectUrl,
+        scope,
+        resource: server.url,
+      });
+      const back = await consent(issuer, started.authorizationUrl.href, 'approve');
+      return exchangeAuthorization(issuer, {
+        metadata,
+        clientInformation,
+        authorizationCode: back.searchParams.get('code') ?? '',
+        iss: back.searchParams.get('iss') ?? undefined,
+        codeVerifier: started.codeVerifier,
+        redirectUri: redirectUrl,
+        resource: server.url,
+      });
+    },
     async stop() {
       await server.stop();
       if (child.exitCode === null && child.signalCode === null) {

@@ -21,7 +21,7 @@ import { OperatorActionsService } from './operator-actions.service';
 import { CapabilitiesService } from '../capabilities/capabilities.service';
 import { HealthCheckService } from './health-check.service';
 import { healthLogQuerySchema, uptimeQuerySchema } from '../health-log/health-log.service';
-import { ApiRoute } from '../openapi/api-route';
+import { ApiRoute, UPSTREAM_READ_ERRORS } from '../openapi/api-route';
 import { serverRef } from '../openapi/path-params';
 import {
   bulkHealthCheckResultSchema,
@@ -176,13 +176,7 @@ export class HealthController {
     operationId: 'getServerCapabilities',
     summary: 'Tools, prompts and resources, with cached_at',
     ok: { schema: capabilitiesViewSchema, description: 'The lists as last fetched' },
-    errors: [
-      'SERVER_NOT_FOUND',
-      'SERVER_DISABLED',
-      'CIRCUIT_OPEN',
-      'UPSTREAM_TIMEOUT',
-      'UPSTREAM_UNAVAILABLE',
-    ],
+    errors: UPSTREAM_READ_ERRORS,
   })
   async capabilitiesOf(
     @Param('id', { schema: serverRef }) id: string,

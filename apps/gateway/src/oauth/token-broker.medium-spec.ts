@@ -1,8 +1,3 @@
-import {
-  discoverAuthorizationServerMetadata,
-  exchangeAuthorization,
-  startAuthorization,
-} from '@modelcontextprotocol/client';
 import { type OAuthUpstream, startOAuthUpstream } from '@omni2/testkit';
 import { DataSource } from 'typeorm';
 import { FakeClock } from '../../test/support/fake-clock';
@@ -35,6 +30,18 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
         [name, upstream.url],
       )
     )[0].id;
+
+  /** A client-credentials server of the upstream's (at `url`, by default its MCP endpoint). */
+  const machineTarget = async (name: string, url = upstream.url): Promise<OAuthTarget> => ({
+    id: await serverRow(name),
+    url,
+    settings: {
+      grant: 'client_credentials',
+      client_id: 'omni2-machine',
+      client_secret: 'machine-secret',
+    },
+    timeoutMs: 5_000,
+  });
 
   /** Twenty callers, half on each replica, all at once. */
   const burst = (target: OAuthTarget, rejected?: string) =>
@@ -101,16 +108,7 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
   });
 
   it('gets a client-credentials token once for all callers on all replicas, and once per expiry', async () => {
-    const target: OAuthTarget = {
-      id: await serverRow('machine'),
-      url: upstream.url,
-      settings: {
-        grant: 'client_credentials',
-        client_id: 'omni2-machine',
-        client_secret: 'machine-secret',
-      },
-      timeoutMs: 5_000,
-    };
+    const target = await machineTarget('machine');
     const before = (await upstream.stats()).granted.client_credentials;
     const first = await burst(target);
     expect(new Set(first).size).toBe(1);
@@ -149,25 +147,11 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
     );
 
     // What the callback route will do: the operator approved, the code is exchanged and stored.
-    const metadata = await discoverAuthorizationServerMetadata(upstream.issuer);
-    const clientInformation = { client_id: 'omni2', client_secret: 'omni2-secret' };
-    const { authorizationUrl, codeVerifier } = await startAuthorization(upstream.issuer, {
-      metadata,
-      clientInformation,
-      redirectUrl: REDIRECT,
-      scope: 'mcp offline_access',
-      resource: upstream.url,
-    });
-    const back = await upstream.consent(authorizationUrl.href);
-    const tokens = await exchangeAuthorization(upstream.issuer, {
-      metadata,
-      clientInformation,
-      authorizationCode: back.searchParams.get('code')!,
-      iss: back.searchParams.get('iss') ?? undefined,
-      codeVerifier,
-      redirectUri: REDIRECT,
-      resource: upstream.url,
-    });
+    const tokens = await upstream.authorize(
+      { client_id: 'omni2', client_secret: 'omni2-secret' },
+      REDIRECT,
+      'mcp offline_access',
+    );
     await replicas[0].store(target.id, tokens);
     const before = (await upstream.stats()).granted.refresh_token;
 
@@ -186,16 +170,7 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
   });
 
   it('sends the client secret nowhere when the metadata is briefly unavailable, and recovers', async () => {
-    const target: OAuthTarget = {
-      id: await serverRow('flaky-metadata'),
-      url: upstream.url,
-      settings: {
-        grant: 'client_credentials',
-        client_id: 'omni2-machine',
-        client_secret: 'machine-secret',
-      },
-      timeoutMs: 5_000,
-    };
+    const target = await machineTarget('flaky-metadata');
     const before = (await upstream.stats()).granted.client_credentials;
     const strays = upstream.server.stray.length;
     upstream.setMetadataAvailable(false);
@@ -211,16 +186,7 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
   });
 
   it('stops renewing for a server that refuses every fresh token, and tries again later', async () => {
-    const target: OAuthTarget = {
-      id: await serverRow('refuses-all'),
-      url: upstream.url,
-      settings: {
-        grant: 'client_credentials',
-        client_id: 'omni2-machine',
-        client_secret: 'machine-secret',
-      },
-      timeoutMs: 5_000,
-    };
+    const target = await machineTarget('refuses-all');
     // Each replica hands back the token it sent, as a session does after a 401.
     let token = await replicas[0].accessToken(target);
     for (let i = 0; i < 5; i++) {
@@ -238,16 +204,7 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
   });
 
   it('refuses metadata that names another resource', async () => {
-    const target: OAuthTarget = {
-      id: await serverRow('elsewhere'),
-      url: upstream.url.replace('/mcp', '/other'),
-      settings: {
-        grant: 'client_credentials',
-        client_id: 'omni2-machine',
-        client_secret: 'machine-secret',
-      },
-      timeoutMs: 5_000,
-    };
+    const target = await machineTarget('elsewhere', upstream.url.replace('/mcp', '/other'));
     await expect(replicas[0].accessToken(target)).rejects.toThrow(/another resource/);
   });
 });

@@ -43,6 +43,15 @@ export interface SuccessDoc {
   eventStream?: string;
 }
 
+/** What a route that asks the upstream server can answer besides its result. */
+export const UPSTREAM_READ_ERRORS: readonly ErrorCode[] = [
+  'SERVER_NOT_FOUND',
+  'SERVER_DISABLED',
+  'CIRCUIT_OPEN',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+];
+
 export interface RouteDoc {
   operationId: string;
   summary: string;

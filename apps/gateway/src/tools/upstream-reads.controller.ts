@@ -7,7 +7,7 @@ import { RequireRole } from '../common/access.decorator';
 import { callerOf } from '../auth/caller';
 import { PassThroughJson } from '../common/request-shape';
 import { promptBodySchema, readBodySchema, UpstreamReadsService } from './upstream-reads.service';
-import { ApiRoute } from '../openapi/api-route';
+import { ApiRoute, UPSTREAM_READ_ERRORS } from '../openapi/api-route';
 import { promptName, serverRef } from '../openapi/path-params';
 import { promptGetResultSchema, resourceReadResultSchema } from '../openapi/view-schemas';
 
@@ -24,13 +24,7 @@ export class UpstreamReadsController {
     operationId: 'readServerResource',
     summary: 'Read one of the server’s resources (resources/read)',
     ok: { schema: resourceReadResultSchema, description: 'The contents' },
-    errors: [
-      'SERVER_NOT_FOUND',
-      'SERVER_DISABLED',
-      'CIRCUIT_OPEN',
-      'UPSTREAM_TIMEOUT',
-      'UPSTREAM_UNAVAILABLE',
-    ],
+    errors: UPSTREAM_READ_ERRORS,
     requestExample: { uri: 'file:///etc/motd' },
   })
   read(
@@ -50,13 +44,7 @@ export class UpstreamReadsController {
     operationId: 'getServerPrompt',
     summary: 'Render one of the server’s prompts with arguments (prompts/get)',
     ok: { schema: promptGetResultSchema, description: 'The rendered messages' },
-    errors: [
-      'SERVER_NOT_FOUND',
-      'SERVER_DISABLED',
-      'CIRCUIT_OPEN',
-      'UPSTREAM_TIMEOUT',
-      'UPSTREAM_UNAVAILABLE',
-    ],
+    errors: UPSTREAM_READ_ERRORS,
     requestExample: { arguments: { topic: 'release notes' } },
   })
   getPrompt(

@@ -33,10 +33,14 @@ describe('console: forms and resilience (browser)', () => {
     await w.page.getByTestId('add-server').click();
     await w.page.locator('[data-field="name"]').fill('Not Valid');
     await w.page.locator('[data-field="url"]').fill('ftp://nope');
+    // Not a number: sent as typed, so the gateway names the field (never a silent 30).
+    await w.page.locator('[data-field="timeout_seconds"]').fill('30e');
     await w.page.getByTestId('save-server').click();
     await fieldError('name').first().waitFor();
     expect(await fieldError('name').first().textContent()).toContain('lowercase');
     expect(await fieldError('url').first().textContent()).toContain('http');
+    expect(await fieldError('timeout_seconds').count()).toBeGreaterThan(0);
+    await w.page.locator('[data-field="timeout_seconds"]').fill('30');
 
     const upstream = h.servers.get('steady')!.upstream;
     await w.page.locator('[data-field="name"]').fill('added-in-browser');

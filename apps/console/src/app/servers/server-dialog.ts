@@ -10,7 +10,7 @@ import {
   signal,
   untracked,
 } from '@angular/core';
-import { disabled, form, FormField, max, min } from '@angular/forms/signals';
+import { disabled, form, FormField } from '@angular/forms/signals';
 import {
   AUTH_TYPES,
   PROTOCOLS,
@@ -428,7 +428,12 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
           }
 
           <label o2-field label="Timeout (seconds)" name="timeout_seconds" [errors]="fieldErrors()">
-            <input type="number" data-field="timeout_seconds" [formField]="f.timeoutSeconds" />
+            <input
+              type="text"
+              inputmode="numeric"
+              data-field="timeout_seconds"
+              [formField]="f.timeoutSeconds"
+            />
           </label>
           <label o2-field label="Status" name="status" [errors]="fieldErrors()">
             <select data-field="status" [formField]="f.status">
@@ -530,13 +535,13 @@ export class ServerDialog {
     return server ? formFromServer(server) : emptyForm();
   });
   /**
-   * The controls bound to the model; all of them read-only without the admin role. The timeout's
-   * bounds become the input's min and max; the gateway still judges every value on save.
+   * The controls bound to the model; all of them read-only without the admin role. The timeout
+   * is a text input: a number input keeps its last good value while the text is not a number
+   * ("30e"), so what is saved would differ from what is shown; typed as is, the gateway's 400
+   * names the field instead.
    */
   protected readonly f = form(this.model, (path) => {
     disabled(path, () => !this.canEdit());
-    min(path.timeoutSeconds, 1);
-    max(path.timeoutSeconds, 3600);
   });
   protected readonly saving = signal(false);
   protected readonly error = signal<ApiError | null>(null);
