@@ -107,26 +107,7 @@ describe('startOAuthUpstream: an MCP server behind a real OAuth 2.1 authorizatio
       resource: upstream.url,
     });
     expect(tokens.refresh_token).toBeDefined();
-    const ping = (token: string) =>
-      fetch(upstream.url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'initialize',
-          params: {
-            protocolVersion: '2025-11-25',
-            capabilities: {},
-            clientInfo: { name: 's', version: '1' },
-          },
-        }),
-      });
-    expect((await ping(tokens.access_token)).status).toBe(200);
+    expect((await upstream.initializeWith(tokens.access_token)).status).toBe(200);
 
     const refreshed = await refreshAuthorization(upstream.issuer, {
       metadata,
@@ -135,10 +116,10 @@ describe('startOAuthUpstream: an MCP server behind a real OAuth 2.1 authorizatio
       resource: upstream.url,
     });
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token); // rotated
-    expect((await ping(refreshed.access_token)).status).toBe(200);
+    expect((await upstream.initializeWith(refreshed.access_token)).status).toBe(200);
 
     upstream.setRequiredScopes(['mcp', 'admin']);
-    const short = await ping(refreshed.access_token);
+    const short = await upstream.initializeWith(refreshed.access_token);
     expect(short.status).toBe(403);
     expect(short.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
     upstream.setRequiredScopes([]);
@@ -157,7 +138,7 @@ describe('startOAuthUpstream: an MCP server behind a real OAuth 2.1 authorizatio
 
     // A replayed refresh token revokes the whole grant (what two replicas refreshing at once
     // with one token would cause): the rotated tokens stop working too.
-    expect((await ping(refreshed.access_token)).status).toBe(401);
+    expect((await upstream.initializeWith(refreshed.access_token)).status).toBe(401);
   });
 
   it('revokes every token an administrator pulls', async () => {

@@ -58,6 +58,8 @@ export interface OAuthUpstream {
   /** Revokes every access and refresh token issued so far (an administrator pulling access). */
   revokeAll(): Promise<void>;
   setRequiredScopes(scopes: string[]): void;
+  /** An MCP initialize sent with `token` as the bearer: the response, whatever it is. */
+  initializeWith(token: string): Promise<Response>;
   /** false: the protected-resource metadata answers 503 (a server having a bad moment). */
   setMetadataAvailable(available: boolean): void;
   /**
@@ -155,6 +157,25 @@ export async function startOAuthUpstream(
     revokeAll: async () => {
       await admin('/admin/revoke', {});
     },
+    initializeWith: (token) =>
+      fetch(server.url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: {
+            protocolVersion: '2025-11-25',
+            capabilities: {},
+            clientInfo: { name: 'testkit', version: '1' },
+          },
+        }),
+      }),
     setRequiredScopes(scopes) {
       required = [...scopes];
     },

@@ -49,26 +49,6 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
       Array.from({ length: 20 }, (_, i) => replicas[i % 2].accessToken(target, rejected)),
     );
 
-  const initialize = (token: string) =>
-    fetch(upstream.url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: 'spec', version: '1' },
-        },
-      }),
-    });
-
   beforeAll(async () => {
     db = await createTestDatabase();
     for (let i = 0; i < 2; i++) {
@@ -113,7 +93,7 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
     const first = await burst(target);
     expect(new Set(first).size).toBe(1);
     expect((await upstream.stats()).granted.client_credentials).toBe(before + 1);
-    expect((await initialize(first[0])).status).toBe(200);
+    expect((await upstream.initializeWith(first[0])).status).toBe(200);
 
     clock.t += 55_000; // inside the last fifth of the 60 s lifetime
     const second = await burst(target);
@@ -161,7 +141,7 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
     expect(new Set(refreshed).size).toBe(1);
     expect((await upstream.stats()).granted.refresh_token).toBe(before + 1);
     // No refresh token was spent twice: a replay would have revoked the grant, this token too.
-    expect((await initialize(refreshed[0])).status).toBe(200);
+    expect((await upstream.initializeWith(refreshed[0])).status).toBe(200);
 
     await upstream.revokeAll();
     await expect(replicas[1].accessToken(target, refreshed[0])).rejects.toBeInstanceOf(
