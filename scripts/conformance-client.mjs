@@ -47,8 +47,31 @@ async function must(method, path, body, expected = [200, 201]) {
 const name = `conf-${scenario.replace(/[^a-z0-9]+/gi, '-')}-${process.pid}`.toLowerCase();
 const server = `/mcp/servers/${encodeURIComponent(name)}`;
 
+/**
+ * The credentials an authorization scenario hands its client (MCP_CONFORMANCE_CONTEXT), as an
+ * operator would enter them in omni2: an OAuth client-credentials server. Nothing else is told:
+ * omni2 discovers the authorization server from the scenario server's 401.
+ */
+function oauthRegistration() {
+  const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? '{}');
+  if (!context.client_id || !context.client_secret) return {};
+  return {
+    auth_type: 'oauth',
+    auth_config: {
+      grant: 'client_credentials',
+      client_id: context.client_id,
+      client_secret: context.client_secret,
+    },
+  };
+}
+
 async function connect() {
-  await must('POST', '/mcp/servers', { name, protocol: transport, url: serverUrl });
+  await must('POST', '/mcp/servers', {
+    name,
+    protocol: transport,
+    url: serverUrl,
+    ...oauthRegistration(),
+  });
   const check = await must('POST', `${server}/health-check`);
   if (!check.ok) throw new Error(`omni2 could not connect: ${JSON.stringify(check)}`);
   return must('GET', `${server}/capabilities`);
