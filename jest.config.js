@@ -20,7 +20,8 @@ const shared = {
     '^.+\\.ts$': ['@swc/jest', swcTs],
     '^.+\\.m?js$': ['@swc/jest', swcJs],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  // jose too: ESM-only, imported by the OAuth client assertion (Node itself requires it natively).
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/|jose/)'],
   moduleNameMapper: {
     '^@omni2/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@omni2/testkit$': '<rootDir>/libs/testkit/src/index.ts',

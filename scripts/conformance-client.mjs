@@ -54,13 +54,15 @@ const server = `/mcp/servers/${encodeURIComponent(name)}`;
  */
 function oauthRegistration() {
   const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? '{}');
-  if (!context.client_id || !context.client_secret) return {};
+  if (!context.client_id || !(context.client_secret || context.private_key_pem)) return {};
   return {
     auth_type: 'oauth',
     auth_config: {
       grant: 'client_credentials',
       client_id: context.client_id,
-      client_secret: context.client_secret,
+      ...(context.private_key_pem
+        ? { private_key: context.private_key_pem, signing_algorithm: context.signing_algorithm }
+        : { client_secret: context.client_secret }),
     },
   };
 }

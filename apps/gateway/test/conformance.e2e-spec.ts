@@ -27,7 +27,7 @@ interface Check {
 /**
  * Every client scenario the suite's requirement sets name for the two revisions omni2 speaks,
  * plus json-schema-2020-12-preservation. Of the authorization ones (issue 16), those omni2
- * handles so far: client credentials with client_secret_basic.
+ * handles so far: client credentials, with client_secret_basic or private_key_jwt.
  */
 const SCENARIOS: [scenario: string, revision: string][] = [
   ['initialize', '2025-11-25'],
@@ -46,6 +46,7 @@ const SCENARIOS: [scenario: string, revision: string][] = [
   // An extension scenario (io.modelcontextprotocol/oauth-client-credentials): on no revision's
   // timeline, so it runs without one.
   ['auth/client-credentials-basic', 'extension'],
+  ['auth/client-credentials-jwt', 'extension'],
 ];
 
 /**

@@ -66,6 +66,23 @@ describe.each(['streamable_http', 'sse'] as const)(
       expect(operator.body.errors).toEqual([
         expect.objectContaining({ field: 'auth_config.grant' }),
       ]);
+      const key = '-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----';
+      const both = await register(
+        { ...MACHINE, grant: 'client_credentials', private_key: key, signing_algorithm: 'ES256' },
+        'bad-four',
+      );
+      expect(both.status).toBe(400);
+      expect(both.body.errors).toEqual([
+        expect.objectContaining({ field: 'auth_config.private_key' }),
+      ]);
+      const noAlgorithm = await register(
+        { grant: 'client_credentials', client_id: 'x', private_key: key },
+        'bad-five',
+      );
+      expect(noAlgorithm.status).toBe(400);
+      expect(noAlgorithm.body.errors).toEqual([
+        expect.objectContaining({ field: 'auth_config.signing_algorithm' }),
+      ]);
       expect((await t.api('GET', '/api/v1/mcp/servers/bad-one')).status).toBe(404);
     });
 

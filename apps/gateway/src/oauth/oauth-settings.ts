@@ -12,6 +12,29 @@ export const oauthSettingsSchema = z
     grant: z.enum(['client_credentials', 'authorization_code']),
     client_id: z.string().trim().min(1).max(500).optional(),
     client_secret: z.string().min(1).max(4_000).optional(),
+    /** private_key_jwt (RFC 7523): the client signs an assertion instead of sending a secret. */
+    private_key: z
+      .string()
+      .max(16_000)
+      .regex(
+        /^-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----\s*$/,
+        'must be a PEM private key',
+      )
+      .optional(),
+    signing_algorithm: z
+      .enum([
+        'RS256',
+        'RS384',
+        'RS512',
+        'PS256',
+        'PS384',
+        'PS512',
+        'ES256',
+        'ES384',
+        'ES512',
+        'EdDSA',
+      ])
+      .optional(),
     scopes: z
       .array(z.string().regex(SCOPE_TOKEN, 'must be an OAuth scope token'))
       .max(50)
@@ -23,12 +46,18 @@ export const oauthSettingsSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.grant === 'client_credentials' && (!s.client_id || !s.client_secret)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [s.client_id ? 'client_secret' : 'client_id'],
-        message: 'is required for the client_credentials grant',
-      });
+    const issue = (field: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [field], message });
+    if (s.client_secret && s.private_key) {
+      issue('private_key', 'must not be given with client_secret: choose one way to authenticate');
+    }
+    if (s.private_key && !s.signing_algorithm)
+      issue('signing_algorithm', 'is required with private_key');
+    if (s.grant === 'client_credentials') {
+      if (!s.client_id) issue('client_id', 'is required for the client_credentials grant');
+      if (!s.client_secret && !s.private_key) {
+        issue('client_secret', 'is required for the client_credentials grant (or private_key)');
+      }
     }
   });
 

@@ -1,4 +1,5 @@
 import {
+  type AddClientAuthentication,
   type AuthorizationServerMetadata,
   checkResourceAllowed,
   ClientCredentialsProvider,
@@ -9,6 +10,7 @@ import {
   OAuthError,
   type OAuthProtectedResourceMetadata,
   type OAuthTokens,
+  PrivateKeyJwtProvider,
   refreshAuthorization,
 } from '@modelcontextprotocol/client';
 import { Injectable } from '@nestjs/common';
@@ -17,6 +19,7 @@ import type { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AuthorizationRequiredError } from '../connections/upstream-errors';
 import { SecretCodec } from '../secrets/secret-codec';
+import { privateKeyJwtAuth } from './client-assertion';
 import { OAuthTokenEntity } from './oauth-token.entity';
 import type { OAuthSettings } from './oauth-settings';
 
@@ -203,12 +206,27 @@ export class TokenBroker {
     const { settings } = target;
     const scope = settings.scopes?.join(' ') || undefined;
     if (settings.grant === 'client_credentials') {
-      const provider = new ClientCredentialsProvider({
-        clientId: settings.client_id!,
-        clientSecret: settings.client_secret!,
-        scope,
-        expectedIssuer: found.metadata.issuer,
-      });
+      const provider = settings.private_key
+        ? withAssertion(
+            new PrivateKeyJwtProvider({
+              clientId: settings.client_id!,
+              privateKey: settings.private_key,
+              algorithm: settings.signing_algorithm!,
+              scope,
+              expectedIssuer: found.metadata.issuer,
+            }),
+            privateKeyJwtAuth(
+              settings.client_id!,
+              settings.private_key,
+              settings.signing_algorithm!,
+            ),
+          )
+        : new ClientCredentialsProvider({
+            clientId: settings.client_id!,
+            clientSecret: settings.client_secret!,
+            scope,
+            expectedIssuer: found.metadata.issuer,
+          });
       const tokens = await fetchToken(provider, found.authorizationServerUrl, {
         metadata: found.metadata,
         resource: found.resource,
@@ -304,6 +322,14 @@ function resourceOf(url: string, metadata: OAuthProtectedResourceMetadata | unde
     throw new Error(`the server's metadata names another resource (${metadata.resource})`);
   }
   return metadata.resource;
+}
+
+function withAssertion(
+  provider: PrivateKeyJwtProvider,
+  sign: AddClientAuthentication,
+): PrivateKeyJwtProvider {
+  provider.addClientAuthentication = sign;
+  return provider;
 }
 
 function boundedFetch(timeoutMs: number): FetchLike {

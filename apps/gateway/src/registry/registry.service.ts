@@ -264,6 +264,7 @@ export class RegistryService {
       renew: (rejected) => this.tokens.accessToken(target, rejected),
       secrets: () => [
         ...(settings.client_secret ? [settings.client_secret] : []),
+        ...(settings.private_key ? [settings.private_key] : []),
         ...this.tokens.secretsOf(row.id),
       ],
     };

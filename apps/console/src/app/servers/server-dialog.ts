@@ -243,7 +243,6 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                   <label
                     o2-field
                     label="Client secret"
-                    required
                     name="auth_config.client_secret"
                     [errors]="fieldErrors()"
                   >
@@ -254,6 +253,37 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                       [formField]="f.clientSecret"
                     />
                   </label>
+                  <label
+                    o2-field
+                    class="span2"
+                    label="Private key (PEM, instead of a secret: private_key_jwt)"
+                    name="auth_config.private_key"
+                    [errors]="fieldErrors()"
+                  >
+                    <textarea
+                      rows="3"
+                      autocomplete="off"
+                      data-field="auth_config.private_key"
+                      [formField]="f.privateKey"
+                    ></textarea>
+                  </label>
+                  @if (model().privateKey.trim() !== '') {
+                    <label
+                      o2-field
+                      label="Signing algorithm"
+                      name="auth_config.signing_algorithm"
+                      [errors]="fieldErrors()"
+                    >
+                      <select
+                        data-field="auth_config.signing_algorithm"
+                        [formField]="f.signingAlgorithm"
+                      >
+                        @for (a of signingAlgorithms; track a) {
+                          <option [value]="a">{{ a }}</option>
+                        }
+                      </select>
+                    </label>
+                  }
                   <label
                     o2-field
                     class="span2"
@@ -528,6 +558,7 @@ export class ServerDialog {
   protected readonly protocols = PROTOCOLS;
   protected readonly authTypes = AUTH_TYPES;
   protected readonly authLabel = AUTH_LABEL;
+  protected readonly signingAlgorithms = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'] as const;
   protected readonly tab = linkedSignal(() => this.initialTab());
   /** A snapshot: live updates of the row never reset what the operator is typing. */
   protected readonly model = linkedSignal<ServerForm>(() => {

@@ -45,6 +45,17 @@ describe('server form', () => {
       client_id: 'omni2',
       client_secret: 's3cret',
     });
+    // A private key replaces the secret (private_key_jwt).
+    expect(
+      createBody({ ...form, scopes: '', privateKey: ' PEM ', signingAlgorithm: 'RS256' })[
+        'auth_config'
+      ],
+    ).toEqual({
+      grant: 'client_credentials',
+      client_id: 'omni2',
+      private_key: 'PEM',
+      signing_algorithm: 'RS256',
+    });
   });
 
   it('creates a stdio server with args per line and env', () => {

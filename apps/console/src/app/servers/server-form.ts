@@ -42,6 +42,9 @@ export interface ServerForm {
   /** OAuth client credentials (the grant omni2 can run without an operator). */
   clientId: string;
   clientSecret: string;
+  /** private_key_jwt instead of a secret: the PEM key and the algorithm it signs with. */
+  privateKey: string;
+  signingAlgorithm: string;
   /** Space-separated scopes; empty asks for what the server offers. */
   scopes: string;
 }
@@ -75,6 +78,8 @@ export function emptyForm(): ServerForm {
     headers: [],
     clientId: '',
     clientSecret: '',
+    privateKey: '',
+    signingAlgorithm: 'ES256',
     scopes: '',
   };
 }
@@ -129,7 +134,9 @@ function authConfig(form: ServerForm): Record<string, unknown> | null {
       return {
         grant: 'client_credentials',
         client_id: form.clientId.trim(),
-        client_secret: form.clientSecret,
+        ...(form.privateKey.trim() !== ''
+          ? { private_key: form.privateKey.trim(), signing_algorithm: form.signingAlgorithm }
+          : { client_secret: form.clientSecret }),
         ...(scopes.length > 0 ? { scopes } : {}),
       };
     }
@@ -248,8 +255,9 @@ export function testBlocker(form: ServerForm, stored: StoredSecrets): string | n
     case 'headers':
       return form.headers.some((h) => h.name.trim() !== '') ? null : 'Add at least one header.';
     case 'oauth':
-      return form.clientId.trim() === '' || form.clientSecret === ''
-        ? 'Enter the client ID and secret.'
+      return form.clientId.trim() === '' ||
+        (form.clientSecret === '' && form.privateKey.trim() === '')
+        ? 'Enter the client ID and its secret or private key.'
         : null;
   }
 }
