@@ -219,6 +219,12 @@ async function firstLine(child: ChildProcess): Promise<string> {
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });
   return new Promise((done, failed) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      failed(new Error(`oauth test server did not start within 20 s: ${stderr}`));
+    }, 20_000);
+    lines.once('line', () => clearTimeout(timer));
+    child.once('exit', () => clearTimeout(timer));
     child.once('exit', (code) =>
       failed(new Error(`oauth test server exited (${code}): ${stderr}`)),
     );

@@ -142,6 +142,10 @@ export class TokenBroker {
   }
 
   private async renew(target: OAuthTarget, rejected: string | undefined): Promise<string> {
+    // Discovery (several requests) happens before the row lock is taken, so a renewal holds the
+    // lock and its pooled connection only for the token request itself.
+    const fetchFn = boundedFetch(target.timeoutMs);
+    const found = await this.discover(target, fetchFn);
     const tokens = await this.repo.manager.transaction(async (tx) => {
       const row = await this.lockRow(tx, target.id);
       const stored = this.openStored(row.tokens);
@@ -157,7 +161,7 @@ export class TokenBroker {
           `the server refused ${refusals.length} fresh tokens within a minute (audience or scope?)`,
         );
       }
-      const next = await this.obtain(target, stored);
+      const next = await this.obtain(target, stored, found, fetchFn);
       next.refused_at = rejected === undefined ? refusals : [...refusals, this.clock.now()];
       await this.write(tx, target.id, next);
       return next;
@@ -200,9 +204,12 @@ export class TokenBroker {
     );
   }
 
-  private async obtain(target: OAuthTarget, stored: StoredTokens | null): Promise<StoredTokens> {
-    const fetchFn = boundedFetch(target.timeoutMs);
-    const found = await this.discover(target, fetchFn);
+  private async obtain(
+    target: OAuthTarget,
+    stored: StoredTokens | null,
+    found: Discovered,
+    fetchFn: FetchLike,
+  ): Promise<StoredTokens> {
     const { settings } = target;
     const scope = settings.scopes?.join(' ') || undefined;
     if (settings.grant === 'client_credentials') {
