@@ -84,6 +84,36 @@ describe.each(['streamable_http', 'sse'] as const)(
         expect.objectContaining({ field: 'auth_config.signing_algorithm' }),
       ]);
       expect((await t.api('GET', '/api/v1/mcp/servers/bad-one')).status).toBe(404);
+      // Odd bytes in the credentials: a NUL is refused naming the field; a lone surrogate is kept
+      // or refused the same way, and a kept one fails its check as a result, never a 500.
+      const nul = await register(
+        { ...MACHINE, grant: 'client_credentials', client_secret: 'b\u0000' },
+        'odd-nul',
+      );
+      expect(nul.status).toBe(400);
+      expect(nul.body.errors).toEqual([
+        expect.objectContaining({ field: 'auth_config.client_secret' }),
+      ]);
+      const lone = await register(
+        { ...MACHINE, grant: 'client_credentials', client_id: 'a\ud800' },
+        'odd-lone',
+      );
+      if (lone.status === 201) {
+        const check = await t.api('POST', '/api/v1/mcp/servers/odd-lone/health-check');
+        expect(check.status).toBe(200);
+        expect(check.body).toMatchObject({ ok: false });
+      } else {
+        expect(lone.status).toBe(400);
+        expect(lone.body.errors[0].field).toMatch(/^auth_config\./);
+      }
+      expect(
+        (
+          await register(
+            { grant: 'client_credentials', client_id: 'x', client_secret: 7 },
+            'bad-six',
+          )
+        ).body.errors,
+      ).toEqual([expect.objectContaining({ field: 'auth_config.client_secret' })]);
     });
 
     it('stays healthy across token expiries, renewing as the tokens run out, with secrets kept out', async () => {

@@ -5,8 +5,14 @@ import { ServersStore } from './servers.store';
 import { checkResult, flushValidationFailed, serverView, testProviders } from './testing';
 import { Toasts } from './toasts.service';
 
-/** Lets the awaits behind an HTTP answer run. */
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Polls until the awaits behind an HTTP answer have shown their effect, with a deadline. */
+async function until(condition: () => boolean, what: string, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 describe('ServerActions.save', () => {
   let http: HttpTestingController;
@@ -41,7 +47,7 @@ describe('ServerActions.save', () => {
     const check = http.expectOne('/api/v1/mcp/servers/id-fresh/health-check');
     expect(check.request.method).toBe('POST');
     check.flush(checkResult());
-    await tick();
+    await until(() => texts().length === 2, 'the first check toast');
     expect(texts().at(-1)).toBe('success: fresh: first check healthy (answered in 4 ms)');
     expect(store.byIdOrName('id-fresh')?.health_status).toBe('healthy');
   });
@@ -55,7 +61,7 @@ describe('ServerActions.save', () => {
         statusText: 'Created',
       });
     expect((await saving).ok).toBe(true);
-    await tick();
+    await until(() => texts().length > 0, 'the saved toast');
     expect(texts()).toEqual(['success: off added (disabled)']);
     http.expectNone('/api/v1/mcp/servers/id-off/health-check');
   });
@@ -71,7 +77,7 @@ describe('ServerActions.save', () => {
     req.flush(edited);
     expect(await saving).toEqual({ ok: true, view: edited });
     expect(store.byIdOrName('id-alpha')?.description).toBe('edited');
-    await tick();
+    await until(() => texts().length > 0, 'the saved toast');
     expect(texts()).toEqual(['success: alpha saved']);
   });
 
