@@ -9,6 +9,7 @@ import { BreakerGeneration1764600000000 } from './1764600000000-BreakerGeneratio
 import { ProtocolEra1764700000000 } from './1764700000000-ProtocolEra';
 import { AuditFilters1796456422461 } from './1796456422461-AuditFilters';
 import { OAuthTokens1796500000000 } from './1796500000000-OAuthTokens';
+import { OAuthAuthorization1796600000000 } from './1796600000000-OAuthAuthorization';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ProtocolEra1764700000000,
   AuditFilters1796456422461,
   OAuthTokens1796500000000,
+  OAuthAuthorization1796600000000,
 ];

@@ -5,6 +5,8 @@ export interface HealthStatusInputs {
   circuit_state: CircuitState;
   /** Last successful check; null when the server was never seen healthy. */
   last_success_at: string | Date | null;
+  /** The last check found no usable OAuth authorization (SPEC §11). */
+  auth_required: boolean;
 }
 
 /**
@@ -14,6 +16,8 @@ export interface HealthStatusInputs {
  */
 export function deriveHealthStatus(inputs: HealthStatusInputs): HealthStatus {
   if (inputs.status === 'inactive') return 'disabled';
+  // An upstream waiting for an operator is not down: the breaker never saw it fail.
+  if (inputs.auth_required) return 'auth_required';
   switch (inputs.circuit_state) {
     case 'open':
       return 'circuit_open';

@@ -11,6 +11,7 @@ export const HEALTH_STATUS_LABEL: Readonly<Record<HealthStatus, string>> = {
   unhealthy: 'recovering',
   circuit_open: 'circuit open',
   disabled: 'disabled',
+  auth_required: 'authorization needed',
 };
 
 /** What each status means, in a sentence (tooltips, help). */
@@ -20,6 +21,8 @@ export const HEALTH_STATUS_MEANING: Readonly<Record<HealthStatus, string>> = {
   unhealthy: 'Recovering: the circuit is half-open and probe checks decide whether it closes',
   circuit_open: 'Down: the circuit is open, calls fail fast until the next attempt',
   disabled: 'Disabled: no checks and no calls until it is enabled',
+  auth_required:
+    'Authorization needed: omni2 holds no usable OAuth token for it; an operator must authorize it again (not counted as down)',
 };
 
 export const CIRCUIT_STATE_LABEL: Readonly<Record<CircuitState, string>> = {

@@ -14,3 +14,4 @@ export * from './health-words';
 export * from './audit';
 export * from './connection-test';
 export * from './tool-runs';
+export * from './oauth';

@@ -4,6 +4,7 @@ import type {
   DisabledReason,
   ErrorKind,
   HealthStatus,
+  OAuthGrant,
   Protocol,
   ProtocolEra,
   ServerStatus,
@@ -39,6 +40,8 @@ export interface McpServerView {
   cwd: string | null;
   timeout_seconds: number;
   auth_type: AuthType;
+  /** The OAuth grant of an `oauth` server (not a secret), else null. */
+  oauth_grant: OAuthGrant | null;
   /** `"***"` when credentials are stored, null when there are none: secrets are never returned. */
   auth_config: typeof REDACTED | null;
   status: ServerStatus;

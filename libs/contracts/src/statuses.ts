@@ -20,8 +20,14 @@ export const HEALTH_STATUSES = [
   'unhealthy',
   'circuit_open',
   'disabled',
+  /** SPEC §11: the server needs an operator's OAuth authorization; not counted as down. */
+  'auth_required',
 ] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+
+/** SPEC §11: how omni2 gets tokens for an `oauth` server. */
+export const OAUTH_GRANTS = ['client_credentials', 'authorization_code'] as const;
+export type OAuthGrant = (typeof OAUTH_GRANTS)[number];
 
 export const ERROR_KINDS = ['unreachable', 'timeout', 'auth', 'protocol', 'process_exit'] as const;
 

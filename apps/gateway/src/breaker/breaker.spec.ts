@@ -45,6 +45,7 @@ class Driver {
       status: this.state.status,
       circuit_state: this.state.circuit_state,
       last_success_at: this.everHealthy ? new Date(0) : null,
+      auth_required: false,
     });
   }
 

@@ -26,6 +26,7 @@ function statusSeverity(row: McpServerEntity): Severity {
     case 'unknown':
       return 'info';
     case 'unhealthy':
+    case 'auth_required':
       return 'warning';
     case 'circuit_open':
       return 'error';

@@ -66,6 +66,10 @@ export class McpServerEntity {
   @Column({ name: 'health_status', type: 'text', default: 'unknown' })
   health_status!: HealthStatus;
 
+  /** SPEC §11: the last check found no usable OAuth authorization. */
+  @Column({ name: 'auth_required', type: 'boolean', default: false })
+  auth_required!: boolean;
+
   @Column({ name: 'circuit_state', type: 'text', default: 'closed' })
   circuit_state!: CircuitState;
 

@@ -280,7 +280,7 @@ export class RegistryService {
   }
 
   view(row: McpServerEntity): McpServerView {
-    return toServerView(row, this.codec.names(row.env, 'env'));
+    return toServerView(row, this.codec);
   }
 
   /** A check was recorded on this row: hot reads and the list should see it. */

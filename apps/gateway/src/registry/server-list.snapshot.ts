@@ -155,7 +155,7 @@ export class ServerListSnapshot {
 
   /** True when the server is new or its view differs from the one held. */
   private put(row: McpServerEntity): boolean {
-    const view = toServerView(row, this.codec.names(row.env, 'env'));
+    const view = toServerView(row, this.codec);
     const json = JSON.stringify(view);
     if (this.entries.get(row.id)?.json === json) return false;
     this.entries.set(row.id, { view, json });

@@ -1,4 +1,5 @@
-import { REDACTED, type McpServerView } from '@omni2/contracts';
+import { OAUTH_GRANTS, REDACTED, type McpServerView, type OAuthGrant } from '@omni2/contracts';
+import type { SecretCodec } from '../secrets/secret-codec';
 import type { McpServerEntity } from './mcp-server.entity';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -7,7 +8,8 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
  * Entity -> API view. Secrets never leave: `auth_config` becomes "***", and stdio env keeps its
  * variable names (operators need them) with every value "***".
  */
-export function toServerView(row: McpServerEntity, envNames: string[]): McpServerView {
+export function toServerView(row: McpServerEntity, codec: SecretCodec): McpServerView {
+  const envNames = codec.names(row.env, 'env');
   return {
     id: row.id,
     name: row.name,
@@ -22,6 +24,7 @@ export function toServerView(row: McpServerEntity, envNames: string[]): McpServe
     cwd: row.cwd,
     timeout_seconds: row.timeout_seconds,
     auth_type: row.auth_type,
+    oauth_grant: oauthGrantOf(row, codec),
     auth_config: row.auth_config === null ? null : REDACTED,
     status: row.status,
     disabled_reason: row.disabled_reason,
@@ -43,4 +46,15 @@ export function toServerView(row: McpServerEntity, envNames: string[]): McpServe
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };
+}
+
+/** The grant is no secret, but it is kept inside the sealed `auth_config`. */
+function oauthGrantOf(row: McpServerEntity, codec: SecretCodec): OAuthGrant | null {
+  if (row.auth_type !== 'oauth') return null;
+  try {
+    const grant = codec.open(row.auth_config, 'auth_config')?.grant;
+    return OAUTH_GRANTS.find((g) => g === grant) ?? null;
+  } catch {
+    return null;
+  }
 }

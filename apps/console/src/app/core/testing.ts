@@ -31,6 +31,7 @@ export function serverView(patch: Partial<McpServerView> = {}): McpServerView {
     cwd: null,
     timeout_seconds: 30,
     auth_type: 'none',
+    oauth_grant: null,
     auth_config: null,
     status: 'active',
     disabled_reason: null,

@@ -22,10 +22,11 @@ export interface TableQuery {
 /** Worst first: what needs attention sorts to the top by status. */
 export const STATUS_RANK: Readonly<Record<HealthStatus, number>> = {
   circuit_open: 0,
-  unhealthy: 1,
-  unknown: 2,
-  disabled: 3,
-  healthy: 4,
+  auth_required: 1,
+  unhealthy: 2,
+  unknown: 3,
+  disabled: 4,
+  healthy: 5,
 };
 
 function matches(server: McpServerView, text: string): boolean {
@@ -108,6 +109,7 @@ export function countByStatus(servers: readonly McpServerView[]): Record<HealthS
     circuit_open: 0,
     unknown: 0,
     disabled: 0,
+    auth_required: 0,
   };
   for (const s of servers) counts[s.health_status] = (counts[s.health_status] ?? 0) + 1;
   return counts;
