@@ -48,33 +48,68 @@ const name = `conf-${scenario.replace(/[^a-z0-9]+/gi, '-')}-${process.pid}`.toLo
 const server = `/mcp/servers/${encodeURIComponent(name)}`;
 
 /**
- * The credentials an authorization scenario hands its client (MCP_CONFORMANCE_CONTEXT), as an
- * operator would enter them in omni2: an OAuth client-credentials server. Nothing else is told:
- * omni2 discovers the authorization server from the scenario server's 401.
+ * How an operator would register an authorization scenario's server in omni2: the credentials
+ * it hands its client (MCP_CONFORMANCE_CONTEXT) as an OAuth client-credentials server, or, for
+ * the scenarios where a person authorizes, an authorization-code server (with the pre-registered
+ * client when the scenario gives one). Nothing else is told: omni2 discovers the authorization
+ * server from the scenario server's 401.
  */
 function oauthRegistration() {
+  if (!scenario.startsWith('auth/')) return {};
   const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? '{}');
-  if (!context.client_id || !(context.client_secret || context.private_key_pem)) return {};
+  if (scenario.startsWith('auth/client-credentials')) {
+    return {
+      auth_type: 'oauth',
+      auth_config: {
+        grant: 'client_credentials',
+        client_id: context.client_id,
+        ...(context.private_key_pem
+          ? { private_key: context.private_key_pem, signing_algorithm: context.signing_algorithm }
+          : { client_secret: context.client_secret }),
+      },
+    };
+  }
   return {
     auth_type: 'oauth',
     auth_config: {
-      grant: 'client_credentials',
-      client_id: context.client_id,
-      ...(context.private_key_pem
-        ? { private_key: context.private_key_pem, signing_algorithm: context.signing_algorithm }
-        : { client_secret: context.client_secret }),
+      grant: 'authorization_code',
+      ...(context.client_id ? { client_id: context.client_id } : {}),
+      ...(context.client_secret ? { client_secret: context.client_secret } : {}),
     },
   };
 }
 
+/**
+ * What the operator's browser does after clicking Authorize: open the authorization URL, and
+ * deliver where the authorization server redirects to omni2's callback. The callback URL names
+ * omni2's public address (OMNI2_PUBLIC_URL); it is delivered to this omni2, as a browser whose
+ * name resolution points there would.
+ */
+async function authorizeAsOperator() {
+  const started = await must('POST', `${server}/oauth/authorize`);
+  const res = await fetch(started.authorization_url, { redirect: 'manual' });
+  const location = res.headers.get('location');
+  if (!location) throw new Error(`the authorization server did not redirect: ${res.status}`);
+  const back = new URL(location);
+  const callback = await fetch(`${base}${back.pathname}${back.search}`);
+  console.log(`callback: ${callback.status} ${(await callback.text()).slice(0, 300)}`);
+  return callback.status;
+}
+
 async function connect() {
+  const registration = oauthRegistration();
   await must('POST', '/mcp/servers', {
     name,
     protocol: transport,
     url: serverUrl,
-    ...oauthRegistration(),
+    ...registration,
   });
-  const check = await must('POST', `${server}/health-check`);
+  let check = await must('POST', `${server}/health-check`);
+  if (!check.ok && registration.auth_config?.grant === 'authorization_code') {
+    console.log(`before authorization: ${JSON.stringify(check)}`);
+    if ((await authorizeAsOperator()) !== 200) return null;
+    check = await must('POST', `${server}/health-check`);
+  }
   if (!check.ok) throw new Error(`omni2 could not connect: ${JSON.stringify(check)}`);
   return must('GET', `${server}/capabilities`);
 }
@@ -121,7 +156,7 @@ const scenarios = {
   // Connect, list, call the first tool with the numbers the scenario checks for.
   async basic() {
     const caps = await connect();
-    const first = caps.tools?.[0];
+    const first = caps?.tools?.[0];
     if (first) await run(first.name, { a: 2, b: 3 });
   },
   // Connecting lists tools; the scenario checks what omni2 sent (and did not fetch).

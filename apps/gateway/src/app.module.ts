@@ -19,6 +19,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { loggerOptions } from './logging/logger.options';
 import { MetricsEndpointModule } from './metrics-endpoint/metrics-endpoint.module';
+import { OAuthFlowModule } from './oauth-flow/oauth-flow.module';
 import { ProbesModule } from './probes/probes.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { SharedStateModule } from './redis/shared-state.module';
@@ -54,6 +55,7 @@ export class AppModule {
         // Whoever edits and test-connects servers for the registry's API: health does.
         RegistryApiModule.register(HealthModule),
         HealthModule,
+        OAuthFlowModule,
         ToolsModule.forRoot(env),
         SettingsModule,
         ProbesModule,

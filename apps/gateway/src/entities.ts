@@ -4,6 +4,7 @@ import { UserEntity } from './auth/user.entity';
 import { RuntimeConfigEntity } from './config/runtime-config.entity';
 import { HealthLogEntity } from './health-log/health-log.entity';
 import { McpServerEntity } from './registry/mcp-server.entity';
+import { OAuthAuthorizationEntity } from './oauth/oauth-authorization.entity';
 import { OAuthTokenEntity } from './oauth/oauth-token.entity';
 
 export const ENTITIES = [
@@ -14,4 +15,5 @@ export const ENTITIES = [
   ApiKeyEntity,
   AuditEntity,
   OAuthTokenEntity,
+  OAuthAuthorizationEntity,
 ];

@@ -4,12 +4,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
+import { API_PREFIX } from './common/api-prefix';
 import { lenientJson } from './common/lenient-json';
 import { registerConsoleStatic } from './console-static/console-static';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { RouteCatalog } from './auth/route-catalog';
 
-export const API_PREFIX = 'api/v1';
+export { API_PREFIX };
 const BODY_LIMIT = '1mb';
 
 /** Builds the HTTP application exactly as production runs it; tests use the same function. */

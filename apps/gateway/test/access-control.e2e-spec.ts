@@ -25,6 +25,12 @@ const DECISIONS: Record<string, Access> = {
   'DELETE mcp/servers/:id': 'admin',
   'POST mcp/servers/health-check': 'operator',
   'POST mcp/servers/:id/health-check': 'operator',
+  'POST mcp/servers/:id/oauth/authorize': 'operator',
+  'DELETE mcp/servers/:id/oauth/tokens': 'admin',
+  // The authorization server sends the operator's browser here; the state is the credential.
+  'GET oauth/callback': 'public',
+  // Authorization servers fetch omni2's client metadata document without credentials.
+  'GET oauth/client-metadata.json': 'public',
   'POST mcp/servers/:id/reload': 'operator',
   'POST mcp/servers/:id/enable': 'operator',
   'POST mcp/servers/:id/disable': 'operator',

@@ -29,6 +29,34 @@ interface Check {
  * plus json-schema-2020-12-preservation. Of the authorization ones (issue 16), those omni2
  * handles so far: client credentials, with client_secret_basic or private_key_jwt.
  */
+const AUTH_SCENARIOS: [scenario: string, revisions: string[]][] = [
+  ['auth/metadata-default', ['2025-11-25', '2026-07-28']],
+  ['auth/metadata-var1', ['2025-11-25', '2026-07-28']],
+  ['auth/metadata-var2', ['2025-11-25', '2026-07-28']],
+  ['auth/metadata-var3', ['2025-11-25', '2026-07-28']],
+  ['auth/basic-cimd', ['2025-11-25', '2026-07-28']],
+  ['auth/scope-from-www-authenticate', ['2025-11-25', '2026-07-28']],
+  ['auth/scope-from-scopes-supported', ['2025-11-25', '2026-07-28']],
+  ['auth/scope-omitted-when-undefined', ['2025-11-25', '2026-07-28']],
+  ['auth/scope-step-up', ['2025-11-25', '2026-07-28']],
+  ['auth/scope-retry-limit', ['2025-11-25', '2026-07-28']],
+  ['auth/token-endpoint-auth-basic', ['2025-11-25', '2026-07-28']],
+  ['auth/token-endpoint-auth-post', ['2025-11-25', '2026-07-28']],
+  ['auth/token-endpoint-auth-none', ['2025-11-25', '2026-07-28']],
+  ['auth/pre-registration', ['2025-11-25', '2026-07-28']],
+  ['auth/resource-mismatch', ['2026-07-28']],
+  ['auth/offline-access-scope', ['2026-07-28']],
+  ['auth/offline-access-not-supported', ['2026-07-28']],
+  ['auth/authorization-server-migration', ['2026-07-28']],
+  ['auth/iss-supported', ['2026-07-28']],
+  ['auth/iss-not-advertised', ['2026-07-28']],
+  ['auth/iss-supported-missing', ['2026-07-28']],
+  ['auth/iss-wrong-issuer', ['2026-07-28']],
+  ['auth/iss-unexpected', ['2026-07-28']],
+  ['auth/iss-normalized', ['2026-07-28']],
+  ['auth/metadata-issuer-mismatch', ['2026-07-28']],
+];
+
 const SCENARIOS: [scenario: string, revision: string][] = [
   ['initialize', '2025-11-25'],
   ['tools_call', '2025-11-25'],
@@ -47,6 +75,9 @@ const SCENARIOS: [scenario: string, revision: string][] = [
   // timeline, so it runs without one.
   ['auth/client-credentials-basic', 'extension'],
   ['auth/client-credentials-jwt', 'extension'],
+  ...AUTH_SCENARIOS.flatMap(([name, revisions]) =>
+    revisions.map((revision): [string, string] => [name, revision]),
+  ),
 ];
 
 /**
@@ -62,7 +93,12 @@ describe.each(['lean', 'sdk'])(
     let out: string;
 
     beforeAll(async () => {
-      t = await startTestApp({ OMNI2_STREAMABLE_HTTP_CLIENT: client });
+      t = await startTestApp({
+        OMNI2_STREAMABLE_HTTP_CLIENT: client,
+        // The suite's authorization servers expect this client id where they accept client
+        // metadata documents (auth/basic-cimd); they do not fetch it.
+        OMNI2_OAUTH_CLIENT_METADATA_URL: 'https://conformance-test.local/client-metadata.json',
+      });
       out = mkdtempSync(join(tmpdir(), 'omni2-conformance-'));
     });
 

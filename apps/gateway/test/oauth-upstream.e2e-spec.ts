@@ -61,10 +61,13 @@ describe.each(['streamable_http', 'sse'] as const)(
       expect(unknownField.body.errors).toEqual([
         expect.objectContaining({ field: 'auth_config.extra' }),
       ]);
-      const operator = await register({ ...MACHINE, grant: 'authorization_code' }, 'bad-three');
+      const operator = await register(
+        { client_secret: 'x', grant: 'authorization_code' },
+        'bad-three',
+      );
       expect(operator.status).toBe(400);
       expect(operator.body.errors).toEqual([
-        expect.objectContaining({ field: 'auth_config.grant' }),
+        expect.objectContaining({ field: 'auth_config.client_id' }),
       ]);
       const key = '-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----';
       const both = await register(

@@ -276,6 +276,82 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/mcp/servers/{id}/oauth/authorize': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start an operator authorization: open the answer`s authorization_url in a browser
+     * @description For servers with `auth_type: oauth` and `grant: authorization_code`. The authorization server sends the browser back to `/api/v1/oauth/callback`; the server is then checked.
+     *
+     *     Needs the `operator` role or higher.
+     */
+    post: operations['authorizeServer'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/mcp/servers/{id}/oauth/tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Forget a server's OAuth tokens; it needs authorizing again
+     * @description Needs the `admin` role or higher.
+     */
+    delete: operations['deleteServerOAuthTokens'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/oauth/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The authorization server's redirect back to omni2 (a browser lands here) */
+    get: operations['oauthCallback'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/oauth/client-metadata.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** omni2's OAuth Client ID Metadata Document */
+    get: operations['oauthClientMetadata'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/mcp/servers/{id}/tools/{tool}/execute': {
     parameters: {
       query?: never;
@@ -650,6 +726,7 @@ export interface components {
      *       "cwd": null,
      *       "timeout_seconds": 30,
      *       "auth_type": "bearer",
+     *       "oauth_grant": null,
      *       "auth_config": "***",
      *       "status": "active",
      *       "disabled_reason": null,
@@ -694,12 +771,14 @@ export interface components {
       timeout_seconds: number;
       /** @enum {string} */
       auth_type: 'none' | 'bearer' | 'api_key' | 'basic' | 'headers' | 'oauth';
+      oauth_grant: ('client_credentials' | 'authorization_code') | null;
       auth_config: '***' | null;
       /** @enum {string} */
       status: 'active' | 'inactive';
       disabled_reason: ('manual' | 'auto') | null;
       /** @enum {string} */
-      health_status: 'unknown' | 'healthy' | 'unhealthy' | 'circuit_open' | 'disabled';
+      health_status:
+        'unknown' | 'healthy' | 'unhealthy' | 'circuit_open' | 'disabled' | 'auth_required';
       /** @enum {string} */
       circuit_state: 'closed' | 'open' | 'half_open';
       consecutive_failures: number;
@@ -740,6 +819,8 @@ export interface components {
         | 'UPSTREAM_TIMEOUT'
         | 'UPSTREAM_UNAVAILABLE'
         | 'CIRCUIT_OPEN'
+        | 'OAUTH_NOT_AUTHORIZABLE'
+        | 'OAUTH_AUTHORIZATION_FAILED'
         | 'CONFIG_KEY_UNKNOWN'
         | 'UNAUTHENTICATED'
         | 'SESSION_EXPIRED'
@@ -817,7 +898,8 @@ export interface components {
       /** Format: date-time */
       checked_at: string;
       /** @enum {string} */
-      health_status: 'unknown' | 'healthy' | 'unhealthy' | 'circuit_open' | 'disabled';
+      health_status:
+        'unknown' | 'healthy' | 'unhealthy' | 'circuit_open' | 'disabled' | 'auth_required';
       consecutive_failures: number;
     };
     HealthLogPage: {
@@ -837,7 +919,7 @@ export interface components {
           | 'manually_enabled'
           | 'auto_disabled';
         /** @enum {string} */
-        status: 'unknown' | 'healthy' | 'unhealthy' | 'circuit_open' | 'disabled';
+        status: 'unknown' | 'healthy' | 'unhealthy' | 'circuit_open' | 'disabled' | 'auth_required';
         response_time_ms: number | null;
         error_message: string | null;
         error_kind: ('unreachable' | 'timeout' | 'auth' | 'protocol' | 'process_exit') | null;
@@ -904,6 +986,31 @@ export interface components {
         /** @enum {string} */
         scope: 'public' | 'private';
       } | null;
+    };
+    /**
+     * @example {
+     *       "authorization_url": "https://auth.example.com/authorize?response_type=code&client_id=omni2&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=af0ifjsldkj",
+     *       "expires_at": "2026-12-05T10:10:00.000Z"
+     *     }
+     */
+    OAuthAuthorizationStart: {
+      /** Format: uri */
+      authorization_url: string;
+      /** Format: date-time */
+      expires_at: string;
+    };
+    /** @description omni2's Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document) */
+    OAuthClientMetadata: {
+      /** Format: uri */
+      client_id: string;
+      client_name?: string;
+      client_uri?: string;
+      redirect_uris: string[];
+      grant_types?: string[];
+      response_types?: string[];
+      token_endpoint_auth_method?: string;
+    } & {
+      [key: string]: unknown;
     };
     /**
      * @description The result, a question the server asked first, or the cancellation.
@@ -1207,9 +1314,11 @@ export interface components {
       data:
         | {
             /** @enum {string} */
-            old_status: 'unknown' | 'healthy' | 'unhealthy' | 'circuit_open' | 'disabled';
+            old_status:
+              'unknown' | 'healthy' | 'unhealthy' | 'circuit_open' | 'disabled' | 'auth_required';
             /** @enum {string} */
-            new_status: 'unknown' | 'healthy' | 'unhealthy' | 'circuit_open' | 'disabled';
+            new_status:
+              'unknown' | 'healthy' | 'unhealthy' | 'circuit_open' | 'disabled' | 'auth_required';
             reason: string;
             recovery_eta: string | null;
           }
@@ -1238,7 +1347,8 @@ export interface components {
             error_kind: ('unreachable' | 'timeout' | 'auth' | 'protocol' | 'process_exit') | null;
             consecutive_failures: number;
             /** @enum {string} */
-            health_status: 'unknown' | 'healthy' | 'unhealthy' | 'circuit_open' | 'disabled';
+            health_status:
+              'unknown' | 'healthy' | 'unhealthy' | 'circuit_open' | 'disabled' | 'auth_required';
           }
         | {
             reason: string;
@@ -1285,7 +1395,7 @@ export interface operations {
     parameters: {
       query?: {
         status?: 'active' | 'inactive';
-        /** @description Comma-separated, each one of: unknown, healthy, unhealthy, circuit_open, disabled */
+        /** @description Comma-separated, each one of: unknown, healthy, unhealthy, circuit_open, disabled, auth_required */
         health_status?: string;
         protocol?: 'streamable_http' | 'sse' | 'stdio';
         /** @description Comma-separated: modern, legacy, unknown (not contacted yet) */
@@ -2470,6 +2580,241 @@ export interface operations {
       };
       /** @description Error: UPSTREAM_TIMEOUT */
       504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  authorizeServer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Server id (uuid) or name */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Where the operator goes next */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthAuthorizationStart'];
+        };
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: SERVER_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: OAUTH_NOT_AUTHORIZABLE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UPSTREAM_UNAVAILABLE */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  deleteServerOAuthTokens: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Server id (uuid) or name */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Forgotten (also when there were none) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: SERVER_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: OAUTH_NOT_AUTHORIZABLE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  oauthCallback: {
+    parameters: {
+      query?: {
+        code?: string;
+        state?: string;
+        iss?: string;
+        error?: string;
+        error_description?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The authorization is stored and the server is being checked */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /** @example <!doctype html><title>omni2</title>… */
+          'text/html': string;
+        };
+      };
+      /** @description Error: OAUTH_AUTHORIZATION_FAILED, VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  oauthClientMetadata: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The document */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthClientMetadata'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -3815,7 +4160,7 @@ export interface operations {
         /** @description The next_cursor of the previous page */
         before?: string;
         limit?: number;
-        /** @description Comma-separated, each one of: auth.login, auth.login_failed, user.create, user.update, user.delete, user.change_password, api_key.create, api_key.revoke, server.create, server.update, server.delete, server.check, server.check_all, server.reload, server.enable, server.disable, server.circuit_reset, server.test_connection, tool.execute, tool.cancel, resource.read, prompt.get, config.update */
+        /** @description Comma-separated, each one of: auth.login, auth.login_failed, user.create, user.update, user.delete, user.change_password, api_key.create, api_key.revoke, server.create, server.update, server.delete, server.check, server.check_all, server.reload, server.enable, server.disable, server.circuit_reset, server.test_connection, server.oauth_authorize, server.oauth_authorized, server.oauth_tokens_delete, tool.execute, tool.cancel, resource.read, prompt.get, config.update */
         action?: string;
         /** @description User or API key name, or its id */
         actor?: string;

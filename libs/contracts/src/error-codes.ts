@@ -16,6 +16,10 @@ export const ERROR_CODES = [
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_UNAVAILABLE',
   'CIRCUIT_OPEN',
+  /** The server is not an OAuth server an operator authorizes (`grant: authorization_code`). */
+  'OAUTH_NOT_AUTHORIZABLE',
+  /** An OAuth callback that cannot complete: unknown, used or expired state, denied, refused. */
+  'OAUTH_AUTHORIZATION_FAILED',
   'CONFIG_KEY_UNKNOWN',
   'UNAUTHENTICATED',
   'SESSION_EXPIRED',

@@ -34,8 +34,9 @@ const provider = new Provider(issuer, {
     ),
     { ...resourceServer, grant_types: [], response_types: [], redirect_uris: [] },
   ],
-  // The MCP scopes belong to the resource (getResourceServerInfo); the provider's own is offline_access.
-  scopes: ['offline_access'],
+  // The MCP scopes belong to the resource (getResourceServerInfo); listed here too so a client
+  // registering dynamically may name them in its metadata (the MCP SDK does).
+  scopes: ['offline_access', ...scopes],
   ttl: {
     AccessToken: accessTtl,
     ClientCredentials: accessTtl,
@@ -112,7 +113,8 @@ async function interaction(req, res, uid, verb) {
   if (verb === 'approve') {
     const grant = new provider.Grant({ accountId: 'operator', clientId });
     const asked = scope.split(' ').filter(Boolean);
-    if (asked.includes('offline_access')) grant.addOIDCScope('offline_access');
+    // Everything asked is granted as the provider's scope too (the MCP scopes are both).
+    if (asked.length > 0) grant.addOIDCScope(asked.join(' '));
     const forResource = asked.filter((s) => s !== 'offline_access').join(' ');
     grant.addResourceScope(details.params.resource ?? resource, forResource || scopes.join(' '));
     const grantId = await grant.save();

@@ -6,6 +6,7 @@ export function httpStatusFor(code: ErrorCode): HttpStatus {
   switch (code) {
     case 'VALIDATION_FAILED':
     case 'TOOL_ARGUMENTS_INVALID':
+    case 'OAUTH_AUTHORIZATION_FAILED':
       return HttpStatus.BAD_REQUEST;
     case 'UNAUTHENTICATED':
     case 'SESSION_EXPIRED':
@@ -26,6 +27,7 @@ export function httpStatusFor(code: ErrorCode): HttpStatus {
     case 'USERNAME_TAKEN':
     case 'SERVER_NAME_TAKEN':
     case 'SERVER_DISABLED':
+    case 'OAUTH_NOT_AUTHORIZABLE':
       return HttpStatus.CONFLICT;
     case 'UPSTREAM_UNAVAILABLE':
       return HttpStatus.BAD_GATEWAY;

@@ -94,6 +94,28 @@ export const envSchema = z
     OMNI2_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(0),
     /** On SIGTERM: the whole shutdown is bounded by this; past it the process exits anyway. */
     OMNI2_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(20_000),
+    /**
+     * SPEC §11: omni2's externally visible base URL (scheme, host, optional path prefix). OAuth
+     * redirects come back to `<base>/api/v1/oauth/callback`. Unset: `http://localhost:<PORT>`.
+     */
+    OMNI2_PUBLIC_URL: optionalNonEmpty.pipe(
+      z
+        .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+        .refine((v) => !/[?#]/.test(v), 'must not have a query or fragment')
+        .transform((v) => v.replace(/\/+$/, ''))
+        .optional(),
+    ),
+    /**
+     * Where authorization servers fetch omni2's Client ID Metadata Document, when it is hosted
+     * somewhere they can reach (omni2 itself is often internal). Must be https with a path.
+     * Unset: `<OMNI2_PUBLIC_URL>/api/v1/oauth/client-metadata.json` when that is https.
+     */
+    OMNI2_OAUTH_CLIENT_METADATA_URL: optionalNonEmpty.pipe(
+      z
+        .url({ protocol: /^https$/, error: 'must be an https:// URL' })
+        .refine((v) => new URL(v).pathname.length > 1, 'must have a path')
+        .optional(),
+    ),
     OMNI2_AUDIT_MAX_PENDING: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
     OMNI2_AUDIT_STALL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   })

@@ -40,6 +40,8 @@ export interface ClassifiedError {
   message: string;
   /** HTTP status from the upstream, when the failure carried one. */
   httpStatus: number | null;
+  /** No token can be had without an operator (SPEC §11): not the upstream failing. */
+  needsAuthorization?: true;
 }
 
 const UNREACHABLE_CODES = new Set([
@@ -106,7 +108,7 @@ export function classifyError(
   const lost = protocol === 'stdio' ? 'process_exit' : 'unreachable';
   if (error instanceof UpstreamTimeoutError) return { kind: 'timeout', message, httpStatus: null };
   if (error instanceof AuthorizationRequiredError) {
-    return { kind: 'auth', message, httpStatus: null };
+    return { kind: 'auth', message, httpStatus: null, needsAuthorization: true };
   }
   // The authorization server refused omni2's client or grant (invalid_client, ...).
   if (error instanceof OAuthError) {

@@ -33,7 +33,8 @@ export interface RecordedCheck {
 }
 
 /** What a tool call tells the breaker: the server answered, or the call failed with a kind. */
-export type CallOutcome = { ok: true } | { ok: false; errorKind: ErrorKind; error: string };
+export type CallOutcome =
+  { ok: true } | { ok: false; errorKind: ErrorKind; error: string; needsAuthorization?: boolean };
 
 type Submission = (
   { origin: 'check'; outcome: ProbeOutcome } | { origin: 'call'; outcome: CallOutcome }
@@ -63,6 +64,7 @@ function checkColumns(row: McpServerEntity, state: BreakerState): Partial<McpSer
     total_downtime_seconds: row.total_downtime_seconds,
     last_recovery_attempt: row.last_recovery_attempt,
     health_status: row.health_status,
+    auth_required: row.auth_required,
     next_check_at: row.next_check_at,
     claimed_by: row.claimed_by,
     claimed_at: row.claimed_at,
@@ -263,7 +265,7 @@ export class CheckRecorder {
         }),
       ]),
     );
-    const quiet = outcome.ok ? 'check succeeded' : `check failed: ${outcome.errorKind}`;
+    const quiet = outcome.ok ? 'check succeeded' : `check failed: ${failureWords(outcome)}`;
     return this.recorded(row, step, [healthCheckEvent(row, outcome)], quiet, settings);
   }
 
@@ -285,7 +287,7 @@ export class CheckRecorder {
       step.decision.state.status !== step.previous.status;
     settle(row, step, at, settings.health, moved);
     logs.push(...stepLogs(row, step.decision, at, []));
-    const quiet = outcome.ok ? 'tool call succeeded' : `tool call failed: ${outcome.errorKind}`;
+    const quiet = outcome.ok ? 'tool call succeeded' : `tool call failed: ${failureWords(outcome)}`;
     return this.recorded(row, step, [], quiet, settings);
   }
 
@@ -333,9 +335,14 @@ function breakerStep(
 ): Step {
   const previous = breakerStateOf(row);
   const previousStatus = row.health_status;
-  const decision: BreakerDecision = outcomeCounts(previous, generation)
-    ? onCheckResult(previous, outcome.ok, at.getTime(), settings)
-    : { state: previous, events: [], downtimeEndedSeconds: 0 };
+  // SPEC §11: a server waiting for an operator's authorization did not fail; the breaker is
+  // left where it was, so it is never opened or auto-disabled for it.
+  const waiting = !outcome.ok && outcome.needsAuthorization === true;
+  row.auth_required = waiting;
+  const decision: BreakerDecision =
+    outcomeCounts(previous, generation) && !waiting
+      ? onCheckResult(previous, outcome.ok, at.getTime(), settings)
+      : { state: previous, events: [], downtimeEndedSeconds: 0 };
   withBreakerState(row, decision.state);
   if (outcome.ok) {
     row.last_success_at = at;
@@ -364,6 +371,10 @@ function settle(
     const due = nextCheckAt(decision.state, at.getTime(), health, (m) => Math.random() * m);
     row.next_check_at = due === null ? null : new Date(due);
   }
+}
+
+function failureWords(outcome: { errorKind: ErrorKind; needsAuthorization?: boolean }): string {
+  return outcome.needsAuthorization ? 'authorization needed' : outcome.errorKind;
 }
 
 function logEntry(

@@ -15,7 +15,15 @@ export type ProbeOutcome =
       /** What the session negotiated (checks only; calls leave the recorded era alone). */
       protocol?: { era: ProtocolEra; version: string | null };
     }
-  | { ok: false; errorKind: ErrorKind; error: string; probe: ProbeMethod; sessionOpened: false };
+  | {
+      ok: false;
+      errorKind: ErrorKind;
+      error: string;
+      probe: ProbeMethod;
+      sessionOpened: false;
+      /** Waiting for an operator's OAuth authorization: the breaker does not count it. */
+      needsAuthorization?: boolean;
+    };
 
 /**
  * The MCP side of a health check (SPEC §2): reuse the live session (connecting only when there
@@ -63,11 +71,22 @@ export class HealthProbe {
         protocol: { era: session.era, version: session.protocolVersion },
       };
     } catch (error) {
-      const { kind, message } = classifyError(error, row.protocol, this.registry.secrets(row));
+      const { kind, message, needsAuthorization } = classifyError(
+        error,
+        row.protocol,
+        this.registry.secrets(row),
+      );
       // The server is gone: its next answer comes from a fresh session (a restarted server
       // does not know the old one), which the log then records as `connected` again.
       if (connectionLost(kind)) await this.connections.drop(row.id);
-      return { ok: false, errorKind: kind, error: message, probe: 'none', sessionOpened: false };
+      return {
+        ok: false,
+        errorKind: kind,
+        error: message,
+        probe: 'none',
+        sessionOpened: false,
+        needsAuthorization: needsAuthorization === true,
+      };
     }
   }
 }

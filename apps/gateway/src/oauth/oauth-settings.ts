@@ -53,6 +53,10 @@ export const oauthSettingsSchema = z
     }
     if (s.private_key && !s.signing_algorithm)
       issue('signing_algorithm', 'is required with private_key');
+    if (s.grant === 'authorization_code') {
+      if (s.private_key) issue('private_key', 'is only for the client_credentials grant');
+      if (s.client_secret && !s.client_id) issue('client_id', 'is required with client_secret');
+    }
     if (s.grant === 'client_credentials') {
       if (!s.client_id) issue('client_id', 'is required for the client_credentials grant');
       if (!s.client_secret && !s.private_key) {

@@ -10,6 +10,13 @@ export class OAuthTokenEntity {
   @Column({ name: 'tokens', type: 'text', nullable: true })
   tokens!: string | null;
 
+  /**
+   * Sealed StoredClient: the client omni2 is at the authorization server for this server
+   * (registered dynamically, its metadata document, or pre-registered), for refreshes.
+   */
+  @Column({ name: 'client', type: 'text', nullable: true })
+  client!: string | null;
+
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expires_at!: Date | null;
 

@@ -132,7 +132,12 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
       REDIRECT,
       'mcp offline_access',
     );
-    await replicas[0].store(target.id, tokens);
+    await replicas[0].store(target.id, tokens, {
+      client_id: 'omni2',
+      client_secret: 'omni2-secret',
+      authorization_server_url: upstream.issuer,
+      resource: upstream.url,
+    });
     const before = (await upstream.stats()).granted.refresh_token;
 
     expect(new Set(await burst(target))).toEqual(new Set([tokens.access_token]));

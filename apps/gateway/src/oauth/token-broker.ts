@@ -19,6 +19,7 @@ import type { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AuthorizationRequiredError } from '../connections/upstream-errors';
 import { SecretCodec } from '../secrets/secret-codec';
+import { boundedFetch } from './bounded-fetch';
 import { privateKeyJwtAuth } from './client-assertion';
 import { OAuthTokenEntity } from './oauth-token.entity';
 import type { OAuthSettings } from './oauth-settings';
@@ -43,6 +44,22 @@ export interface StoredTokens {
   expires_at: number | null;
   /** When tokens were renewed because the server refused one (the last minute's). */
   refused_at?: number[];
+}
+
+/**
+ * Who omni2 is at a server's authorization server after an operator's authorization: the
+ * client it used (so refreshes authenticate the same way) and where that server was found.
+ */
+export interface StoredClient {
+  client_id: string;
+  client_secret?: string;
+  token_endpoint_auth_method?: string;
+  /** The authorization server the authorization went to (RFC 8414 issuer's base URL). */
+  authorization_server_url: string;
+  /** The RFC 8707 resource the tokens were issued for. */
+  resource: string;
+  /** The issuer that registered the client (SEP-2352): another one will not be sent it. */
+  issuer?: string;
 }
 
 /** How long discovered endpoints are trusted before they are looked up again. */
@@ -113,13 +130,25 @@ export class TokenBroker {
   }
 
   /** Tokens an operator's authorization produced (the callback), replacing any before. */
-  async store(serverId: string, tokens: OAuthTokens): Promise<void> {
+  async store(serverId: string, tokens: OAuthTokens, client: StoredClient): Promise<void> {
     const stored = this.toStored(tokens, undefined);
     await this.repo.manager.transaction(async (tx) => {
       await this.lockRow(tx, serverId);
       await this.write(tx, serverId, stored);
+      await tx.update(
+        OAuthTokenEntity,
+        { server_id: serverId },
+        { client: this.codec.seal({ ...client }, 'oauth_tokens') },
+      );
     });
     this.current.set(serverId, stored);
+    this.discovered.delete(serverId);
+  }
+
+  /** The client of the server's last operator authorization, if any (and readable). */
+  async storedClient(serverId: string): Promise<StoredClient | null> {
+    const row = await this.repo.findOne({ where: { server_id: serverId } });
+    return this.openSealed<StoredClient>(row?.client ?? null);
   }
 
   /** Drops what this replica remembers (the server was edited or deleted). */
@@ -128,7 +157,7 @@ export class TokenBroker {
     this.discovered.delete(serverId);
   }
 
-  /** Drops the server's tokens everywhere (its URL or credentials changed). */
+  /** Drops the server's tokens and client everywhere (its URL or credentials changed). */
   async discard(serverId: string): Promise<void> {
     this.forget(serverId);
     await this.repo.delete({ server_id: serverId });
@@ -145,10 +174,15 @@ export class TokenBroker {
     // Discovery (several requests) happens before the row lock is taken, so a renewal holds the
     // lock and its pooled connection only for the token request itself.
     const fetchFn = boundedFetch(target.timeoutMs);
-    const found = await this.discover(target, fetchFn);
-    const tokens = await this.repo.manager.transaction(async (tx) => {
+    const client =
+      target.settings.grant === 'authorization_code' ? await this.storedClient(target.id) : null;
+    if (target.settings.grant === 'authorization_code' && !client) {
+      throw new AuthorizationRequiredError('no operator has authorized omni2 for this server');
+    }
+    const found = await this.discover(target, fetchFn, client);
+    const renewed = await this.repo.manager.transaction(async (tx) => {
       const row = await this.lockRow(tx, target.id);
-      const stored = this.openStored(row.tokens);
+      const stored = this.openSealed<StoredTokens>(row.tokens);
       // Another replica renewed while this one waited for the lock: use its token.
       if (stored && stored.access_token !== rejected && this.clock.now() < renewAt(stored)) {
         return stored;
@@ -161,20 +195,29 @@ export class TokenBroker {
           `the server refused ${refusals.length} fresh tokens within a minute (audience or scope?)`,
         );
       }
-      const next = await this.obtain(target, stored, found, fetchFn);
+      const next = await this.obtain(target, stored, found, fetchFn, client);
+      if (next === 'revoked') {
+        // Kept off the authorization server from now on: only an operator can help.
+        await tx.update(OAuthTokenEntity, { server_id: target.id }, { tokens: null });
+        return null;
+      }
       next.refused_at = rejected === undefined ? refusals : [...refusals, this.clock.now()];
       await this.write(tx, target.id, next);
       return next;
     });
+    if (renewed === null) {
+      this.current.delete(target.id);
+      throw new AuthorizationRequiredError('the refresh token was revoked or has expired');
+    }
     // Remembered only once committed: a token the database never got is never used.
-    this.current.set(target.id, tokens);
-    return tokens.access_token;
+    this.current.set(target.id, renewed);
+    return renewed.access_token;
   }
 
-  /** Stored tokens no configured key opens (a rotated key) count as none. */
-  private openStored(sealed: string | null): StoredTokens | null {
+  /** What no configured key opens (a rotated key) counts as nothing stored. */
+  private openSealed<T>(sealed: string | null): T | null {
     try {
-      return this.codec.open(sealed, 'oauth_tokens') as StoredTokens | null;
+      return this.codec.open(sealed, 'oauth_tokens') as T | null;
     } catch {
       return null;
     }
@@ -209,7 +252,8 @@ export class TokenBroker {
     stored: StoredTokens | null,
     found: Discovered,
     fetchFn: FetchLike,
-  ): Promise<StoredTokens> {
+    client: StoredClient | null,
+  ): Promise<StoredTokens | 'revoked'> {
     const { settings } = target;
     const scope = settings.scopes?.join(' ') || undefined;
     if (settings.grant === 'client_credentials') {
@@ -242,15 +286,22 @@ export class TokenBroker {
       });
       return this.toStored(tokens, undefined);
     }
-    if (!stored?.refresh_token) {
-      throw new AuthorizationRequiredError('no operator has authorized omni2 for this server');
+    if (!stored?.refresh_token || !client) {
+      throw new AuthorizationRequiredError(
+        stored
+          ? 'the authorization server gave no refresh token'
+          : 'no operator has authorized omni2 for this server',
+      );
     }
     try {
       const tokens = await refreshAuthorization(found.authorizationServerUrl, {
         metadata: found.metadata,
         clientInformation: {
-          client_id: settings.client_id ?? '',
-          ...(settings.client_secret ? { client_secret: settings.client_secret } : {}),
+          client_id: client.client_id,
+          ...(client.client_secret ? { client_secret: client.client_secret } : {}),
+          ...(client.token_endpoint_auth_method
+            ? { token_endpoint_auth_method: client.token_endpoint_auth_method }
+            : {}),
         },
         refreshToken: stored.refresh_token,
         resource: found.resource,
@@ -258,17 +309,19 @@ export class TokenBroker {
       });
       return this.toStored(tokens, stored.refresh_token);
     } catch (error) {
-      if (error instanceof OAuthError && error.code === 'invalid_grant') {
-        throw new AuthorizationRequiredError('the refresh token was revoked or has expired');
-      }
+      if (error instanceof OAuthError && error.code === 'invalid_grant') return 'revoked';
       throw error;
     }
   }
 
-  private discover(target: OAuthTarget, fetchFn: FetchLike): Promise<Discovered> {
+  private discover(
+    target: OAuthTarget,
+    fetchFn: FetchLike,
+    client: StoredClient | null,
+  ): Promise<Discovered> {
     const known = this.discovered.get(target.id);
     if (known && known.until > this.clock.now()) return known.found;
-    const found = this.discoverNow(target, fetchFn);
+    const found = this.discoverNow(target, fetchFn, client);
     this.discovered.set(target.id, { found, until: this.clock.now() + DISCOVERY_TTL_MS });
     // A failed discovery is asked again next time, not remembered.
     found.catch(() => this.discovered.delete(target.id));
@@ -276,14 +329,20 @@ export class TokenBroker {
   }
 
   /**
-   * The authorization server the operator named, or the one the server's RFC 9728 metadata
-   * names. Nothing is guessed: the SDK's fallback to the MCP server's own origin would send the
-   * client secret to the MCP server when its metadata is briefly unavailable.
+   * The authorization server the operator named, the one the operator's authorization went to,
+   * or the one the server's RFC 9728 metadata names. Nothing is guessed: the SDK's fallback to
+   * the MCP server's own origin would send the client secret to the MCP server when its
+   * metadata is briefly unavailable.
    */
-  private async discoverNow(target: OAuthTarget, fetchFn: FetchLike): Promise<Discovered> {
+  private async discoverNow(
+    target: OAuthTarget,
+    fetchFn: FetchLike,
+    client: StoredClient | null,
+  ): Promise<Discovered> {
     const { settings } = target;
-    let authorizationServerUrl = settings.authorization_server_url;
-    let resource = target.url;
+    let authorizationServerUrl =
+      settings.authorization_server_url ?? client?.authorization_server_url;
+    let resource = client?.resource ?? target.url;
     if (!authorizationServerUrl) {
       const metadata = await discoverOAuthProtectedResourceMetadata(
         target.url,
@@ -337,8 +396,4 @@ function withAssertion(
 ): PrivateKeyJwtProvider {
   provider.addClientAuthentication = sign;
   return provider;
-}
-
-function boundedFetch(timeoutMs: number): FetchLike {
-  return (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
 }

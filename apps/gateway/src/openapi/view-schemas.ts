@@ -32,6 +32,7 @@ import {
   type LoginResponse,
   type McpServerList,
   type McpServerView,
+  type OAuthAuthorizationStart,
   type PrincipalView,
   type PromptGetResult,
   type ResourceReadResult,
@@ -574,6 +575,39 @@ export const readinessSchema = z
       'Indicators: lifecycle, database, coordinator, audit_log, and redis when REDIS_URL is set',
   });
 
+export const oauthAuthorizationStartSchema = z
+  .object({
+    authorization_url: z.url(),
+    expires_at: z.iso.datetime(),
+  })
+  .meta({
+    id: 'OAuthAuthorizationStart',
+    examples: [
+      {
+        authorization_url:
+          'https://auth.example.com/authorize?response_type=code&client_id=omni2&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=af0ifjsldkj',
+        expires_at: '2026-12-05T10:10:00.000Z',
+      } satisfies OAuthAuthorizationStart,
+    ],
+  });
+
+export const oauthClientMetadataSchema = z
+  .object({
+    client_id: z.url(),
+    client_name: z.string().optional(),
+    client_uri: z.string().optional(),
+    redirect_uris: z.array(z.string()),
+    grant_types: z.array(z.string()).optional(),
+    response_types: z.array(z.string()).optional(),
+    token_endpoint_auth_method: z.string().optional(),
+  })
+  .loose()
+  .meta({
+    id: 'OAuthClientMetadata',
+    description:
+      "omni2's Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document)",
+  });
+
 /** True only when A and B are assignable both ways. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Agree<T extends true> = T;
@@ -581,6 +615,7 @@ type Agree<T extends true> = T;
 /** Compile-time only: each response schema describes exactly what the gateway returns. */
 export type ResponseSchemasAgree = [
   Agree<Same<z.output<typeof errorBodySchema>, ErrorBody>>,
+  Agree<Same<z.output<typeof oauthAuthorizationStartSchema>, OAuthAuthorizationStart>>,
   Agree<Same<z.output<typeof mcpServerViewSchema>, McpServerView>>,
   Agree<Same<z.output<typeof mcpServerListSchema>, McpServerList>>,
   Agree<Same<z.output<typeof healthCheckResultSchema>, HealthCheckResult>>,

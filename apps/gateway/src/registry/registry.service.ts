@@ -250,15 +250,17 @@ export class RegistryService {
     return target;
   }
 
+  /** What the token broker and operator authorization need of an `oauth` server; else null. */
+  oauthTarget(row: McpServerEntity): OAuthTarget | null {
+    if (row.auth_type !== 'oauth' || !row.url) return null;
+    const settings = oauthSettingsSchema.parse(this.codec.open(row.auth_config, 'auth_config'));
+    return { id: row.id, url: row.url, settings, timeoutMs: row.timeout_seconds * 1_000 };
+  }
+
   /** OAuth: the server's tokens come from the broker, renewed as they expire or are refused. */
   private bearerFor(row: McpServerEntity): BearerSource {
-    const settings = oauthSettingsSchema.parse(this.codec.open(row.auth_config, 'auth_config'));
-    const target: OAuthTarget = {
-      id: row.id,
-      url: row.url ?? '',
-      settings,
-      timeoutMs: row.timeout_seconds * 1_000,
-    };
+    const target = this.oauthTarget(row)!;
+    const { settings } = target;
     return {
       token: () => this.tokens.accessToken(target),
       renew: (rejected) => this.tokens.accessToken(target, rejected),

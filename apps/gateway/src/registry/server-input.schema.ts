@@ -78,11 +78,7 @@ export const AUTH_CONFIG_SCHEMAS: Record<
         .refine((h) => Object.keys(h).length > 0, 'must name at least one header'),
     })
     .strict(),
-  // Operator authorization (authorization_code) arrives with its Authorize flow (issue 16).
-  oauth: oauthSettingsSchema.refine((s) => s.grant === 'client_credentials', {
-    path: ['grant'],
-    message: 'must be client_credentials (operator authorization is not available yet)',
-  }),
+  oauth: oauthSettingsSchema,
 };
 
 /** Every field an operator can set. Nullable fields accept null to clear them on PATCH. */

@@ -13,6 +13,8 @@ export type CallEnd =
       timedOutAfterMs: number | null;
       /** The server's own `timeout_seconds`, in ms. */
       serverTimeoutMs: number;
+      /** No OAuth token without an operator: recorded as `auth_required`, not as a failure. */
+      needsAuthorization?: boolean;
     };
 
 export type BreakerInput = 'success' | 'failure' | 'not_counted';

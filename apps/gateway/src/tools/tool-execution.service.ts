@@ -394,10 +394,11 @@ export class ToolExecutionService implements OnModuleInit {
         throw upstreamFailure(error, row.protocol, row.name, secrets);
       }
       if (isOwnFailure(error)) throw error;
-      const { kind, message } = classifyError(error, row.protocol, secrets);
+      const { kind, message, needsAuthorization } = classifyError(error, row.protocol, secrets);
       const end: CallEnd = {
         kind: 'failed',
         errorKind: kind,
+        needsAuthorization: needsAuthorization === true,
         timedOutAfterMs: error instanceof UpstreamTimeoutError ? error.timeoutMs : null,
         serverTimeoutMs,
       };
@@ -471,7 +472,12 @@ export class ToolExecutionService implements OnModuleInit {
     const outcome: CallOutcome =
       input === 'success' || end.kind !== 'failed'
         ? { ok: true }
-        : { ok: false, errorKind: end.errorKind, error };
+        : {
+            ok: false,
+            errorKind: end.errorKind,
+            error,
+            needsAuthorization: end.needsAuthorization === true,
+          };
     // The call's own answer matters more than bookkeeping: a failed write is logged, not thrown.
     await this.checks
       .recordCall(row, ticket, outcome)

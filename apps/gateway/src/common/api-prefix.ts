@@ -1,0 +1,2 @@
+/** Every REST route's prefix (SPEC §5). */
+export const API_PREFIX = 'api/v1';
