@@ -16,7 +16,6 @@ import {
   downtimeSecondsOf,
   failuresTowardThreshold,
   lastCheckOf,
-  suspicionOf,
   type HealthLogEntry,
   type McpServerView,
   type UptimeWindow,
@@ -41,6 +40,7 @@ import { RelativeTime } from '../shared/relative-time';
 import { StatusBadge } from '../shared/status-badge';
 import { ServerActionsBar } from '../servers/server-actions-bar';
 import { ServerDialog } from '../servers/server-dialog';
+import { suspicionFor } from '../servers/server-table';
 import { ToolTester } from '../tools/tool-tester';
 import { HealthChart } from './health-chart';
 import { PromptGetter } from './prompt-getter';
@@ -100,7 +100,7 @@ export class ServerDetailPage {
   });
   protected readonly suspicion = computed(() => {
     const s = this.server();
-    return s ? suspicionOf(s, this.config.failureThreshold()) : null;
+    return s ? suspicionFor(s, this.config.failureThreshold()) : null;
   });
   protected readonly failures = computed(() => {
     const s = this.server();
