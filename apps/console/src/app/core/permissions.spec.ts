@@ -22,6 +22,8 @@ describe('availability', () => {
       'get_prompt',
       'edit',
       'delete',
+      'authorize',
+      'forget_tokens',
     ] as const) {
       const a = availability(action, active, 'viewer');
       expect(a.enabled).toBe(false);
@@ -79,6 +81,28 @@ describe('availability', () => {
         enabled: false,
         reason: 'Circuit is open: calls fail fast until it closes',
       });
+    }
+  });
+
+  it('lets an operator authorize an authorization code server, and only an admin forget its tokens', () => {
+    const oauth = serverView({
+      auth_type: 'oauth',
+      oauth_grant: 'authorization_code',
+      health_status: 'auth_required',
+    });
+    expect(availability('authorize', oauth, 'operator').enabled).toBe(true);
+    expect(availability('authorize', { ...oauth, status: 'inactive' }, 'operator').enabled).toBe(
+      true,
+    );
+    expect(availability('forget_tokens', oauth, 'operator')).toEqual({
+      enabled: false,
+      reason: 'Needs the admin role (you are operator)',
+    });
+    expect(availability('forget_tokens', oauth, 'admin').enabled).toBe(true);
+    for (const grant of ['client_credentials', null] as const) {
+      const other = serverView({ oauth_grant: grant });
+      expect(availability('authorize', other, 'admin').enabled).toBe(false);
+      expect(availability('forget_tokens', other, 'admin').reason).toMatch(/authorization code/);
     }
   });
 

@@ -12,11 +12,14 @@ export type ServerAction =
   | 'read_resource'
   | 'get_prompt'
   | 'edit'
-  | 'delete';
+  | 'delete'
+  | 'authorize'
+  | 'forget_tokens';
 
 /**
  * SPEC §6: operators check, reload, enable/disable, reset, run tools, read resources and render
- * prompts; admins also edit.
+ * prompts; admins also edit. SPEC §11: operators authorize an OAuth server (authorization code
+ * grant); admins also make it forget its tokens.
  */
 export const REQUIRED_ROLE: Readonly<Record<ServerAction, Role>> = {
   check: 'operator',
@@ -29,6 +32,8 @@ export const REQUIRED_ROLE: Readonly<Record<ServerAction, Role>> = {
   get_prompt: 'operator',
   edit: 'admin',
   delete: 'admin',
+  authorize: 'operator',
+  forget_tokens: 'admin',
 };
 
 const WHAT: Readonly<Record<ServerAction, string>> = {
@@ -42,6 +47,8 @@ const WHAT: Readonly<Record<ServerAction, string>> = {
   get_prompt: 'Render this prompt on the server',
   edit: 'Edit the configuration',
   delete: 'Delete this server',
+  authorize: 'Authorize omni2 at the server’s authorization server (opens a new tab)',
+  forget_tokens: 'Forget the OAuth tokens: the server needs authorizing again after its next check',
 };
 
 export interface Availability {
@@ -50,7 +57,10 @@ export interface Availability {
   reason: string;
 }
 
-type ServerState = Pick<McpServerView, 'status' | 'circuit_state' | 'disabled_reason'>;
+type ServerState = Pick<
+  McpServerView,
+  'status' | 'circuit_state' | 'disabled_reason' | 'oauth_grant'
+>;
 
 /** Whether `action` is available on `server` for `role`, and the tooltip saying why. */
 export function availability(
@@ -109,5 +119,15 @@ export function availability(
     case 'edit':
     case 'delete':
       return { enabled: true, reason: WHAT[action] };
+    case 'authorize':
+    case 'forget_tokens':
+      // Also while disabled: authorizing first and enabling after is a fine order.
+      return server.oauth_grant === 'authorization_code'
+        ? { enabled: true, reason: WHAT[action] }
+        : {
+            enabled: false,
+            reason:
+              'Only an OAuth server with the authorization code grant is authorized by an operator',
+          };
   }
 }

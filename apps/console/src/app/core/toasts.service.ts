@@ -8,10 +8,14 @@ export interface Toast {
   text: string;
   /** Optional router link shown as "Open". */
   link: string | null;
+  /** Optional address outside the console, opened in a new tab (e.g. an authorization page). */
+  href: string | null;
 }
 
 const VISIBLE = 5;
 const LIFETIME_MS = 6000;
+/** A toast carrying an outside link stays long enough to be clicked. */
+const LINK_LIFETIME_MS = 30_000;
 
 /**
  * Toasts at the corner of the screen. At most five are visible; older ones fold into a
@@ -26,15 +30,20 @@ export class Toasts {
   /** Toasts pushed out by newer ones since the list was last empty. */
   readonly folded = this.foldedCount.asReadonly();
 
-  show(kind: ToastKind, text: string, link: string | null = null): void {
-    const toast: Toast = { id: this.nextId++, kind, text, link };
+  show(
+    kind: ToastKind,
+    text: string,
+    link: string | null = null,
+    href: string | null = null,
+  ): void {
+    const toast: Toast = { id: this.nextId++, kind, text, link, href };
     const next = [...this.items(), toast];
     if (next.length > VISIBLE) {
       this.foldedCount.update((n) => n + next.length - VISIBLE);
       next.splice(0, next.length - VISIBLE);
     }
     this.items.set(next);
-    setTimeout(() => this.dismiss(toast.id), LIFETIME_MS);
+    setTimeout(() => this.dismiss(toast.id), href ? LINK_LIFETIME_MS : LIFETIME_MS);
   }
 
   dismiss(id: number): void {

@@ -5,7 +5,6 @@ import {
   HEALTH_STATUS_LABEL,
   circuitChangeText,
   failuresTowardThreshold,
-  suspicionOf,
   type Suspicion,
   type EventEnvelope,
   type EventPage,
@@ -19,7 +18,7 @@ import { ServersStore } from '../core/servers.store';
 import { formatDuration } from '../shared/format';
 import { RelativeTime } from '../shared/relative-time';
 import { StatusBadge } from '../shared/status-badge';
-import { STATUS_RANK, countByStatus, failingServers } from '../servers/server-table';
+import { STATUS_RANK, countByStatus, failingServers, suspicionFor } from '../servers/server-table';
 
 const ATTENTION = 8;
 
@@ -63,9 +62,14 @@ export function describeEvent(event: EventEnvelope): string {
   }
 }
 
-function needsAttention(s: McpServerView): boolean {
+/**
+ * Down, recovering, auto-disabled, failing, or waiting for an operator's OAuth authorization (not
+ * down, but nothing changes until someone authorizes it).
+ */
+export function needsAttention(s: McpServerView): boolean {
   return (
     s.health_status === 'circuit_open' ||
+    s.health_status === 'auth_required' ||
     s.health_status === 'unhealthy' ||
     s.disabled_reason === 'auto' ||
     (s.status === 'active' && s.consecutive_failures > 0)
@@ -125,7 +129,7 @@ export class DashboardPage {
   }
 
   protected suspicion(server: McpServerView): Suspicion | null {
-    return suspicionOf(server, this.config.failureThreshold());
+    return suspicionFor(server, this.config.failureThreshold());
   }
 
   protected failures(server: McpServerView): number {

@@ -33,4 +33,16 @@ describe('chartModel', () => {
     expect(model.line.split(' ')).toHaveLength(2); // failed checks are not on the line
     expect(model.band.map((b) => b.cls)).toEqual(['band-healthy', 'band-healthy', 'band-failed']);
   });
+
+  it('bands a check that found no usable OAuth token in its own colour, not as failed', () => {
+    const model = chartModel([
+      entry('2026-01-01T00:00:00Z', 10),
+      {
+        ...entry('2026-01-01T00:00:01Z', null, 'no usable OAuth token'),
+        status: 'auth_required',
+        error_kind: 'auth',
+      },
+    ])!;
+    expect(model.band.map((b) => b.cls)).toEqual(['band-healthy', 'band-auth_required']);
+  });
 });

@@ -56,7 +56,11 @@ export function chartModel(entries: readonly HealthLogEntry[]): ChartModel | nul
     return {
       x: start,
       w: Math.max(1, end - start),
-      cls: r.error_message === null ? `band-${r.status}` : 'band-failed',
+      // Waiting for an operator's authorization is not down: its own colour, not the failed red.
+      cls:
+        r.error_message === null || r.status === 'auth_required'
+          ? `band-${r.status}`
+          : 'band-failed',
       title: `${new Date(r.t).toLocaleString()}: ${r.status}`,
     };
   });

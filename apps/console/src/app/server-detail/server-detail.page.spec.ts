@@ -125,3 +125,107 @@ describe('ServerDetailPage capabilities', () => {
     );
   });
 });
+
+describe('ServerDetailPage OAuth authorization', () => {
+  const needsAuth: Partial<McpServerView> = {
+    auth_type: 'oauth',
+    oauth_grant: 'authorization_code',
+    auth_config: null,
+    health_status: 'auth_required',
+    last_error_kind: 'auth',
+    last_error: 'no usable OAuth token',
+  };
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: testProviders() });
+  });
+
+  afterEach(() => vi.restoreAllMocks());
+
+  async function render(patch: Partial<McpServerView>) {
+    TestBed.inject(ServersStore).upsert(serverView(patch));
+    const fixture = TestBed.createComponent(ServerDetailPage);
+    fixture.componentRef.setInput('id', 'id-alpha');
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const http = TestBed.inject(HttpTestingController);
+    const q = <T extends HTMLElement>(selector: string) => el.querySelector<T>(selector);
+    return { fixture, el, http, q };
+  }
+
+  it('shows the badge, says an operator must authorize, and offers a primary Authorize', async () => {
+    signInAs('operator');
+    const { q } = await render(needsAuth);
+    expect(q('.page-head [data-status="auth_required"]')?.textContent?.trim()).toBe(
+      'authorization needed',
+    );
+    expect(q('[data-testid="auth-banner"]')?.textContent).toContain(
+      'an operator must authorize it',
+    );
+    const authorize = q<HTMLButtonElement>('[data-action="authorize"]')!;
+    expect(authorize.textContent?.trim()).toBe('Authorize');
+    expect(authorize.classList).toContain('primary');
+    expect(q('[data-testid="auth"]')?.textContent).toContain('authorization code');
+  });
+
+  it('waits after Authorize until the server status changes', async () => {
+    signInAs('operator');
+    vi.spyOn(window, 'open').mockReturnValue({} as Window);
+    const { fixture, http, q } = await render(needsAuth);
+    q<HTMLButtonElement>('[data-action="authorize"]')!.click();
+    const expires = new Date(Date.now() + 10 * 60_000);
+    http.expectOne('/api/v1/mcp/servers/id-alpha/oauth/authorize').flush({
+      authorization_url: 'https://auth.example/authorize',
+      expires_at: expires.toISOString(),
+    });
+    await settle(fixture);
+    const hhmm = [expires.getHours(), expires.getMinutes()]
+      .map((n) => String(n).padStart(2, '0'))
+      .join(':');
+    expect(q('[data-testid="oauth-waiting"]')?.textContent?.trim()).toBe(
+      `Waiting for authorization (expires ${hhmm})`,
+    );
+    expect(q('[data-testid="auth-banner"]')).toBeNull();
+
+    // The gateway checked it after the callback; the realtime events brought the new status.
+    TestBed.inject(ServersStore).upsert(
+      serverView({ ...needsAuth, health_status: 'healthy', last_error_kind: null }),
+    );
+    await fixture.whenStable();
+    expect(q('[data-testid="oauth-waiting"]')).toBeNull();
+    expect(q('[data-action="authorize"]')?.classList).not.toContain('primary');
+  });
+
+  it('lets an admin forget the tokens after a confirmation', async () => {
+    signInAs('admin');
+    const { fixture, http, q } = await render(needsAuth);
+    q<HTMLButtonElement>('[data-action="forget_tokens"]')!.click();
+    await fixture.whenStable();
+    http.expectNone('/api/v1/mcp/servers/id-alpha/oauth/tokens');
+    const dialog = document.querySelector('[role="alertdialog"]')!;
+    expect(dialog.textContent).toContain('Forget the OAuth tokens of alpha?');
+    [...dialog.querySelectorAll<HTMLButtonElement>('button')]
+      .find((b) => b.textContent?.trim() === 'Forget tokens')!
+      .click();
+    const req = http.expectOne('/api/v1/mcp/servers/id-alpha/oauth/tokens');
+    expect(req.request.method).toBe('DELETE');
+    req.flush(null, { status: 204, statusText: 'No Content' });
+    await settle(fixture);
+    expect(document.querySelector('[role="alertdialog"]')).toBeNull();
+  });
+
+  it('keeps Forget OAuth tokens for admins, and both actions for the authorization code grant', async () => {
+    signInAs('operator');
+    const operator = await render(needsAuth);
+    const forget = operator.q<HTMLButtonElement>('[data-action="forget_tokens"]')!;
+    expect(forget.disabled).toBe(true);
+    expect(forget.closest('.action-wrap')?.getAttribute('title')).toMatch(/Needs the admin role/);
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({ providers: testProviders() });
+    signInAs('admin');
+    const machine = await render({ auth_type: 'oauth', oauth_grant: 'client_credentials' });
+    expect(machine.q('[data-action="forget_tokens"]')).toBeNull();
+    expect(machine.q('[data-action="authorize"]')).toBeNull();
+    expect(machine.q('[data-testid="auth"]')?.textContent).toContain('client credentials');
+  });
+});

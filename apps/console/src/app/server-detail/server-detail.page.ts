@@ -16,17 +16,20 @@ import {
   downtimeSecondsOf,
   failuresTowardThreshold,
   lastCheckOf,
-  suspicionOf,
   type HealthLogEntry,
   type McpServerView,
+  type OAuthGrant,
   type UptimeWindow,
 } from '@omni2/contracts';
 import { describeError, toApiError, type ApiError } from '../core/api-error';
 import { CapabilitiesService } from '../core/capabilities.service';
 import { Clock } from '../core/clock.service';
 import { HealthLogs } from '../core/health-logs.service';
+import { OAuthActions } from '../core/oauth-actions.service';
+import { availability } from '../core/permissions';
 import { Realtime } from '../core/realtime.service';
 import { RuntimeConfig } from '../core/runtime-config.service';
+import { Session } from '../core/session.service';
 import { ServerActions } from '../core/server-actions.service';
 import { ServersStore } from '../core/servers.store';
 import { UptimeService } from '../core/uptime.service';
@@ -37,10 +40,12 @@ import {
   protocolSummary,
   revisionTitle,
 } from '../shared/protocol-labels';
+import { ConfirmDialog } from '../shared/confirm-dialog';
 import { RelativeTime } from '../shared/relative-time';
 import { StatusBadge } from '../shared/status-badge';
 import { ServerActionsBar } from '../servers/server-actions-bar';
 import { ServerDialog } from '../servers/server-dialog';
+import { suspicionFor } from '../servers/server-table';
 import { ToolTester } from '../tools/tool-tester';
 import { HealthChart } from './health-chart';
 import { PromptGetter } from './prompt-getter';
@@ -48,6 +53,11 @@ import { ResourceReader } from './resource-reader';
 
 /** Events about one server arrive in bursts (check, circuit, status): one catch-up per burst. */
 const CATCH_UP_MS = 300;
+
+const GRANT_LABEL: Readonly<Record<OAuthGrant, string>> = {
+  client_credentials: 'client credentials',
+  authorization_code: 'authorization code (an operator authorizes)',
+};
 
 const EVENT_TONE: Readonly<Record<string, 'good' | 'bad' | 'plain'>> = {
   connected: 'good',
@@ -72,6 +82,7 @@ const EVENT_TONE: Readonly<Record<string, 'good' | 'bad' | 'plain'>> = {
     HealthChart,
     PromptGetter,
     ResourceReader,
+    ConfirmDialog,
   ],
   templateUrl: './server-detail.page.html',
 })
@@ -84,6 +95,8 @@ export class ServerDetailPage {
   protected readonly uptime = inject(UptimeService);
   protected readonly capabilities = inject(CapabilitiesService);
   protected readonly logs = inject(HealthLogs);
+  protected readonly oauth = inject(OAuthActions);
+  private readonly session = inject(Session);
 
   /** Route parameter: server id or name. */
   readonly id = input.required<string>();
@@ -94,13 +107,22 @@ export class ServerDetailPage {
   protected readonly revisionTitle = revisionTitle;
   protected readonly deprecationNotes = deprecationNotes;
   protected readonly circuitLabel = CIRCUIT_STATE_LABEL;
+  protected readonly grantLabel = GRANT_LABEL;
+  /** The "Forget OAuth tokens" confirmation is open. */
+  protected readonly forgetting = signal(false);
+  protected readonly forgetAvailability = computed(() => {
+    const s = this.server();
+    return s
+      ? availability('forget_tokens', s, this.session.role())
+      : { enabled: false, reason: '' };
+  });
   protected readonly lastCheck = computed(() => {
     const s = this.server();
     return s ? lastCheckOf(s) : null;
   });
   protected readonly suspicion = computed(() => {
     const s = this.server();
-    return s ? suspicionOf(s, this.config.failureThreshold()) : null;
+    return s ? suspicionFor(s, this.config.failureThreshold()) : null;
   });
   protected readonly failures = computed(() => {
     const s = this.server();
@@ -217,6 +239,11 @@ export class ServerDetailPage {
   protected envNames(server: McpServerView): string {
     const names = Object.keys(server.env ?? {});
     return names.length > 0 ? names.join(', ') : DASH;
+  }
+
+  protected async forgetTokens(server: McpServerView): Promise<void> {
+    // A refusal is toasted and the confirmation stays open, as Delete's does.
+    if (await this.oauth.forgetTokens(server)) this.forgetting.set(false);
   }
 
   protected gone(): void {

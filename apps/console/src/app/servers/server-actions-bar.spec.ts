@@ -1,5 +1,6 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
+import { ServersStore } from '../core/servers.store';
 import { serverView, settle, signInAs, testProviders } from '../core/testing';
 import { ServerActionsBar } from './server-actions-bar';
 
@@ -110,5 +111,96 @@ describe('ServerActionsBar', () => {
       (b) => b.dataset['action'],
     );
     expect(items).toEqual(['reload', 'disable', 'reset', 'delete']);
+  });
+
+  describe('Authorize', () => {
+    const oauth = {
+      auth_type: 'oauth' as const,
+      oauth_grant: 'authorization_code' as const,
+    };
+    const needsAuth = {
+      ...oauth,
+      health_status: 'auth_required' as const,
+      last_error_kind: 'auth' as const,
+    };
+    afterEach(() => vi.restoreAllMocks());
+
+    function compactRow(patch: object) {
+      const fixture = TestBed.createComponent(ServerActionsBar);
+      fixture.componentRef.setInput('server', serverView(patch));
+      fixture.componentRef.setInput('compact', true);
+      return fixture;
+    }
+    const inlineActions = (el: HTMLElement) =>
+      [...el.querySelectorAll<HTMLElement>('[data-action]')].map((b) => b.dataset['action']);
+
+    it('is offered only for the authorization code grant', async () => {
+      signInAs('admin');
+      for (const grant of [null, 'client_credentials'] as const) {
+        const { button } = await render({ auth_type: 'oauth', oauth_grant: grant });
+        expect(button('authorize')).toBeNull();
+      }
+      const { button } = await render(oauth);
+      expect(button('authorize').disabled).toBe(false);
+      expect(button('authorize').classList).not.toContain('primary');
+    });
+
+    it('is primary and kept out of the menu while the server needs authorization', async () => {
+      signInAs('operator');
+      const { button } = await render(needsAuth);
+      expect(button('authorize').classList).toContain('primary');
+      expect(button('authorize').querySelector('.icon-key')).not.toBeNull();
+
+      const waitingRow = compactRow(needsAuth);
+      await waitingRow.whenStable();
+      expect(inlineActions(waitingRow.nativeElement)).toEqual([
+        'authorize',
+        'check',
+        'tools',
+        'edit',
+        'more',
+      ]);
+      const healthyRow = compactRow(oauth);
+      await healthyRow.whenStable();
+      expect(inlineActions(healthyRow.nativeElement)).toEqual(['check', 'tools', 'edit', 'more']);
+    });
+
+    it('is refused to a viewer, with the role in the tooltip', async () => {
+      signInAs('viewer');
+      const { button } = await render(needsAuth);
+      expect(button('authorize').disabled).toBe(true);
+      expect(button('authorize').closest('.action-wrap')?.getAttribute('title')).toMatch(
+        /Needs the operator role/,
+      );
+    });
+
+    it('starts the authorization, then waits with a spinner until the status changes', async () => {
+      signInAs('operator');
+      TestBed.inject(ServersStore).upsert(serverView(needsAuth));
+      const open = vi.spyOn(window, 'open').mockReturnValue({} as Window);
+      const { fixture, button } = await render(needsAuth);
+      button('authorize').click();
+      await fixture.whenStable();
+      expect(button('authorize').getAttribute('aria-busy')).toBe('true');
+      const expires = new Date(Date.now() + 10 * 60_000);
+      http.expectOne('/api/v1/mcp/servers/id-alpha/oauth/authorize').flush({
+        authorization_url: 'https://auth.example/authorize',
+        expires_at: expires.toISOString(),
+      });
+      await settle(fixture);
+      expect(open).toHaveBeenCalledExactlyOnceWith('https://auth.example/authorize', '_blank');
+      const el = fixture.nativeElement as HTMLElement;
+      expect(el.querySelector('[data-testid="authorize-waiting"]')).not.toBeNull();
+      expect(button('authorize').closest('.action-wrap')?.getAttribute('title')).toMatch(
+        /^Waiting for authorization \(expires \d\d:\d\d\); click to start again$/,
+      );
+
+      const authorized = serverView({ ...oauth, health_status: 'healthy' });
+      TestBed.inject(ServersStore).upsert(authorized);
+      fixture.componentRef.setInput('server', authorized);
+      await fixture.whenStable();
+      expect(el.querySelector('[data-testid="authorize-waiting"]')).toBeNull();
+      expect(button('authorize').classList).not.toContain('primary');
+    });
   });
 });

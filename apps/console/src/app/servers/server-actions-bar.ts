@@ -10,6 +10,7 @@ import {
 import { CdkMenu, CdkMenuItem, CdkMenuTrigger } from '@angular/cdk/menu';
 import type { McpServerView } from '@omni2/contracts';
 import { availability, type Availability } from '../core/permissions';
+import { OAuthActions } from '../core/oauth-actions.service';
 import { ServerActions } from '../core/server-actions.service';
 import { Session } from '../core/session.service';
 import { ConfirmDialog } from '../shared/confirm-dialog';
@@ -29,6 +30,8 @@ interface Item {
   busy: boolean;
   buttonClass: string;
   run: () => void;
+  /** Kept as a button in a compact row (else it goes in the "More actions" menu). */
+  inline: boolean;
 }
 
 /**
@@ -36,7 +39,9 @@ interface Item {
  * because disabled buttons get no hover). The buttons are plain elements in this one template,
  * not a component each: the server table renders seven per row. Check now,
  * reload, enable/disable, reset and delete (after a confirmation) run here; tools and edit are
- * the page's to open. `deleted` fires once the server is gone.
+ * the page's to open. `deleted` fires once the server is gone. An OAuth server with the
+ * authorization code grant also has Authorize, a primary button (kept out of the menu) while it
+ * needs authorization, with a spinner while an authorization started here is pending.
  */
 @Component({
   selector: 'o2-server-actions',
@@ -57,6 +62,8 @@ interface Item {
         >
           @if (item.busy) {
             <span class="spinner" aria-hidden="true"></span>
+          } @else if (item.action === 'authorize' && waiting()) {
+            <span class="spinner" aria-hidden="true" data-testid="authorize-waiting"></span>
           } @else {
             <span [class]="item.icon" aria-hidden="true"></span>
           }
@@ -119,6 +126,7 @@ interface Item {
 })
 export class ServerActionsBar {
   protected readonly actions = inject(ServerActions);
+  private readonly oauth = inject(OAuthActions);
   private readonly session = inject(Session);
   readonly server = input.required<McpServerView>();
   /** Text labels next to the icons (the detail page's header). */
@@ -133,6 +141,8 @@ export class ServerActionsBar {
   readonly edit = output<void>();
   readonly deleted = output<void>();
   protected readonly confirming = signal(false);
+  /** "Waiting for authorization (expires HH:MM)" after Authorize, until the status changes. */
+  protected readonly waiting = computed(() => this.oauth.waiting(this.server().id));
 
   protected readonly items = computed<Item[]>(() => {
     const s = this.server();
@@ -152,16 +162,21 @@ export class ServerActionsBar {
       busy: busy === action,
       buttonClass: action === 'delete' ? `${size} danger-text` : size,
       run,
+      inline: INLINE.has(action),
     });
     const toggle =
       s.status === 'active'
         ? item('disable', 'Disable', 'disable', () => void this.actions.setEnabled(s, false))
         : item('enable', 'Enable', 'enable', () => void this.actions.setEnabled(s, true));
+    const authorize = this.authorizeItem(s, size);
+    const needsAuth = s.health_status === 'auth_required';
     return [
+      ...(authorize && needsAuth ? [authorize] : []),
       item('check', 'Check now', 'check', () => void this.actions.check(s)),
       item('reload', 'Reload', 'reload', () => void this.actions.check(s, true)),
       toggle,
       item('reset', 'Reset circuit', 'reset', () => void this.actions.resetCircuit(s)),
+      ...(authorize && !needsAuth ? [authorize] : []),
       ...(this.withTools()
         ? [
             {
@@ -172,6 +187,7 @@ export class ServerActionsBar {
               busy: false,
               buttonClass: size,
               run: () => this.tools.emit(),
+              inline: true,
             },
           ]
         : []),
@@ -181,11 +197,32 @@ export class ServerActionsBar {
   });
 
   protected readonly inline = computed(() =>
-    this.compact() ? this.items().filter((i) => INLINE.has(i.action)) : this.items(),
+    this.compact() ? this.items().filter((i) => i.inline) : this.items(),
   );
   protected readonly overflow = computed(() =>
-    this.compact() ? this.items().filter((i) => !INLINE.has(i.action)) : [],
+    this.compact() ? this.items().filter((i) => !i.inline) : [],
   );
+
+  /** Authorize, for an OAuth server an operator authorizes; prominent while it needs it. */
+  private authorizeItem(s: McpServerView, size: string): Item | null {
+    if (s.oauth_grant !== 'authorization_code') return null;
+    const needsAuth = s.health_status === 'auth_required';
+    const allowed = availability('authorize', s, this.session.role());
+    const waiting = this.waiting();
+    return {
+      action: 'authorize',
+      label: 'Authorize',
+      icon: iconClass('key'),
+      availability:
+        allowed.enabled && waiting
+          ? { enabled: true, reason: `${waiting}; click to start again` }
+          : allowed,
+      busy: this.oauth.busyWith(s.id) === 'authorize',
+      buttonClass: needsAuth ? `${size} primary` : size,
+      run: () => void this.oauth.authorize(s),
+      inline: needsAuth,
+    };
+  }
 
   protected async remove(): Promise<void> {
     if (await this.actions.remove(this.server())) {

@@ -350,4 +350,65 @@ describe('ServerDialog: test connection and the first check', () => {
       text: 'fresh: first check healthy (answered in 4 ms)',
     });
   });
+
+  it('offers the OAuth grant; for authorization code the client is optional and has no key', async () => {
+    const { fixture, el, type, why } = await open();
+    await type('name', 'linear');
+    await type('url', 'https://mcp.linear.example/mcp');
+    await type('auth_type', 'oauth');
+    const grant = el.querySelector<HTMLSelectElement>('[data-field="auth_config.grant"]')!;
+    expect(grant.value).toBe('client_credentials');
+    expect([...grant.options].map((o) => o.textContent?.trim())).toEqual([
+      'Client credentials (machine identity)',
+      'Authorization code (an operator authorizes)',
+    ]);
+    const fieldOf = (name: string) => el.querySelector(`[data-field="${name}"]`)?.closest('.field');
+    expect(fieldOf('auth_config.client_id')?.querySelector('.req')).not.toBeNull();
+    expect(el.querySelector('[data-field="auth_config.private_key"]')).not.toBeNull();
+
+    await type('auth_config.grant', 'authorization_code');
+    expect(el.querySelector('[data-field="auth_config.private_key"]')).toBeNull();
+    expect(fieldOf('auth_config.client_id')?.querySelector('.req')).toBeNull();
+    expect(fieldOf('auth_config.client_id')?.querySelector('.help')?.textContent).toContain(
+      'Optional',
+    );
+    expect(fieldOf('auth_config.client_secret')?.querySelector('.help')?.textContent).toContain(
+      'Optional',
+    );
+    expect(why()).toContain('then use Authorize');
+
+    await type('auth_config.scopes', ' mcp:read  mcp:write ');
+    el.querySelector<HTMLButtonElement>('[data-testid="save-server"]')!.click();
+    const req = http.expectOne('/api/v1/mcp/servers');
+    expect(req.request.body).toMatchObject({
+      auth_type: 'oauth',
+      auth_config: { grant: 'authorization_code', scopes: ['mcp:read', 'mcp:write'] },
+    });
+    expect(req.request.body.auth_config).not.toHaveProperty('client_id');
+    expect(req.request.body.auth_config).not.toHaveProperty('client_secret');
+    flushValidationFailed(req, [
+      { field: 'auth_config.client_secret', message: 'needs a client_id' },
+    ]);
+    await settle(fixture);
+    expect(fieldOf('auth_config.client_secret')?.querySelector('.field-error')?.textContent).toBe(
+      'needs a client_id',
+    );
+  });
+
+  it('shows an edited authorization code server with its grant', async () => {
+    const { el, fixture } = await open({
+      auth_type: 'oauth',
+      oauth_grant: 'authorization_code',
+      auth_config: '***',
+    });
+    expect(el.querySelector('[data-testid="auth-stored"]')).not.toBeNull();
+    [...el.querySelectorAll<HTMLButtonElement>('[data-testid="auth-stored"] button')]
+      .find((b) => b.textContent?.trim() === 'Replace')!
+      .click();
+    await fixture.whenStable();
+    expect(el.querySelector<HTMLSelectElement>('[data-field="auth_config.grant"]')?.value).toBe(
+      'authorization_code',
+    );
+    expect(el.querySelector('[data-field="auth_config.private_key"]')).toBeNull();
+  });
 });

@@ -13,8 +13,10 @@ import {
 import { disabled, form, FormField } from '@angular/forms/signals';
 import {
   AUTH_TYPES,
+  OAUTH_GRANTS,
   PROTOCOLS,
   type AuthType,
+  type OAuthGrant,
   type ConnectionTestResult,
   type McpServerView,
 } from '@omni2/contracts';
@@ -45,8 +47,21 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
   api_key: 'API key header',
   basic: 'Basic (username, password)',
   headers: 'Custom headers',
-  oauth: 'OAuth 2.1 (client credentials)',
+  oauth: 'OAuth 2.1',
 };
+
+const GRANT_LABEL: Readonly<Record<OAuthGrant, string>> = {
+  client_credentials: 'Client credentials (machine identity)',
+  authorization_code: 'Authorization code (an operator authorizes)',
+};
+
+/** Hints for the authorization code grant, whose client is optional. */
+const AUTH_CODE_HINT = {
+  grant: 'After saving, an operator authorizes it with Authorize (on its page or its row).',
+  clientId:
+    'Optional: for a client registered in advance. Left empty, omni2 identifies itself by its Client ID Metadata Document or registers dynamically.',
+  clientSecret: 'Optional: only for a confidential client registered in advance.',
+} as const;
 
 /**
  * Add or edit a server: every field, protocol-dependent; write-only secrets; the gateway's 400
@@ -227,11 +242,27 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                   </label>
                 }
                 @case ('oauth') {
+                  @let authCode = model().oauthGrant === 'authorization_code';
+                  <label
+                    o2-field
+                    class="span2"
+                    label="Grant"
+                    name="auth_config.grant"
+                    [hint]="authCode ? authCodeHint.grant : null"
+                    [errors]="fieldErrors()"
+                  >
+                    <select data-field="auth_config.grant" [formField]="f.oauthGrant">
+                      @for (g of oauthGrants; track g) {
+                        <option [value]="g">{{ grantLabel[g] }}</option>
+                      }
+                    </select>
+                  </label>
                   <label
                     o2-field
                     label="Client ID"
-                    required
+                    [required]="!authCode"
                     name="auth_config.client_id"
+                    [hint]="authCode ? authCodeHint.clientId : null"
                     [errors]="fieldErrors()"
                   >
                     <input
@@ -244,6 +275,7 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                     o2-field
                     label="Client secret"
                     name="auth_config.client_secret"
+                    [hint]="authCode ? authCodeHint.clientSecret : null"
                     [errors]="fieldErrors()"
                   >
                     <input
@@ -253,36 +285,38 @@ const AUTH_LABEL: Readonly<Record<AuthType, string>> = {
                       [formField]="f.clientSecret"
                     />
                   </label>
-                  <label
-                    o2-field
-                    class="span2"
-                    label="Private key (PEM, instead of a secret: private_key_jwt)"
-                    name="auth_config.private_key"
-                    [errors]="fieldErrors()"
-                  >
-                    <textarea
-                      rows="3"
-                      autocomplete="off"
-                      data-field="auth_config.private_key"
-                      [formField]="f.privateKey"
-                    ></textarea>
-                  </label>
-                  @if (model().privateKey.trim() !== '') {
+                  @if (!authCode) {
                     <label
                       o2-field
-                      label="Signing algorithm"
-                      name="auth_config.signing_algorithm"
+                      class="span2"
+                      label="Private key (PEM, instead of a secret: private_key_jwt)"
+                      name="auth_config.private_key"
                       [errors]="fieldErrors()"
                     >
-                      <select
-                        data-field="auth_config.signing_algorithm"
-                        [formField]="f.signingAlgorithm"
-                      >
-                        @for (a of signingAlgorithms; track a) {
-                          <option [value]="a">{{ a }}</option>
-                        }
-                      </select>
+                      <textarea
+                        rows="3"
+                        autocomplete="off"
+                        data-field="auth_config.private_key"
+                        [formField]="f.privateKey"
+                      ></textarea>
                     </label>
+                    @if (model().privateKey.trim() !== '') {
+                      <label
+                        o2-field
+                        label="Signing algorithm"
+                        name="auth_config.signing_algorithm"
+                        [errors]="fieldErrors()"
+                      >
+                        <select
+                          data-field="auth_config.signing_algorithm"
+                          [formField]="f.signingAlgorithm"
+                        >
+                          @for (a of signingAlgorithms; track a) {
+                            <option [value]="a">{{ a }}</option>
+                          }
+                        </select>
+                      </label>
+                    }
                   }
                   <label
                     o2-field
@@ -558,6 +592,9 @@ export class ServerDialog {
   protected readonly protocols = PROTOCOLS;
   protected readonly authTypes = AUTH_TYPES;
   protected readonly authLabel = AUTH_LABEL;
+  protected readonly oauthGrants = OAUTH_GRANTS;
+  protected readonly grantLabel = GRANT_LABEL;
+  protected readonly authCodeHint = AUTH_CODE_HINT;
   protected readonly signingAlgorithms = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'] as const;
   protected readonly tab = linkedSignal(() => this.initialTab());
   /** A snapshot: live updates of the row never reset what the operator is typing. */

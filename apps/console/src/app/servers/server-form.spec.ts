@@ -1,5 +1,5 @@
 import { serverView } from '../core/testing';
-import { createBody, emptyForm, formFromServer, patchBody } from './server-form';
+import { createBody, emptyForm, formFromServer, patchBody, testBlocker } from './server-form';
 
 describe('server form', () => {
   it('creates a network server with its auth config', () => {
@@ -56,6 +56,37 @@ describe('server form', () => {
       private_key: 'PEM',
       signing_algorithm: 'RS256',
     });
+  });
+
+  it('creates an OAuth authorization code server, its client optional and never a key', () => {
+    const form = {
+      ...emptyForm(),
+      name: 'linear',
+      url: 'https://mcp.linear.example/mcp',
+      authType: 'oauth' as const,
+      oauthGrant: 'authorization_code' as const,
+      privateKey: 'PEM typed before the grant changed',
+    };
+    expect(createBody(form)['auth_config']).toEqual({ grant: 'authorization_code' });
+    expect(
+      createBody({ ...form, clientId: ' pre-registered ', clientSecret: 's', scopes: 'mcp' })[
+        'auth_config'
+      ],
+    ).toEqual({
+      grant: 'authorization_code',
+      client_id: 'pre-registered',
+      client_secret: 's',
+      scopes: ['mcp'],
+    });
+    expect(testBlocker(form, { auth: false, envNames: [] })).toContain('then use Authorize');
+  });
+
+  it('reads the grant of an edited OAuth server, client credentials when it has none', () => {
+    expect(
+      formFromServer(serverView({ auth_type: 'oauth', oauth_grant: 'authorization_code' }))
+        .oauthGrant,
+    ).toBe('authorization_code');
+    expect(formFromServer(serverView()).oauthGrant).toBe('client_credentials');
   });
 
   it('creates a stdio server with args per line and env', () => {

@@ -6,6 +6,7 @@ import {
   type ConnectionTestResult,
   type ConnectionTestStage,
   type McpServerView,
+  type OAuthGrant,
   type Protocol,
   type ServerStatus,
 } from '@omni2/contracts';
@@ -39,7 +40,12 @@ export interface ServerForm {
   username: string;
   password: string;
   headers: Pair[];
-  /** OAuth client credentials (the grant omni2 can run without an operator). */
+  /**
+   * How omni2 gets OAuth tokens: client credentials (a machine identity, no operator) or the
+   * authorization code grant (an operator authorizes it from the console).
+   */
+  oauthGrant: OAuthGrant;
+  /** The OAuth client: required for client credentials, optional for authorization code. */
   clientId: string;
   clientSecret: string;
   /** private_key_jwt instead of a secret: the PEM key and the algorithm it signs with. */
@@ -76,6 +82,7 @@ export function emptyForm(): ServerForm {
     username: '',
     password: '',
     headers: [],
+    oauthGrant: 'client_credentials',
     clientId: '',
     clientSecret: '',
     privateKey: '',
@@ -100,6 +107,7 @@ export function formFromServer(server: McpServerView): ServerForm {
     timeoutSeconds: String(server.timeout_seconds),
     status: server.status,
     authType: server.auth_type,
+    oauthGrant: server.oauth_grant ?? 'client_credentials',
     replaceAuth: server.auth_config !== REDACTED,
   };
 }
@@ -131,6 +139,17 @@ function authConfig(form: ServerForm): Record<string, unknown> | null {
       };
     case 'oauth': {
       const scopes = form.scopes.split(/\s+/).filter((s) => s !== '');
+      if (form.oauthGrant === 'authorization_code') {
+        // A client registered in advance, or none: omni2 then identifies itself by its Client
+        // ID Metadata Document or registers dynamically. No private key for this grant.
+        const clientId = form.clientId.trim();
+        return {
+          grant: 'authorization_code',
+          ...(clientId !== '' ? { client_id: clientId } : {}),
+          ...(form.clientSecret !== '' ? { client_secret: form.clientSecret } : {}),
+          ...(scopes.length > 0 ? { scopes } : {}),
+        };
+      }
       return {
         grant: 'client_credentials',
         client_id: form.clientId.trim(),
@@ -255,6 +274,9 @@ export function testBlocker(form: ServerForm, stored: StoredSecrets): string | n
     case 'headers':
       return form.headers.some((h) => h.name.trim() !== '') ? null : 'Add at least one header.';
     case 'oauth':
+      if (form.oauthGrant === 'authorization_code') {
+        return 'An authorization code server is tested once saved and authorized: save it, then use Authorize.';
+      }
       return form.clientId.trim() === '' ||
         (form.clientSecret === '' && form.privateKey.trim() === '')
         ? 'Enter the client ID and its secret or private key.'

@@ -1,5 +1,11 @@
 import { serverView } from '../core/testing';
-import { countByStatus, tableRows, type TableQuery } from './server-table';
+import {
+  countByStatus,
+  failingServers,
+  suspicionFor,
+  tableRows,
+  type TableQuery,
+} from './server-table';
 
 describe('tableRows', () => {
   const servers = [
@@ -93,6 +99,36 @@ describe('tableRows', () => {
       circuit_open: 1,
       unknown: 0,
       disabled: 1,
+      auth_required: 0,
     });
+    expect(
+      countByStatus([...servers, serverView({ id: '5', health_status: 'auth_required' })]),
+    ).toMatchObject({ auth_required: 1, circuit_open: 1 });
+  });
+
+  it('filters and sorts servers waiting for authorization after the down ones', () => {
+    const waiting = serverView({ id: '5', name: 'linear', health_status: 'auth_required' });
+    const all = [...servers, waiting];
+    expect(
+      tableRows(all, query({ statuses: new Set(['auth_required'] as const) })).map((s) => s.name),
+    ).toEqual(['linear']);
+    expect(tableRows(all, query({ sort: 'status' })).map((s) => s.name)).toEqual([
+      'jira',
+      'linear',
+      'files',
+      'slack',
+      'github',
+    ]);
+  });
+});
+
+describe('suspicionFor and failingServers', () => {
+  const failing = serverView({ id: 'f', consecutive_failures: 2 });
+  const waiting = serverView({ id: 'w', health_status: 'auth_required', consecutive_failures: 2 });
+
+  it('marks failing checks on a closed circuit, but not a server waiting for authorization', () => {
+    expect(suspicionFor(failing, 3)).toEqual({ failures: 2, threshold: 3 });
+    expect(suspicionFor(waiting, 3)).toBeNull();
+    expect(failingServers([failing, waiting], 3).map((s) => s.id)).toEqual(['f']);
   });
 });

@@ -1,6 +1,7 @@
 import {
   suspicionOf,
   type HealthStatus,
+  type Suspicion,
   type McpServerView,
   type Protocol,
 } from '@omni2/contracts';
@@ -94,12 +95,26 @@ export function sameOrder(a: readonly McpServerView[], b: readonly McpServerView
   return a.length === b.length && a.every((s, i) => s.id === b[i].id);
 }
 
+/**
+ * The "failing k/threshold" mark of a server, or null. A server waiting for an operator's OAuth
+ * authorization is not failing: it waits for a person, not for its upstream to come back.
+ */
+export function suspicionFor(
+  server: Pick<
+    McpServerView,
+    'status' | 'circuit_state' | 'consecutive_failures' | 'health_status'
+  >,
+  threshold: number,
+): Suspicion | null {
+  return server.health_status === 'auth_required' ? null : suspicionOf(server, threshold);
+}
+
 /** The servers marked "failing k/threshold": checks failing while the circuit is still closed. */
 export function failingServers(
   servers: readonly McpServerView[],
   threshold: number,
 ): McpServerView[] {
-  return servers.filter((s) => suspicionOf(s, threshold) !== null);
+  return servers.filter((s) => suspicionFor(s, threshold) !== null);
 }
 
 export function countByStatus(servers: readonly McpServerView[]): Record<HealthStatus, number> {

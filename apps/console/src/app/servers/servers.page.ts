@@ -22,7 +22,6 @@ import {
   deprecatedParts,
   failuresTowardThreshold,
   lastCheckOf,
-  suspicionOf,
   type LastCheck,
   type Suspicion,
   type HealthStatus,
@@ -57,6 +56,7 @@ import {
   failingServers,
   holdOrder,
   sameOrder,
+  suspicionFor,
   tableRows,
   type SortKey,
 } from './server-table';
@@ -324,7 +324,7 @@ export class ServersPage {
   }
 
   protected suspicion(server: McpServerView): Suspicion | null {
-    return suspicionOf(server, this.config.failureThreshold());
+    return suspicionFor(server, this.config.failureThreshold());
   }
 
   protected failures(server: McpServerView): number {

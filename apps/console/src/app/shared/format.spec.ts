@@ -1,4 +1,11 @@
-import { formatDuration, formatMs, formatPercent, relativeTime, truncateMiddle } from './format';
+import {
+  formatClockTime,
+  formatDuration,
+  formatMs,
+  formatPercent,
+  relativeTime,
+  truncateMiddle,
+} from './format';
 
 describe('format', () => {
   it('formats milliseconds, null as a dash', () => {
@@ -36,5 +43,11 @@ describe('format', () => {
     expect(short.startsWith('https://mcp.')).toBe(true);
     expect(short.endsWith('/mcp')).toBe(true);
     expect(truncateMiddle('short', 30)).toBe('short');
+  });
+
+  it('formats a local wall-clock time as HH:MM', () => {
+    expect(formatClockTime(new Date(2030, 0, 1, 9, 5).getTime())).toBe('09:05');
+    expect(formatClockTime(new Date(2030, 0, 1, 23, 59, 59).getTime())).toBe('23:59');
+    expect(formatClockTime(NaN)).toBe('—');
   });
 });

@@ -54,6 +54,14 @@ export function formatDateTime(iso: string | null | undefined): string {
   return Number.isNaN(at.getTime()) ? DASH : at.toLocaleString();
 }
 
+/** Local wall-clock time as HH:MM (24 h), e.g. when something expires today. */
+export function formatClockTime(ms: number): string {
+  const at = new Date(ms);
+  if (Number.isNaN(at.getTime())) return DASH;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
+
 /** Shortens long text in the middle, keeping both ends (URLs keep host and path tail). */
 export function truncateMiddle(text: string, max: number): string {
   if (text.length <= max) return text;

@@ -1,7 +1,16 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 
 export type IconName =
-  'check' | 'reload' | 'enable' | 'disable' | 'reset' | 'edit' | 'delete' | 'tools' | 'plus';
+  | 'check'
+  | 'reload'
+  | 'enable'
+  | 'disable'
+  | 'reset'
+  | 'edit'
+  | 'delete'
+  | 'tools'
+  | 'plus'
+  | 'key';
 
 /**
  * Line icons (paths after Feather, MIT); decorative: buttons carry their own labels. Each icon is

@@ -11,7 +11,8 @@ import {
 /**
  * Health status as a badge: colour AND text, so it reads without colour vision. A server whose
  * recent checks failed below the threshold keeps its status (no blinking) and carries an amber
- * "failing k/threshold" mark beside it.
+ * "failing k/threshold" mark beside it. A server waiting for an operator's OAuth authorization
+ * has its own colour and a key instead of the dot: it is not down.
  */
 @Component({
   selector: 'o2-status-badge',
@@ -21,7 +22,13 @@ import {
       [class]="'badge status-' + status()"
       [attr.data-status]="status()"
       [attr.title]="tooltip()"
-      ><span class="dot" aria-hidden="true"></span>{{ label() }}</span
+    >
+      @if (status() === 'auth_required') {
+        <span class="icon icon-key" aria-hidden="true"></span>
+      } @else {
+        <span class="dot" aria-hidden="true"></span>
+      }
+      {{ label() }}</span
     >
     @if (suspicion(); as s) {
       <span class="badge suspect" data-testid="suspect" [attr.title]="suspicionTitle(s)">{{

@@ -17,6 +17,16 @@ import { Toasts } from '../core/toasts.service';
           @if (toast.link) {
             <a [routerLink]="toast.link" (click)="toasts.dismiss(toast.id)">Open</a>
           }
+          @if (toast.href) {
+            <a
+              [href]="toast.href"
+              target="_blank"
+              rel="noopener noreferrer"
+              data-testid="toast-href"
+              (click)="toasts.dismiss(toast.id)"
+              >Open</a
+            >
+          }
           <button
             type="button"
             class="icon-btn"
