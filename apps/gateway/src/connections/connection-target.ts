@@ -32,6 +32,11 @@ export interface BearerSource {
    * only an operator can help.
    */
   renew(rejected: string): Promise<string>;
+  /**
+   * The server answered `403 insufficient_scope` naming `scope`: a token with the wider scope
+   * (client credentials), or ScopeRequiredError saying what the operator must do.
+   */
+  stepUp(scope: string | undefined): Promise<string>;
   /** What must never appear in error texts: the client secret and the tokens in use. */
   secrets(): string[];
 }

@@ -9,6 +9,7 @@ import {
   HttpStatusError,
   ProcessExitedError,
   AuthorizationRequiredError,
+  ScopeRequiredError,
   UpstreamRpcError,
   UpstreamTimeoutError,
 } from './upstream-errors';
@@ -19,6 +20,7 @@ export {
   HttpProtocolError,
   HttpStatusError,
   ProcessExitedError,
+  ScopeRequiredError,
   UpstreamRpcError,
   UpstreamTimeoutError,
 } from './upstream-errors';
@@ -42,6 +44,8 @@ export interface ClassifiedError {
   httpStatus: number | null;
   /** No token can be had without an operator (SPEC §11): not the upstream failing. */
   needsAuthorization?: true;
+  /** The server answered `403 insufficient_scope`: alive, it refused this token for this. */
+  scopeRefusal?: true;
 }
 
 const UNREACHABLE_CODES = new Set([
@@ -109,6 +113,9 @@ export function classifyError(
   if (error instanceof UpstreamTimeoutError) return { kind: 'timeout', message, httpStatus: null };
   if (error instanceof AuthorizationRequiredError) {
     return { kind: 'auth', message, httpStatus: null, needsAuthorization: true };
+  }
+  if (error instanceof ScopeRequiredError) {
+    return { kind: 'auth', message, httpStatus: 403, scopeRefusal: true };
   }
   // The authorization server refused omni2's client or grant (invalid_client, ...).
   if (error instanceof OAuthError) {

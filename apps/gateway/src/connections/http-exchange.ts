@@ -13,6 +13,7 @@ import {
   CallCancelledError,
   HttpProtocolError,
   HttpStatusError,
+  ScopeRequiredError,
   UpstreamRpcError,
   UpstreamTimeoutError,
 } from './upstream-errors';
@@ -211,6 +212,15 @@ function withoutPostHeaders(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
   );
 }
 
+/**
+ * RFC 6750 §3: a `Bearer` challenge with `error="insufficient_scope"` gives the scope needed
+ * ('' when it names none); anything else null.
+ */
+export function insufficientScope(challenge: string | undefined): string | null {
+  if (!challenge || !/\berror="?insufficient_scope"?/i.test(challenge)) return null;
+  return /\bscope="([^"]*)"/i.exec(challenge)?.[1] ?? '';
+}
+
 function readReply(
   res: IncomingMessage,
   options: PostOptions,
@@ -222,6 +232,11 @@ function readReply(
   const status = res.statusCode ?? 0;
   if (status >= 400) {
     readText(res, ERROR_BODY_LIMIT, true).then((text) => {
+      const scope = status === 403 ? insufficientScope(res.headers['www-authenticate']) : null;
+      if (scope !== null) {
+        fail(new ScopeRequiredError(scope || undefined));
+        return;
+      }
       const rpc =
         options.rpcErrorBodies && status !== 401 && status !== 403 ? rpcError(text) : null;
       fail(rpc ?? new HttpStatusError(status, text.trim()));

@@ -15,6 +15,7 @@ import {
   CallCancelledError,
   HttpProtocolError,
   HttpStatusError,
+  ScopeRequiredError,
   isMethodNotFound,
   isSessionExpired,
   isVersionRejected,
@@ -423,6 +424,8 @@ export class HttpMcpSession implements McpSession {
   /**
    * One request, with the current OAuth token when the server uses OAuth. A 401 is answered once
    * with a renewed token (the server may have revoked or expired it early); a second 401 fails.
+   * A 403 `insufficient_scope` is answered once with a token for the wider scope when omni2 can
+   * get one alone (client credentials); otherwise the error says what the operator must do.
    */
   private async exchange(
     method: string,
@@ -437,8 +440,13 @@ export class HttpMcpSession implements McpSession {
     try {
       return await this.exchangeOnce(method, params, timeoutMs, modern, options);
     } catch (error) {
-      if (!(error instanceof HttpStatusError && error.status === 401)) throw error;
-      this.bearerToken = await bearer.renew(this.bearerToken);
+      if (error instanceof ScopeRequiredError) {
+        this.bearerToken = await bearer.stepUp(error.scope);
+      } else if (error instanceof HttpStatusError && error.status === 401) {
+        this.bearerToken = await bearer.renew(this.bearerToken);
+      } else {
+        throw error;
+      }
       return this.exchangeOnce(method, params, timeoutMs, modern, options);
     }
   }

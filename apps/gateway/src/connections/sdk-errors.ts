@@ -1,4 +1,5 @@
 import {
+  InsufficientScopeError,
   ProtocolError,
   SdkError,
   SdkErrorCode,
@@ -10,6 +11,7 @@ import {
   ConnectionClosedError,
   HttpProtocolError,
   HttpStatusError,
+  ScopeRequiredError,
   UpstreamRpcError,
   UpstreamTimeoutError,
 } from './upstream-errors';
@@ -20,6 +22,9 @@ import {
  * closed connection, HTTP status, a reply it could not use) become the layer that failed.
  */
 export function fromSdkError(error: unknown): unknown {
+  if (error instanceof InsufficientScopeError) {
+    return withCause(new ScopeRequiredError(error.requiredScope), error);
+  }
   if (error instanceof SdkHttpError)
     return withCause(new HttpStatusError(error.status, error.message), error);
   if (error instanceof UnauthorizedError)

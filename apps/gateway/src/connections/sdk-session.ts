@@ -43,6 +43,7 @@ import {
   withDefaults,
 } from './tool-input';
 import { createTransport } from './transport-factory';
+import { ScopeRequiredError } from './upstream-errors';
 
 interface ActiveCall {
   input: InputBroker;
@@ -404,6 +405,14 @@ export class SdkMcpSession implements McpSession {
       const translated = fromSdkError(error);
       // A server that now refuses our version is asked again from scratch on the next use.
       if (isVersionRejected(translated)) void this.close();
+      // The SDK transport cannot retry with a wider token itself: the next request gets it, or
+      // the step-up's own error says what the operator must do.
+      if (translated instanceof ScopeRequiredError && this.target.bearer) {
+        throw await this.target.bearer.stepUp(translated.scope).then(
+          () => translated,
+          (stepUpError: unknown) => stepUpError,
+        );
+      }
       throw this.explain(translated);
     }
   }

@@ -83,3 +83,20 @@ export class AuthorizationRequiredError extends Error {
     super(`authorization needed: ${reason}`);
   }
 }
+
+/**
+ * The server refused the token for this request with `403 insufficient_scope` (MCP
+ * authorization, step-up): it is alive and answered; the token lacks `scope`. `remedy` says
+ * what the operator can do (authorize again for a wider scope, or nothing more omni2 can ask).
+ */
+export class ScopeRequiredError extends Error {
+  constructor(
+    readonly scope: string | undefined,
+    remedy = '',
+  ) {
+    super(
+      `the server requires scope ${scope ? `"${scope}"` : '(unnamed)'} for this request${remedy ? `; ${remedy}` : ''}`,
+    );
+    this.name = 'ScopeRequiredError';
+  }
+}

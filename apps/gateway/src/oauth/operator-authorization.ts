@@ -87,7 +87,11 @@ export class OperatorAuthorization {
     const fetchFn = boundedFetch(target.timeoutMs);
     const challenge = await this.challenge(target, fetchFn);
     const provider = new FlowProvider(this.urls, await this.knownClient(target));
-    const scope = target.settings.scopes?.join(' ') || challenge.scope;
+    // SEP-2350: a step-up's wider scope, else the operator's, else what the server's 401 named.
+    const scope =
+      (await this.broker.requestedScope(target.id)) ||
+      target.settings.scopes?.join(' ') ||
+      challenge.scope;
     const result = await auth(provider, {
       serverUrl: target.url,
       scope,

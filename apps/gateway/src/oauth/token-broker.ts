@@ -17,7 +17,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
-import { AuthorizationRequiredError } from '../connections/upstream-errors';
+import { AuthorizationRequiredError, ScopeRequiredError } from '../connections/upstream-errors';
 import { SecretCodec } from '../secrets/secret-codec';
 import { boundedFetch } from './bounded-fetch';
 import { privateKeyJwtAuth } from './client-assertion';
@@ -44,6 +44,11 @@ export interface StoredTokens {
   expires_at: number | null;
   /** When tokens were renewed because the server refused one (the last minute's). */
   refused_at?: number[];
+  /**
+   * The scope to ask for, once a server's `insufficient_scope` widened it (SEP-2350: what was
+   * granted plus what the server named). Absent: the operator's configured scopes.
+   */
+  requested_scope?: string;
 }
 
 /**
@@ -129,6 +134,45 @@ export class TokenBroker {
     return renewal;
   }
 
+  /**
+   * The server answered `403 insufficient_scope` naming `challenged`. The scope asked for from
+   * now on is what was granted plus what it named. With client credentials omni2 gets such a
+   * token itself; with an operator's authorization it must be authorized again. Asking again
+   * for what was already granted is the retry limit: the error says nothing more can be done.
+   */
+  async stepUp(target: OAuthTarget, challenged: string | undefined): Promise<string> {
+    const row = await this.repo.findOne({ where: { server_id: target.id } });
+    const stored = this.openSealed<StoredTokens>(row?.tokens ?? null);
+    const granted = scopes(
+      stored?.scope ?? stored?.requested_scope ?? target.settings.scopes?.join(' '),
+    );
+    const wanted = new Set([...granted, ...scopes(challenged)]);
+    if (wanted.size === granted.size) {
+      throw new ScopeRequiredError(
+        challenged,
+        'the token already carries every scope the server names, so asking again would not help',
+      );
+    }
+    const requested = [...wanted].join(' ');
+    await this.amend(target.id, (tokens) => ({ ...tokens, requested_scope: requested }));
+    if (target.settings.grant === 'authorization_code') {
+      throw new ScopeRequiredError(
+        challenged,
+        `an operator must authorize omni2 again for scope "${requested}"`,
+      );
+    }
+    return this.accessToken(
+      target,
+      stored?.access_token ?? this.current.get(target.id)?.access_token,
+    );
+  }
+
+  /** The scope a step-up asked for (SEP-2350), for the operator's next authorization. */
+  async requestedScope(serverId: string): Promise<string | undefined> {
+    const row = await this.repo.findOne({ where: { server_id: serverId } });
+    return this.openSealed<StoredTokens>(row?.tokens ?? null)?.requested_scope;
+  }
+
   /** Tokens an operator's authorization produced (the callback), replacing any before. */
   async store(serverId: string, tokens: OAuthTokens, client: StoredClient): Promise<void> {
     const stored = this.toStored(tokens, undefined);
@@ -179,6 +223,11 @@ export class TokenBroker {
     if (target.settings.grant === 'authorization_code' && !client) {
       throw new AuthorizationRequiredError('no operator has authorized omni2 for this server');
     }
+    if (rejected !== undefined) {
+      // Refused: what the server publishes is read again (it may have moved, SEP-2352).
+      this.discovered.delete(target.id);
+      if (client) await this.assertSameAuthorizationServer(target, client, fetchFn);
+    }
     const found = await this.discover(target, fetchFn, client);
     const renewed = await this.repo.manager.transaction(async (tx) => {
       const row = await this.lockRow(tx, target.id);
@@ -202,6 +251,7 @@ export class TokenBroker {
         return null;
       }
       next.refused_at = rejected === undefined ? refusals : [...refusals, this.clock.now()];
+      if (stored?.requested_scope) next.requested_scope = stored.requested_scope;
       await this.write(tx, target.id, next);
       return next;
     });
@@ -212,6 +262,53 @@ export class TokenBroker {
     // Remembered only once committed: a token the database never got is never used.
     this.current.set(target.id, renewed);
     return renewed.access_token;
+  }
+
+  /**
+   * An operator authorized omni2 at one authorization server; if the server's metadata now
+   * names another, its tokens and client are no good there: only a new authorization helps.
+   * Metadata that cannot be read right now changes nothing.
+   */
+  private async assertSameAuthorizationServer(
+    target: OAuthTarget,
+    client: StoredClient,
+    fetchFn: FetchLike,
+  ): Promise<void> {
+    if (target.settings.authorization_server_url) return;
+    let named: string | undefined;
+    try {
+      const metadata = await discoverOAuthProtectedResourceMetadata(
+        target.url,
+        target.settings.resource_metadata_url
+          ? { resourceMetadataUrl: target.settings.resource_metadata_url }
+          : {},
+        fetchFn,
+      );
+      named = metadata.authorization_servers?.[0];
+    } catch {
+      return;
+    }
+    if (named && !sameUrl(named, client.authorization_server_url)) {
+      throw new AuthorizationRequiredError(
+        `the server now names another authorization server (${named}); authorize omni2 again`,
+      );
+    }
+  }
+
+  /** Changes the stored tokens under the row lock (a step-up's scope); none stored: nothing. */
+  private async amend(serverId: string, change: (tokens: StoredTokens) => StoredTokens) {
+    await this.repo.manager.transaction(async (tx) => {
+      const row = await this.lockRow(tx, serverId);
+      const stored = this.openSealed<StoredTokens>(row.tokens);
+      if (!stored) return;
+      const next = change(stored);
+      await tx.update(
+        OAuthTokenEntity,
+        { server_id: serverId },
+        { tokens: this.codec.seal(next as unknown as Record<string, unknown>, 'oauth_tokens') },
+      );
+      if (this.current.has(serverId)) this.current.set(serverId, next);
+    });
   }
 
   /** What no configured key opens (a rotated key) counts as nothing stored. */
@@ -255,7 +352,7 @@ export class TokenBroker {
     client: StoredClient | null,
   ): Promise<StoredTokens | 'revoked'> {
     const { settings } = target;
-    const scope = settings.scopes?.join(' ') || undefined;
+    const scope = stored?.requested_scope || settings.scopes?.join(' ') || undefined;
     if (settings.grant === 'client_credentials') {
       const provider = settings.private_key
         ? withAssertion(
@@ -284,7 +381,7 @@ export class TokenBroker {
         scope,
         fetchFn,
       });
-      return this.toStored(tokens, undefined);
+      return this.toStored(tokens, undefined, scope);
     }
     if (!stored?.refresh_token || !client) {
       throw new AuthorizationRequiredError(
@@ -307,7 +404,7 @@ export class TokenBroker {
         resource: found.resource,
         fetchFn,
       });
-      return this.toStored(tokens, stored.refresh_token);
+      return this.toStored(tokens, stored.refresh_token, stored.scope);
     } catch (error) {
       if (error instanceof OAuthError && error.code === 'invalid_grant') return 'revoked';
       throw error;
@@ -365,13 +462,17 @@ export class TokenBroker {
     return { authorizationServerUrl, metadata, resource };
   }
 
-  private toStored(tokens: OAuthTokens, previousRefresh: string | undefined): StoredTokens {
+  private toStored(
+    tokens: OAuthTokens,
+    previousRefresh: string | undefined,
+    requested?: string,
+  ): StoredTokens {
     const now = this.clock.now();
     return {
       access_token: tokens.access_token,
       // Without rotation the authorization server sends no new one: the old one stays good.
       refresh_token: tokens.refresh_token ?? previousRefresh,
-      scope: tokens.scope,
+      scope: tokens.scope ?? requested,
       obtained_at: now,
       expires_at: tokens.expires_in === undefined ? null : now + tokens.expires_in * 1_000,
     };
@@ -388,6 +489,15 @@ function resourceOf(url: string, metadata: OAuthProtectedResourceMetadata | unde
     throw new Error(`the server's metadata names another resource (${metadata.resource})`);
   }
   return metadata.resource;
+}
+
+function scopes(value: string | undefined): Set<string> {
+  return new Set((value ?? '').split(' ').filter(Boolean));
+}
+
+/** Two URLs naming one authorization server (a trailing slash aside). */
+function sameUrl(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
 
 function withAssertion(

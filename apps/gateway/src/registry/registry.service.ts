@@ -264,6 +264,7 @@ export class RegistryService {
     return {
       token: () => this.tokens.accessToken(target),
       renew: (rejected) => this.tokens.accessToken(target, rejected),
+      stepUp: (scope) => this.tokens.stepUp(target, scope),
       secrets: () => [
         ...(settings.client_secret ? [settings.client_secret] : []),
         ...(settings.private_key ? [settings.private_key] : []),

@@ -394,14 +394,21 @@ export class ToolExecutionService implements OnModuleInit {
         throw upstreamFailure(error, row.protocol, row.name, secrets);
       }
       if (isOwnFailure(error)) throw error;
-      const { kind, message, needsAuthorization } = classifyError(error, row.protocol, secrets);
-      const end: CallEnd = {
-        kind: 'failed',
-        errorKind: kind,
-        needsAuthorization: needsAuthorization === true,
-        timedOutAfterMs: error instanceof UpstreamTimeoutError ? error.timeoutMs : null,
-        serverTimeoutMs,
-      };
+      const { kind, message, needsAuthorization, scopeRefusal } = classifyError(
+        error,
+        row.protocol,
+        secrets,
+      );
+      // A 403 insufficient_scope is the server answering: alive, it wants a wider token.
+      const end: CallEnd = scopeRefusal
+        ? { kind: 'answered' }
+        : {
+            kind: 'failed',
+            errorKind: kind,
+            needsAuthorization: needsAuthorization === true,
+            timedOutAfterMs: error instanceof UpstreamTimeoutError ? error.timeoutMs : null,
+            serverTimeoutMs,
+          };
       const counted = await this.feedBreaker(row, ticket, end, message);
       const failure = upstreamFailure(error, row.protocol, row.name, secrets);
       if (counted) throw failure;
