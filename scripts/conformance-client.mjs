@@ -105,13 +105,26 @@ async function connect() {
     ...registration,
   });
   let check = await must('POST', `${server}/health-check`);
-  if (!check.ok && registration.auth_config?.grant === 'authorization_code') {
+  // Authorization needed: the operator authorizes (again, when the first one no longer holds).
+  const byOperator = registration.auth_config?.grant === 'authorization_code';
+  for (
+    let again = 0;
+    again < 2 && byOperator && !check.ok && check.error_kind === 'auth';
+    again++
+  ) {
     console.log(`before authorization: ${JSON.stringify(check)}`);
     if ((await authorizeAsOperator()) !== 200) return null;
     check = await must('POST', `${server}/health-check`);
   }
   if (!check.ok) throw new Error(`omni2 could not connect: ${JSON.stringify(check)}`);
   return must('GET', `${server}/capabilities`);
+}
+
+function needsAuthorizing(res) {
+  return (
+    res.body?.details?.error_kind === 'auth' &&
+    oauthRegistration().auth_config?.grant === 'authorization_code'
+  );
 }
 
 async function execute(tool, body) {
@@ -124,6 +137,12 @@ async function execute(tool, body) {
 // form in omni2's console would: the required fields, leaving defaulted ones to their defaults.
 async function run(tool, args, { whilePaused } = {}) {
   let res = await execute(tool, { arguments: args });
+  // An operator told "authorization needed" (revoked, another authorization server, a wider
+  // scope) authorizes again and retries; twice at most, as a person would give up.
+  for (let again = 0; again < 2 && needsAuthorizing(res); again++) {
+    if ((await authorizeAsOperator()) !== 200) break;
+    res = await execute(tool, { arguments: args });
+  }
   while (res.body?.status === 'input_required') {
     await whilePaused?.();
     const schema = res.body.input_request.requested_schema;

@@ -83,10 +83,13 @@ const provider = new Provider(issuer, {
 });
 
 const granted = { client_credentials: 0, authorization_code: 0, refresh_token: 0 };
+/** When each refresh grant succeeded (epoch ms): a test checks one per token lifetime. */
+const refreshedAt = [];
 const issued = { access: new Set(), refresh: new Set() };
 provider.on('grant.success', (ctx) => {
   const type = ctx.oidc.params?.grant_type;
   if (type in granted) granted[type] += 1;
+  if (type === 'refresh_token') refreshedAt.push(Date.now());
 });
 provider.on('access_token.saved', (token) => issued.access.add(token.jti));
 provider.on('client_credentials.saved', (token) => issued.access.add(token.jti));
@@ -145,7 +148,9 @@ function admin(req, res, path) {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(body));
   };
-  if (path === '/admin/stats') return reply({ granted, live_refresh_tokens: issued.refresh.size });
+  if (path === '/admin/stats') {
+    return reply({ granted, refreshed_at: refreshedAt, live_refresh_tokens: issued.refresh.size });
+  }
   if (path === '/admin/revoke' && req.method === 'POST')
     return revokeAll().then(() => reply({ ok: true }));
   if (path === '/admin/resource' && req.method === 'POST') {

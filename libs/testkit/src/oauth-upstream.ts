@@ -54,7 +54,12 @@ export interface OAuthUpstream {
   readonly issuer: string;
   readonly server: TestMcpServer;
   /** Tokens issued so far, by grant type, and refresh tokens still valid. */
-  stats(): Promise<{ granted: TokenGrants; live_refresh_tokens: number }>;
+  stats(): Promise<{
+    granted: TokenGrants;
+    /** When each refresh grant succeeded, epoch ms. */
+    refreshed_at: number[];
+    live_refresh_tokens: number;
+  }>;
   /** Revokes every access and refresh token issued so far (an administrator pulling access). */
   revokeAll(): Promise<void>;
   setRequiredScopes(scopes: string[]): void;
