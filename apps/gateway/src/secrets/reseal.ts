@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { SecretCodec, SecretField } from './secret-codec';
 
 export interface ResealReport {
@@ -46,6 +46,43 @@ export async function resealSecrets(
         report.unreadable.push(row.name);
       }
     }
+    await resealOAuth(tx, codec, scope, report);
     return report;
   });
+}
+
+/**
+ * OAuth tokens and the clients omni2 registered (SPEC §11) are sealed like every credential,
+ * so they rotate with the key too. A server whose tokens no key opens is reported, untouched.
+ */
+async function resealOAuth(
+  tx: EntityManager,
+  codec: SecretCodec,
+  scope: 'stale' | 'plaintext',
+  report: ResealReport,
+): Promise<void> {
+  if (scope === 'plaintext') return; // OAuth tokens were sealed from the start.
+  const rows = await tx.query<
+    { server_id: string; name: string; tokens: string | null; client: string | null }[]
+  >(
+    `SELECT t.server_id, s.name, t.tokens, t.client
+       FROM omni2.mcp_oauth_tokens t JOIN omni2.mcp_servers s ON s.id = t.server_id
+      WHERE t.tokens IS NOT NULL OR t.client IS NOT NULL FOR UPDATE OF t`,
+  );
+  for (const row of rows) {
+    const stale = (value: string | null) => value !== null && !codec.isCurrent(value);
+    if (!stale(row.tokens) && !stale(row.client)) continue;
+    const reseal = (value: string | null) =>
+      stale(value) ? codec.seal(codec.open(value, 'oauth_tokens'), 'oauth_tokens') : value;
+    try {
+      await tx.query(
+        `UPDATE omni2.mcp_oauth_tokens SET tokens = $2, client = $3 WHERE server_id = $1`,
+        [row.server_id, reseal(row.tokens), reseal(row.client)],
+      );
+      report.resealed++;
+    } catch {
+      if (!report.unreadable.includes(row.name)) report.unreadable.push(row.name);
+    }
+  }
+  report.rows += rows.length;
 }
