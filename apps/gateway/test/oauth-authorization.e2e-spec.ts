@@ -1,7 +1,14 @@
-import type { AuditPage, McpServerView, OAuthAuthorizationStart } from '@omni2/contracts';
+import type {
+  AuditPage,
+  EventEnvelope,
+  McpServerView,
+  OAuthAuthorizationStart,
+} from '@omni2/contracts';
 import { type OAuthUpstream, startOAuthUpstream } from '@omni2/testkit';
+import { startGatewayProcess } from './support/gateway-process';
 import { pollUntil } from './support/poll';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, TEST_ADMIN, testEnv, type TestApp } from './support/test-app';
+import { createTestDatabase } from './support/test-database';
 
 const PRE_REGISTERED = { client_id: 'omni2-console', client_secret: 'console-secret-0123456789' };
 
@@ -81,6 +88,15 @@ describe('OAuth operator authorization (e2e)', () => {
       status: 'active',
       oauth_grant: 'authorization_code',
     });
+    // Said once, as a status change (a warning), with no breaker event at all.
+    const events = (
+      await t.api<{ items: EventEnvelope[] }>('GET', '/api/v1/events?limit=500')
+    ).body.items.filter((e) => e.mcp_name === 'needs-operator');
+    const changes = events.filter((e) => e.type === 'mcp_status_change');
+    expect(changes.map((e) => [e.severity, e.data])).toEqual([
+      ['warning', expect.objectContaining({ old_status: 'unknown', new_status: 'auth_required' })],
+    ]);
+    expect(events.filter((e) => e.type === 'circuit_breaker_state')).toEqual([]);
   });
 
   it('authorizes by dynamic registration: approve, callback, healthy; the state works once', async () => {
@@ -214,5 +230,58 @@ describe('OAuth operator authorization (e2e)', () => {
       redirect_uris: [`${t.baseUrl}/api/v1/oauth/callback`],
       token_endpoint_auth_method: 'none',
     });
+  });
+});
+
+/**
+ * SPEC §11: "tokens, secrets and codes never appear in ... logs". A real gateway process at
+ * trace level goes through an authorization; its whole output is searched for the code, the
+ * state and the tokens the authorization server issued.
+ */
+describe('OAuth operator authorization leaves no code, state or token in the logs (e2e)', () => {
+  it('logs the callback without its code and state', async () => {
+    const db = await createTestDatabase();
+    const upstream = await startOAuthUpstream();
+    const g = await startGatewayProcess({
+      ...testEnv(),
+      DATABASE_URL: db.url,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'trace',
+    });
+    try {
+      const token = await g.login(TEST_ADMIN.username, TEST_ADMIN.password);
+      const created = await g.call(token, 'POST', '/mcp/servers', {
+        name: 'logged',
+        protocol: 'streamable_http',
+        url: upstream.url,
+        auth_type: 'oauth',
+        auth_config: { grant: 'authorization_code' },
+      });
+      expect(created.status).toBe(201);
+      const started = await g.call<OAuthAuthorizationStart>(
+        token,
+        'POST',
+        '/mcp/servers/logged/oauth/authorize',
+      );
+      expect(started.status).toBe(200);
+      const back = await upstream.consent(started.body.authorization_url);
+      expect(back.origin).toBe(g.base);
+      expect((await fetch(back)).status).toBe(200);
+      const run = await g.call(token, 'POST', '/mcp/servers/logged/tools/echo/execute', {
+        arguments: { text: 'logged' },
+      });
+      expect(run.status).toBe(200);
+      const secrets = [back.searchParams.get('code'), back.searchParams.get('state')];
+      const log = g.stdout();
+      expect(log).toContain('/api/v1/oauth/callback?code=***&state=***');
+      for (const secret of secrets) {
+        expect(secret).toEqual(expect.any(String));
+        expect(log).not.toContain(secret);
+      }
+    } finally {
+      await g.stop();
+      await upstream.stop();
+      await db.drop();
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { Env } from '../config/env.schema';
 import { logControls } from './log-controls';
+import { loggableUrl } from './loggable-url';
 import { requestIdFor } from './request-id';
 
 /** Header and body fields that may carry secrets; pino replaces them before anything is written. */
@@ -40,7 +41,10 @@ export function loggerOptions(env: Env): Params {
         ignore: (req: IncomingMessage) => QUIET_PATHS.some((p) => (req.url ?? '').startsWith(p)),
       },
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        req: (req: { method: string; url: string }) => ({
+          method: req.method,
+          url: loggableUrl(req.url),
+        }),
       },
     },
     renameContext: 'component',
