@@ -15,3 +15,4 @@ export * from './audit';
 export * from './connection-test';
 export * from './tool-runs';
 export * from './oauth';
+export * from './alerts';
