@@ -123,7 +123,7 @@ describe('OAuth operator authorization (e2e)', () => {
 
     const replay = await fetch(back.url);
     expect(replay.status).toBe(400);
-    expect(((await replay.json()) as { code: string }).code).toBe('OAUTH_AUTHORIZATION_FAILED');
+    expect(await replay.text()).toContain('unknown or was already used');
 
     const entries = await audit('server.oauth_authorized');
     expect(entries[0]).toMatchObject({
@@ -202,6 +202,49 @@ describe('OAuth operator authorization (e2e)', () => {
     const notOAuth = await t.api('POST', '/api/v1/mcp/servers/plain/oauth/authorize');
     expect(notOAuth.status).toBe(409);
     expect(notOAuth.body).toMatchObject({ code: 'OAUTH_NOT_AUTHORIZABLE' });
+  });
+
+  it("shows what an authorization server sends back as text, never as the page's markup", async () => {
+    await register('hostile', {});
+    const started = await start('hostile');
+    const state = new URL(started.authorization_url).searchParams.get('state')!;
+    const script = '<script>alert(document.domain)</script>';
+    const res = await fetch(
+      `${t.baseUrl}/api/v1/oauth/callback?state=${state}&error=access_denied&error_description=${encodeURIComponent(script)}`,
+    );
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const page = await res.text();
+    expect(page).not.toContain('<script>');
+    expect(page).toContain('&lt;script&gt;');
+    // A JSON error of the same route is served as JSON, not under the page's content type.
+    const unreadable = await fetch(`${t.baseUrl}/api/v1/oauth/callback?state=a&state=b`);
+    expect(unreadable.status).toBe(400);
+    expect(unreadable.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+
+  it('shows auth_required, not a down server, when checks need a scope only an operator can grant', async () => {
+    await register('narrow', {});
+    expect((await approve((await start('narrow')).authorization_url)).status).toBe(200);
+    await pollUntil(
+      () => server('narrow'),
+      (s) => s.health_status === 'healthy',
+      { what: 'narrow healthy' },
+    );
+    upstream.setRequiredScopes(['mcp', 'extra']);
+    try {
+      for (let i = 0; i < 6; i += 1) await check('narrow');
+      expect(await server('narrow')).toMatchObject({
+        health_status: 'auth_required',
+        circuit_state: 'closed',
+        consecutive_failures: 0,
+      });
+      expect((await server('narrow')).last_error).toContain('extra');
+    } finally {
+      upstream.setRequiredScopes([]);
+    }
   });
 
   it('answers odd callbacks with a 400, never a 500', async () => {

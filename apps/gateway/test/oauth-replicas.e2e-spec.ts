@@ -126,4 +126,21 @@ describe('OAuth across two replicas for a minute (e2e)', () => {
     },
     RUN_MS + 60_000,
   );
+
+  it('stops sending forgotten tokens on every replica, not only the one asked', async () => {
+    const call = (via: TestApp) =>
+      via.api('POST', '/api/v1/mcp/servers/minute/tools/echo/execute', {
+        arguments: { text: 'after forgetting' },
+      });
+    expect((await call(replicas[1])).status).toBe(200);
+    const forgotten = await replicas[0].api('DELETE', '/api/v1/mcp/servers/minute/oauth/tokens');
+    expect(forgotten.status).toBe(204);
+    const refused = await pollUntil(
+      () => call(replicas[1]),
+      (res) => res.status !== 200,
+      { what: 'the other replica refusing to use the forgotten token' },
+    );
+    expect(refused.body).toMatchObject({ details: { error_kind: 'auth' } });
+    expect((await view(replicas[1])).health_status).toBe('auth_required');
+  });
 });

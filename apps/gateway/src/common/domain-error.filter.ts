@@ -35,7 +35,9 @@ export class DomainErrorFilter implements ExceptionFilter {
     noteErrorCode(response, body.code);
     const retryAfter = body.details?.retry_after_seconds;
     if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
-    response.status(body.statusCode).json(body);
+    // Always JSON, whatever content type the route set before it failed (an HTML route's error
+    // must not be served as HTML).
+    response.type('application/json').status(body.statusCode).json(body);
   }
 
   /** The body of the HTTP answer for `exception` (also sent as the `error` event of a streamed run). */

@@ -10,6 +10,7 @@ import {
   ProcessExitedError,
   AuthorizationRequiredError,
   ScopeRequiredError,
+  TokensRefusedError,
   UpstreamRpcError,
   UpstreamTimeoutError,
 } from './upstream-errors';
@@ -114,6 +115,7 @@ export function classifyError(
   if (error instanceof AuthorizationRequiredError) {
     return { kind: 'auth', message, httpStatus: null, needsAuthorization: true };
   }
+  if (error instanceof TokensRefusedError) return { kind: 'auth', message, httpStatus: null };
   if (error instanceof ScopeRequiredError) {
     return { kind: 'auth', message, httpStatus: 403, scopeRefusal: true };
   }

@@ -100,3 +100,14 @@ export class ScopeRequiredError extends Error {
     this.name = 'ScopeRequiredError';
   }
 }
+
+/**
+ * The server keeps refusing fresh client-credentials tokens (audience or scope): omni2's own
+ * configuration is wrong, not something an operator's authorization fixes. Counted as a failure.
+ */
+export class TokensRefusedError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'TokensRefusedError';
+  }
+}

@@ -40,6 +40,14 @@ export class HealthProbe {
     private readonly capabilities: CapabilitiesService,
   ) {}
 
+  private operatorAuthorized(row: McpServerEntity): boolean {
+    try {
+      return this.registry.oauthTarget(row)?.settings.grant === 'authorization_code';
+    } catch {
+      return false;
+    }
+  }
+
   async probe(row: McpServerEntity, timeoutMs: number, fresh = false): Promise<ProbeOutcome> {
     if (fresh) await this.connections.drop(row.id);
     try {
@@ -71,7 +79,7 @@ export class HealthProbe {
         protocol: { era: session.era, version: session.protocolVersion },
       };
     } catch (error) {
-      const { kind, message, needsAuthorization } = classifyError(
+      const { kind, message, needsAuthorization, scopeRefusal } = classifyError(
         error,
         row.protocol,
         this.registry.secrets(row),
@@ -85,7 +93,10 @@ export class HealthProbe {
         error: message,
         probe: 'none',
         sessionOpened: false,
-        needsAuthorization: needsAuthorization === true,
+        // A check the server refuses for want of scope needs the operator too, when only an
+        // operator's authorization can widen it.
+        needsAuthorization:
+          needsAuthorization === true || (scopeRefusal === true && this.operatorAuthorized(row)),
       };
     }
   }

@@ -1,12 +1,26 @@
-import { Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuditAction, OAuthAuthorizationStart } from '@omni2/contracts';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { Audited } from '../audit/audited.decorator';
 import { AuditService } from '../audit/audit.service';
 import { callerOf } from '../auth/caller';
 import { Public, RequireRole } from '../common/access.decorator';
+import { DomainError } from '../common/domain-error';
+import { parseOrThrow } from '../common/zod-body';
+import { httpStatusFor } from '../common/http-status-for';
 import { ApiRoute } from '../openapi/api-route';
 import { serverRef } from '../openapi/path-params';
 import { oauthAuthorizationStartSchema, oauthClientMetadataSchema } from '../openapi/view-schemas';
@@ -72,19 +86,40 @@ export class OAuthFlowController {
   @Public()
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
+  @Header('x-content-type-options', 'nosniff')
+  // The page is static text: nothing may run or load in it, whatever an authorization server sent.
+  @Header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
   @ApiRoute({
     operationId: 'oauthCallback',
     summary: "The authorization server's redirect back to omni2 (a browser lands here)",
     ok: {
       text: { mediaType: 'text/html', example: '<!doctype html><title>omni2</title>…' },
-      description: 'The authorization is stored and the server is being checked',
+      description:
+        'The authorization is stored and the server is being checked. A failed authorization ' +
+        'answers 400 with a page saying why (text/html); an unreadable query, a JSON 400',
     },
     errors: ['OAUTH_AUTHORIZATION_FAILED'],
   })
   async callback(
-    @Query({ schema: callbackQuery }) query: CallbackParams,
+    @Query({ schema: callbackQuery }) rawQuery: unknown,
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<string> {
+    // An unreadable query (a repeated parameter, a value too long) is a JSON 400 naming it.
+    const query: CallbackParams = parseOrThrow(callbackQuery, rawQuery);
+    try {
+      return await this.authorized(query, req);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'OAUTH_AUTHORIZATION_FAILED') {
+        throw error;
+      }
+      // A person reads this, in the tab the authorization server sent back: a page, escaped.
+      res.status(httpStatusFor(error.code));
+      return page('omni2 could not complete the authorization', error.message);
+    }
+  }
+
+  private async authorized(query: CallbackParams, req: Request): Promise<string> {
     const done = await this.flow.complete(query, (entry) =>
       this.audit.record({
         actor: { kind: entry.requester.kind, id: entry.requester.id, name: entry.requester.name },

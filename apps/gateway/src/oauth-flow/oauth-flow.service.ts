@@ -12,7 +12,8 @@ import {
 } from '../oauth/operator-authorization';
 import type { OAuthTarget } from '../oauth/token-broker';
 import { TokenBroker } from '../oauth/token-broker';
-import { RegistryService } from '../registry/registry.service';
+import { RegistryService, serverConfigChanged } from '../registry/registry.service';
+import { EventStream } from '../events/event-stream';
 
 /** What the callback's audit entry records: who authorized which server, and how it went. */
 export interface AuthorizationAudit {
@@ -33,6 +34,7 @@ export class OAuthFlowService {
     private readonly broker: TokenBroker,
     private readonly checks: HealthCheckService,
     private readonly urls: OAuthPublicUrls,
+    private readonly events: EventStream,
   ) {}
 
   async begin(ref: string, requester: Requester): Promise<OAuthAuthorizationStart> {
@@ -49,8 +51,8 @@ export class OAuthFlowService {
 
   async forgetTokens(ref: string): Promise<void> {
     const target = await this.authorizable(ref);
-    await this.authorization.cancelPending(target.id);
     await this.broker.discard(target.id);
+    await this.announce(target.id);
     // The next check finds no token: the server shows `auth_required` at once.
     await this.checkSoon(target.id);
   }
@@ -67,6 +69,7 @@ export class OAuthFlowService {
       const done = await this.authorization.complete(params, (id) => this.currentTarget(id));
       const name = await this.nameOf(done.serverId);
       audit({ requester: done.requester, serverId: done.serverId, serverName: name });
+      await this.announce(done.serverId);
       await this.checkSoon(done.serverId);
       return { serverName: name ?? done.serverId };
     } catch (error) {
@@ -112,6 +115,16 @@ export class OAuthFlowService {
       return (await this.registry.find(serverId)).name;
     } catch {
       return null;
+    }
+  }
+
+  /** Its tokens changed: every replica drops the ones it holds (OAuthTokenListener). */
+  private async announce(serverId: string): Promise<void> {
+    try {
+      const view = this.registry.view(await this.registry.find(serverId));
+      await this.events.publish([serverConfigChanged('updated', view)]);
+    } catch (error) {
+      this.log.warn(`could not announce the OAuth change of ${serverId}: ${String(error)}`);
     }
   }
 

@@ -5,6 +5,7 @@ import { SecretsModule } from '../secrets/secrets.module';
 import { OAuthAuthorizationEntity } from './oauth-authorization.entity';
 import { OAuthPublicUrls } from './oauth-public-urls';
 import { OAuthTokenEntity } from './oauth-token.entity';
+import { OAuthTokenListener } from './oauth-token-listener';
 import { OperatorAuthorization } from './operator-authorization';
 import { TokenBroker } from './token-broker';
 
@@ -18,7 +19,7 @@ import { TokenBroker } from './token-broker';
     CommonModule,
     SecretsModule,
   ],
-  providers: [TokenBroker, OperatorAuthorization, OAuthPublicUrls],
+  providers: [TokenBroker, OperatorAuthorization, OAuthPublicUrls, OAuthTokenListener],
   exports: [TokenBroker, OperatorAuthorization, OAuthPublicUrls],
 })
 export class OAuthModule {}

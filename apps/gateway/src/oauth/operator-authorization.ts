@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   auth,
+  discoverAuthorizationServerMetadata,
+  discoverOAuthServerInfo,
   extractWWWAuthenticateParams,
   type FetchLike,
   type OAuthClientInformationMixed,
@@ -18,7 +20,12 @@ import { SecretCodec } from '../secrets/secret-codec';
 import { boundedFetch } from './bounded-fetch';
 import { OAuthAuthorizationEntity } from './oauth-authorization.entity';
 import { OAuthPublicUrls } from './oauth-public-urls';
-import { type OAuthTarget, type StoredClient, TokenBroker } from './token-broker';
+import {
+  assertSafeAuthorizationServer,
+  type OAuthTarget,
+  type StoredClient,
+  TokenBroker,
+} from './token-broker';
 
 /** How long an operator has to approve at the authorization server. */
 const PENDING_TTL_MS = 10 * 60_000;
@@ -87,6 +94,7 @@ export class OperatorAuthorization {
     const fetchFn = boundedFetch(target.timeoutMs);
     const challenge = await this.challenge(target, fetchFn);
     const provider = new FlowProvider(this.urls, await this.knownClient(target));
+    provider.discovery = await this.discover(target, challenge.resourceMetadataUrl, fetchFn);
     // SEP-2350: a step-up's wider scope, else the operator's, else what the server's 401 named.
     const scope =
       (await this.broker.requestedScope(target.id)) ||
@@ -187,11 +195,6 @@ export class OperatorAuthorization {
     return { serverId: row.server_id, requester };
   }
 
-  /** Authorizations under way for the server are void (its tokens were deleted, or it was edited). */
-  async cancelPending(serverId: string): Promise<void> {
-    await this.pending.delete({ server_id: serverId });
-  }
-
   /**
    * The client to authorize as: the operator's pre-registered one, else the one an earlier
    * authorization registered (reused, not registered again), else none (CIMD or registration).
@@ -215,6 +218,32 @@ export class OperatorAuthorization {
       ...(stored.token_endpoint_auth_method
         ? { token_endpoint_auth_method: stored.token_endpoint_auth_method }
         : {}),
+    };
+  }
+
+  /**
+   * Where to authorize: the operator's authorization server when named (the server publishes no
+   * metadata), else discovery as MCP authorization describes it (RFC 9728, then the 2025-03-26
+   * fallbacks). Either way the authorization server must be https unless on loopback.
+   */
+  private async discover(
+    target: OAuthTarget,
+    fromChallenge: URL | undefined,
+    fetchFn: FetchLike,
+  ): Promise<OAuthDiscoveryState> {
+    const named = target.settings.authorization_server_url;
+    if (named) {
+      assertSafeAuthorizationServer(named);
+      const metadata = await discoverAuthorizationServerMetadata(named, { fetchFn });
+      if (!metadata) throw new Error(`no authorization server metadata at ${named}`);
+      return { authorizationServerUrl: named, authorizationServerMetadata: metadata };
+    }
+    const resourceMetadataUrl = resourceMetadataUrlOf(target, fromChallenge);
+    const info = await discoverOAuthServerInfo(target.url, { resourceMetadataUrl, fetchFn });
+    assertSafeAuthorizationServer(info.authorizationServerUrl);
+    return {
+      ...info,
+      ...(resourceMetadataUrl ? { resourceMetadataUrl: String(resourceMetadataUrl) } : {}),
     };
   }
 

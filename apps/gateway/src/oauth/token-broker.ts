@@ -17,7 +17,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
-import { AuthorizationRequiredError, ScopeRequiredError } from '../connections/upstream-errors';
+import {
+  AuthorizationRequiredError,
+  ScopeRequiredError,
+  TokensRefusedError,
+} from '../connections/upstream-errors';
 import { SecretCodec } from '../secrets/secret-codec';
 import { boundedFetch } from './bounded-fetch';
 import { privateKeyJwtAuth } from './client-assertion';
@@ -79,7 +83,7 @@ const MAX_REFUSALS = 5;
 const REFUSAL_WINDOW_MS = 60_000;
 
 /** Client secrets and tokens travel only over TLS, or on this machine. */
-function assertSafeAuthorizationServer(url: string): void {
+export function assertSafeAuthorizationServer(url: string): void {
   const parsed = new URL(url);
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
   if (parsed.protocol !== 'https:' && !loopback) {
@@ -143,6 +147,12 @@ export class TokenBroker {
   async stepUp(target: OAuthTarget, challenged: string | undefined): Promise<string> {
     const row = await this.repo.findOne({ where: { server_id: target.id } });
     const stored = this.openSealed<StoredTokens>(row?.tokens ?? null);
+    // Another replica already holds newer tokens (a wider authorization): use those first.
+    const inUse = this.current.get(target.id);
+    if (stored && inUse && stored.obtained_at > inUse.obtained_at) {
+      this.current.set(target.id, stored);
+      return stored.access_token;
+    }
     const granted = scopes(
       stored?.scope ?? stored?.requested_scope ?? target.settings.scopes?.join(' '),
     );
@@ -201,10 +211,17 @@ export class TokenBroker {
     this.discovered.delete(serverId);
   }
 
-  /** Drops the server's tokens and client everywhere (its URL or credentials changed). */
+  /**
+   * Drops the server's tokens, client and authorizations under way (its URL or credentials
+   * changed, or an admin asked). Other replicas drop their copy on the `mcp_config_changed`
+   * event the caller publishes (OAuthTokenListener).
+   */
   async discard(serverId: string): Promise<void> {
     this.forget(serverId);
-    await this.repo.delete({ server_id: serverId });
+    await this.repo.manager.transaction(async (tx) => {
+      await tx.delete(OAuthTokenEntity, { server_id: serverId });
+      await tx.query(`DELETE FROM omni2.mcp_oauth_authorizations WHERE server_id = $1`, [serverId]);
+    });
   }
 
   /** The tokens this replica holds for the server, to keep them out of error texts. */
@@ -240,9 +257,11 @@ export class TokenBroker {
         (at) => this.clock.now() - at < REFUSAL_WINDOW_MS,
       );
       if (rejected !== undefined && refusals.length >= MAX_REFUSALS) {
-        throw new AuthorizationRequiredError(
-          `the server refused ${refusals.length} fresh tokens within a minute (audience or scope?)`,
-        );
+        const why = `the server refused ${refusals.length} fresh tokens within a minute (audience or scope?)`;
+        // An operator's new authorization may fix it; a machine client's settings must change.
+        throw target.settings.grant === 'authorization_code'
+          ? new AuthorizationRequiredError(why)
+          : new TokensRefusedError(why);
       }
       const next = await this.obtain(target, stored, found, fetchFn, client);
       if (next === 'revoked') {
