@@ -115,7 +115,7 @@ export class OperatorAuthorization {
     const pending: Pending = {
       url: target.url,
       code_verifier: provider.codeVerifier(),
-      discovery: provider.discovery!,
+      discovery: provider.discovery,
       client: provider.client,
       ...(scope ? { scope } : {}),
     };
