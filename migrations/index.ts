@@ -10,6 +10,7 @@ import { ProtocolEra1764700000000 } from './1764700000000-ProtocolEra';
 import { AuditFilters1796456422461 } from './1796456422461-AuditFilters';
 import { OAuthTokens1796500000000 } from './1796500000000-OAuthTokens';
 import { OAuthAuthorization1796600000000 } from './1796600000000-OAuthAuthorization';
+import { Alerts1796700000000 } from './1796700000000-Alerts';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AuditFilters1796456422461,
   OAuthTokens1796500000000,
   OAuthAuthorization1796600000000,
+  Alerts1796700000000,
 ];

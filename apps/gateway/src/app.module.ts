@@ -19,6 +19,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { loggerOptions } from './logging/logger.options';
 import { MetricsEndpointModule } from './metrics-endpoint/metrics-endpoint.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { OAuthFlowModule } from './oauth-flow/oauth-flow.module';
 import { ProbesModule } from './probes/probes.module';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -56,6 +57,7 @@ export class AppModule {
         RegistryApiModule.register(HealthModule),
         HealthModule,
         OAuthFlowModule,
+        AlertsModule,
         ToolsModule.forRoot(env),
         SettingsModule,
         ProbesModule,

@@ -1,3 +1,6 @@
+import { AlertChannelEntity } from './alerts/alert-channel.entity';
+import { AlertRuleEntity } from './alerts/alert-rule.entity';
+import { MaintenanceWindowEntity } from './alerts/maintenance-window.entity';
 import { AuditEntity } from './audit/audit.entity';
 import { ApiKeyEntity } from './auth/api-key.entity';
 import { UserEntity } from './auth/user.entity';
@@ -16,4 +19,7 @@ export const ENTITIES = [
   AuditEntity,
   OAuthTokenEntity,
   OAuthAuthorizationEntity,
+  AlertChannelEntity,
+  AlertRuleEntity,
+  MaintenanceWindowEntity,
 ];

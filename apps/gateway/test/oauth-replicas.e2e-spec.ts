@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type McpServerView,
   type OAuthAuthorizationStart,
@@ -26,7 +27,12 @@ describe('OAuth across two replicas for a minute (e2e)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const env = { OMNI2_COORDINATOR_TICK_MS: '100' };
+    // Replicas share events through Redis, as deployed.
+    const env = {
+      OMNI2_COORDINATOR_TICK_MS: '100',
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      OMNI2_REDIS_NAMESPACE: `oauth${randomBytes(4).toString('hex')}`,
+    };
     replicas = [
       await startTestApp(env, { database: db }),
       await startTestApp(env, { database: db }),
@@ -128,19 +134,37 @@ describe('OAuth across two replicas for a minute (e2e)', () => {
   );
 
   it('stops sending forgotten tokens on every replica, not only the one asked', async () => {
-    const call = (via: TestApp) =>
-      via.api('POST', '/api/v1/mcp/servers/minute/tools/echo/execute', {
-        arguments: { text: 'after forgetting' },
+    // Tokens that live an hour: only the forgetting can stop the other replica using its copy.
+    const lasting = await startOAuthUpstream();
+    try {
+      const created = await replicas[0].api('POST', '/api/v1/mcp/servers', {
+        name: 'lasting',
+        protocol: 'streamable_http',
+        url: lasting.url,
+        auth_type: 'oauth',
+        auth_config: { grant: 'authorization_code' },
       });
-    expect((await call(replicas[1])).status).toBe(200);
-    const forgotten = await replicas[0].api('DELETE', '/api/v1/mcp/servers/minute/oauth/tokens');
-    expect(forgotten.status).toBe(204);
-    const refused = await pollUntil(
-      () => call(replicas[1]),
-      (res) => res.status !== 200,
-      { what: 'the other replica refusing to use the forgotten token' },
-    );
-    expect(refused.body).toMatchObject({ details: { error_kind: 'auth' } });
-    expect((await view(replicas[1])).health_status).toBe('auth_required');
+      expect(created.status).toBe(201);
+      const started = await replicas[0].api<OAuthAuthorizationStart>(
+        'POST',
+        '/api/v1/mcp/servers/lasting/oauth/authorize',
+      );
+      expect((await fetch(await lasting.consent(started.body.authorization_url))).status).toBe(200);
+      const call = (via: TestApp) =>
+        via.api('POST', '/api/v1/mcp/servers/lasting/tools/echo/execute', {
+          arguments: { text: 'after forgetting' },
+        });
+      expect((await call(replicas[1])).status).toBe(200);
+      const forgotten = await replicas[0].api('DELETE', '/api/v1/mcp/servers/lasting/oauth/tokens');
+      expect(forgotten.status).toBe(204);
+      const refused = await pollUntil(
+        () => call(replicas[1]),
+        (res) => res.status !== 200,
+        { timeoutMs: 5_000, what: 'the other replica refusing to use the forgotten token' },
+      );
+      expect(refused.body).toMatchObject({ details: { error_kind: 'auth' } });
+    } finally {
+      await lasting.stop();
+    }
   });
 });

@@ -352,6 +352,190 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/alerts/channels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Alert channels (secrets read "***")
+     * @description Needs the `viewer` role or higher.
+     */
+    get: operations['listAlertChannels'];
+    put?: never;
+    /**
+     * Add a channel: webhook, slack, teams, discord or email
+     * @description Needs the `admin` role or higher.
+     */
+    post: operations['createAlertChannel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/channels/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete a channel (rules keep their other channels)
+     * @description Needs the `admin` role or higher.
+     */
+    delete: operations['deleteAlertChannel'];
+    options?: never;
+    head?: never;
+    /**
+     * Change a channel; "***" keeps a stored secret
+     * @description Needs the `admin` role or higher.
+     */
+    patch: operations['updateAlertChannel'];
+    trace?: never;
+  };
+  '/api/v1/alerts/channels/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a test notification now; shows the receiver's answer
+     * @description Needs the `admin` role or higher.
+     */
+    post: operations['testAlertChannel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Alert rules
+     * @description Needs the `viewer` role or higher.
+     */
+    get: operations['listAlertRules'];
+    put?: never;
+    /**
+     * Add a rule: which events, for which servers, after what, to which channels
+     * @description Needs the `admin` role or higher.
+     */
+    post: operations['createAlertRule'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/rules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete a rule
+     * @description Needs the `admin` role or higher.
+     */
+    delete: operations['deleteAlertRule'];
+    options?: never;
+    head?: never;
+    /**
+     * Change a rule
+     * @description Needs the `admin` role or higher.
+     */
+    patch: operations['updateAlertRule'];
+    trace?: never;
+  };
+  '/api/v1/maintenance-windows': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Maintenance windows, with whether each is on now
+     * @description Needs the `viewer` role or higher.
+     */
+    get: operations['listMaintenanceWindows'];
+    put?: never;
+    /**
+     * Add a window: alerts held and no auto-disable while it is on
+     * @description Needs the `operator` role or higher.
+     */
+    post: operations['createMaintenanceWindow'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/maintenance-windows/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete a window
+     * @description Needs the `operator` role or higher.
+     */
+    delete: operations['deleteMaintenanceWindow'];
+    options?: never;
+    head?: never;
+    /**
+     * Change a window
+     * @description Needs the `operator` role or higher.
+     */
+    patch: operations['updateMaintenanceWindow'];
+    trace?: never;
+  };
+  '/api/v1/alerts/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The delivery log: each notification, its status, attempts and last answer
+     * @description Needs the `viewer` role or higher.
+     */
+    get: operations['listDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/mcp/servers/{id}/tools/{tool}/execute': {
     parameters: {
       query?: never;
@@ -830,6 +1014,8 @@ export interface components {
         | 'USERNAME_TAKEN'
         | 'API_KEY_NOT_FOUND'
         | 'ROUTE_NOT_FOUND'
+        | 'ALERT_NOT_FOUND'
+        | 'ALERT_NAME_TAKEN'
         | 'DEPENDENCY_UNAVAILABLE'
         | 'INTERNAL';
       message: string;
@@ -1011,6 +1197,225 @@ export interface components {
       token_endpoint_auth_method?: string;
     } & {
       [key: string]: unknown;
+    };
+    AlertChannel: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      kind: 'webhook' | 'slack' | 'teams' | 'discord' | 'email';
+      /** @description The channel settings; secrets (webhook secret and header values, chat URLs, SMTP password) read "***" */
+      config: {
+        [key: string]: unknown;
+      };
+      enabled: boolean;
+      created_at: string;
+      updated_at: string;
+    };
+    AlertChannelInput: {
+      name: string;
+      /** @enum {string} */
+      kind: 'webhook' | 'slack' | 'teams' | 'discord' | 'email';
+      config: {
+        [key: string]: unknown;
+      };
+      /** @default true */
+      enabled: boolean;
+    };
+    AlertChannelPatch: {
+      name?: string;
+      config?: {
+        [key: string]: unknown;
+      };
+      enabled?: boolean;
+    };
+    ChannelTestResult: {
+      ok: boolean;
+      status_code: number | null;
+      response: string;
+      error: string | null;
+      delivery_id: string;
+    };
+    AlertRule: {
+      id: string;
+      name: string;
+      events: (
+        | 'server_down'
+        | 'server_recovered'
+        | 'server_auto_disabled'
+        | 'auth_required'
+        | 'capabilities_changed'
+        | 'critical_alert'
+        | 'coordinator_stalled'
+      )[];
+      /** @enum {string} */
+      server_scope: 'all' | 'list' | 'pattern';
+      server_ids: string[];
+      name_pattern: string | null;
+      min_failures: number | null;
+      min_duration_seconds: number;
+      reminder_interval_seconds: number | null;
+      send_recovery: boolean;
+      channel_ids: string[];
+      enabled: boolean;
+      created_at: string;
+      updated_at: string;
+    };
+    AlertRuleInput: {
+      name: string;
+      events: (
+        | 'server_down'
+        | 'server_recovered'
+        | 'server_auto_disabled'
+        | 'auth_required'
+        | 'capabilities_changed'
+        | 'critical_alert'
+        | 'coordinator_stalled'
+      )[];
+      /**
+       * @default all
+       * @enum {string}
+       */
+      server_scope: 'all' | 'list' | 'pattern';
+      /** @default [] */
+      server_ids: string[];
+      /** @default null */
+      name_pattern: string | null;
+      /** @default null */
+      min_failures: number | null;
+      /** @default 0 */
+      min_duration_seconds: number;
+      /** @default null */
+      reminder_interval_seconds: number | null;
+      /** @default true */
+      send_recovery: boolean;
+      channel_ids: string[];
+      /** @default true */
+      enabled: boolean;
+    };
+    AlertRulePatch: {
+      name?: string;
+      events?: (
+        | 'server_down'
+        | 'server_recovered'
+        | 'server_auto_disabled'
+        | 'auth_required'
+        | 'capabilities_changed'
+        | 'critical_alert'
+        | 'coordinator_stalled'
+      )[];
+      /**
+       * @default all
+       * @enum {string}
+       */
+      server_scope: 'all' | 'list' | 'pattern';
+      /** @default [] */
+      server_ids: string[];
+      /** @default null */
+      name_pattern: string | null;
+      /** @default null */
+      min_failures: number | null;
+      /** @default 0 */
+      min_duration_seconds: number;
+      /** @default null */
+      reminder_interval_seconds: number | null;
+      /** @default true */
+      send_recovery: boolean;
+      channel_ids?: string[];
+      /** @default true */
+      enabled: boolean;
+    };
+    MaintenanceWindow: {
+      id: string;
+      name: string;
+      starts_at: string;
+      ends_at: string | null;
+      recurrence: string | null;
+      duration_seconds: number | null;
+      /** @enum {string} */
+      server_scope: 'all' | 'list' | 'pattern';
+      server_ids: string[];
+      name_pattern: string | null;
+      active: boolean;
+      current_or_next: {
+        starts_at: string;
+        ends_at: string;
+      } | null;
+      created_by: string;
+      created_at: string;
+      updated_at: string;
+    };
+    MaintenanceWindowInput: {
+      name: string;
+      /** Format: date-time */
+      starts_at: string;
+      /** @default null */
+      ends_at: string | null;
+      /** @default null */
+      recurrence: string | null;
+      /** @default null */
+      duration_seconds: number | null;
+      /**
+       * @default all
+       * @enum {string}
+       */
+      server_scope: 'all' | 'list' | 'pattern';
+      /** @default [] */
+      server_ids: string[];
+      /** @default null */
+      name_pattern: string | null;
+    };
+    MaintenanceWindowPatch: {
+      name?: string;
+      /** Format: date-time */
+      starts_at?: string;
+      /** @default null */
+      ends_at: string | null;
+      /** @default null */
+      recurrence: string | null;
+      /** @default null */
+      duration_seconds: number | null;
+      /**
+       * @default all
+       * @enum {string}
+       */
+      server_scope: 'all' | 'list' | 'pattern';
+      /** @default [] */
+      server_ids: string[];
+      /** @default null */
+      name_pattern: string | null;
+    };
+    DeliveryPage: {
+      items: components['schemas']['Delivery'][];
+      next_cursor: string | null;
+    };
+    Delivery: {
+      id: string;
+      channel_id: string;
+      channel_name: string | null;
+      channel_kind: ('webhook' | 'slack' | 'teams' | 'discord' | 'email') | null;
+      rule_id: string | null;
+      server_id: string | null;
+      /** @enum {string} */
+      event:
+        | 'server_down'
+        | 'server_recovered'
+        | 'server_auto_disabled'
+        | 'auth_required'
+        | 'capabilities_changed'
+        | 'critical_alert'
+        | 'coordinator_stalled';
+      /** @enum {string} */
+      kind: 'alert' | 'reminder' | 'recovery' | 'test';
+      /** @enum {string} */
+      status: 'pending' | 'sent' | 'failed' | 'held';
+      attempts: number;
+      title: string;
+      last_status_code: number | null;
+      last_error: string | null;
+      response: string | null;
+      created_at: string;
+      next_attempt_at: string | null;
+      finished_at: string | null;
     };
     /**
      * @description The result, a question the server asked first, or the cancellation.
@@ -2765,7 +3170,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The authorization is stored and the server is being checked */
+      /** @description The authorization is stored and the server is being checked. A failed authorization answers 400 with a page saying why (text/html); an unreadable query, a JSON 400 */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2811,6 +3216,924 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OAuthClientMetadata'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  listAlertChannels: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every channel */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertChannel'][];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  createAlertChannel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "name": "ops-webhook",
+         *       "kind": "webhook",
+         *       "config": {
+         *         "url": "https://hooks.example.com/omni2",
+         *         "secret": "a-long-shared-secret-value"
+         *       }
+         *     }
+         */
+        'application/json': components['schemas']['AlertChannelInput'];
+      };
+    };
+    responses: {
+      /** @description The channel */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertChannel'];
+        };
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: ALERT_NAME_TAKEN */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  deleteAlertChannel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: ALERT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  updateAlertChannel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AlertChannelPatch'];
+      };
+    };
+    responses: {
+      /** @description The channel */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertChannel'];
+        };
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: ALERT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: ALERT_NAME_TAKEN */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  testAlertChannel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description What the receiver answered */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelTestResult'];
+        };
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: ALERT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  listAlertRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every rule */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertRule'][];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  createAlertRule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AlertRuleInput'];
+      };
+    };
+    responses: {
+      /** @description The rule */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertRule'];
+        };
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: ALERT_NAME_TAKEN */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  deleteAlertRule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: ALERT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  updateAlertRule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AlertRulePatch'];
+      };
+    };
+    responses: {
+      /** @description The rule */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertRule'];
+        };
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: ALERT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: ALERT_NAME_TAKEN */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  listMaintenanceWindows: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every window */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MaintenanceWindow'][];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  createMaintenanceWindow: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "name": "Sunday patching",
+         *       "starts_at": "2026-12-06T00:00:00Z",
+         *       "recurrence": "0 2 * * 0",
+         *       "duration_seconds": 3600
+         *     }
+         */
+        'application/json': components['schemas']['MaintenanceWindowInput'];
+      };
+    };
+    responses: {
+      /** @description The window */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MaintenanceWindow'];
+        };
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  deleteMaintenanceWindow: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: ALERT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  updateMaintenanceWindow: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MaintenanceWindowPatch'];
+      };
+    };
+    responses: {
+      /** @description The window */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MaintenanceWindow'];
+        };
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: ALERT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: DEPENDENCY_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  listDeliveries: {
+    parameters: {
+      query?: {
+        channel_id?: string;
+        status?: 'pending' | 'sent' | 'failed' | 'held';
+        before?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryPage'];
+        };
+      };
+      /** @description Error: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: UNAUTHENTICATED, SESSION_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Error: FORBIDDEN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
         };
       };
       /** @description Error: DEPENDENCY_UNAVAILABLE */
@@ -4160,7 +5483,7 @@ export interface operations {
         /** @description The next_cursor of the previous page */
         before?: string;
         limit?: number;
-        /** @description Comma-separated, each one of: auth.login, auth.login_failed, user.create, user.update, user.delete, user.change_password, api_key.create, api_key.revoke, server.create, server.update, server.delete, server.check, server.check_all, server.reload, server.enable, server.disable, server.circuit_reset, server.test_connection, server.oauth_authorize, server.oauth_authorized, server.oauth_tokens_delete, tool.execute, tool.cancel, resource.read, prompt.get, config.update */
+        /** @description Comma-separated, each one of: auth.login, auth.login_failed, user.create, user.update, user.delete, user.change_password, api_key.create, api_key.revoke, server.create, server.update, server.delete, server.check, server.check_all, server.reload, server.enable, server.disable, server.circuit_reset, server.test_connection, server.oauth_authorize, server.oauth_authorized, server.oauth_tokens_delete, tool.execute, tool.cancel, resource.read, prompt.get, config.update, alert_channel.create, alert_channel.update, alert_channel.delete, alert_channel.test, alert_rule.create, alert_rule.update, alert_rule.delete, maintenance_window.create, maintenance_window.update, maintenance_window.delete */
         action?: string;
         /** @description User or API key name, or its id */
         actor?: string;

@@ -52,3 +52,99 @@ export interface AlertNotification {
 
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'held'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const SERVER_SCOPES = ['all', 'list', 'pattern'] as const;
+export type ServerScopeKind = (typeof SERVER_SCOPES)[number];
+
+/** Which servers a rule or a maintenance window covers. */
+export interface ServerScope {
+  server_scope: ServerScopeKind;
+  /** With `list`: the servers' ids. */
+  server_ids: string[];
+  /** With `pattern`: a glob on server names (`*` any run, `?` one character). */
+  name_pattern: string | null;
+}
+
+/** A channel as the API shows it: secrets replaced by "***". */
+export interface AlertChannelView {
+  id: string;
+  name: string;
+  kind: ChannelKind;
+  config: Record<string, unknown>;
+  enabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AlertRuleView extends ServerScope {
+  id: string;
+  name: string;
+  events: AlertEvent[];
+  /** server_down: after this many failed checks in a row (null: when the circuit opens). */
+  min_failures: number | null;
+  /** server_down: only once it has been failing this long. */
+  min_duration_seconds: number;
+  /** server_down: remind this often while still down (null: no reminders). */
+  reminder_interval_seconds: number | null;
+  /** Send a message when it recovers (server_down, auth_required). */
+  send_recovery: boolean;
+  channel_ids: string[];
+  enabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MaintenanceWindowView extends ServerScope {
+  id: string;
+  name: string;
+  starts_at: string;
+  /** One-off: when it ends. Recurring: no occurrence after it (null: forever). */
+  ends_at: string | null;
+  /** Recurring: a five-field cron expression in UTC; each occurrence lasts `duration_seconds`. */
+  recurrence: string | null;
+  duration_seconds: number | null;
+  /** An occurrence is on now. */
+  active: boolean;
+  /** The occurrence on now or the next one: [start, end), null when none is left. */
+  current_or_next: { starts_at: string; ends_at: string } | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeliveryView {
+  /** The delivery id receivers see (X-Omni2-Delivery). */
+  id: string;
+  channel_id: string;
+  channel_name: string | null;
+  channel_kind: ChannelKind | null;
+  rule_id: string | null;
+  server_id: string | null;
+  event: AlertEvent;
+  kind: NotificationKind;
+  status: DeliveryStatus;
+  attempts: number;
+  title: string;
+  last_status_code: number | null;
+  last_error: string | null;
+  /** The start of the receiver's answer. */
+  response: string | null;
+  created_at: string;
+  next_attempt_at: string | null;
+  finished_at: string | null;
+}
+
+export interface DeliveryPage {
+  items: DeliveryView[];
+  /** Pass as `before` for older entries; null at the end. */
+  next_cursor: string | null;
+}
+
+/** `POST /alerts/channels/:id/test`: what the receiver answered. */
+export interface ChannelTestResult {
+  ok: boolean;
+  status_code: number | null;
+  response: string;
+  error: string | null;
+  delivery_id: string;
+}

@@ -31,6 +31,16 @@ export const AUDIT_ACTIONS = [
   'resource.read',
   'prompt.get',
   'config.update',
+  'alert_channel.create',
+  'alert_channel.update',
+  'alert_channel.delete',
+  'alert_channel.test',
+  'alert_rule.create',
+  'alert_rule.update',
+  'alert_rule.delete',
+  'maintenance_window.create',
+  'maintenance_window.update',
+  'maintenance_window.delete',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

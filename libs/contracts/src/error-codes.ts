@@ -29,6 +29,10 @@ export const ERROR_CODES = [
   'USERNAME_TAKEN',
   'API_KEY_NOT_FOUND',
   'ROUTE_NOT_FOUND',
+  /** SPEC §12: an alert channel, rule or maintenance window that does not exist. */
+  'ALERT_NOT_FOUND',
+  /** SPEC §12: another channel or rule already has the name. */
+  'ALERT_NAME_TAKEN',
   /** A dependency of omni2 itself (database, event stream, audit log) is down: retry later. */
   'DEPENDENCY_UNAVAILABLE',
   'INTERNAL',

@@ -11,6 +11,8 @@ const SECRET_FIELDS = new Set([
   'key',
   'secret',
   'authorization',
+  // An alert channel's settings: webhook secret and headers, chat URLs with tokens, SMTP login.
+  'config',
 ]);
 
 /** Bounds of what an audit entry keeps of a body: it records a change, it is not a copy. */

@@ -23,11 +23,13 @@ export function httpStatusFor(code: ErrorCode): HttpStatus {
     case 'TOOL_RUN_NOT_FOUND':
     case 'CONFIG_KEY_UNKNOWN':
     case 'ROUTE_NOT_FOUND':
+    case 'ALERT_NOT_FOUND':
       return HttpStatus.NOT_FOUND;
     case 'USERNAME_TAKEN':
     case 'SERVER_NAME_TAKEN':
     case 'SERVER_DISABLED':
     case 'OAUTH_NOT_AUTHORIZABLE':
+    case 'ALERT_NAME_TAKEN':
       return HttpStatus.CONFLICT;
     case 'UPSTREAM_UNAVAILABLE':
       return HttpStatus.BAD_GATEWAY;

@@ -1,3 +1,7 @@
+import { AlertCatalog } from '../alerts/alert-catalog';
+import { AlertRuleEntity } from '../alerts/alert-rule.entity';
+import { AlertStager } from '../alerts/alert-stager';
+import { MaintenanceWindowEntity } from '../alerts/maintenance-window.entity';
 import { RUNTIME_DEFAULTS } from '@omni2/contracts';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
@@ -55,7 +59,18 @@ describe('CheckRecorder on PostgreSQL', () => {
     db = await createTestDatabase();
     ds = await new DataSource(dataSourceOptions(db.url, 6)).initialize();
     config = new RuntimeConfigService(ds.getRepository(RuntimeConfigEntity), new Clock());
-    recorder = new CheckRecorder(ds.getRepository(McpServerEntity), config, new ReplicaIdentity());
+    const catalog = new AlertCatalog(
+      ds.getRepository(AlertRuleEntity),
+      ds.getRepository(MaintenanceWindowEntity),
+      new Clock(),
+    );
+    recorder = new CheckRecorder(
+      ds.getRepository(McpServerEntity),
+      config,
+      new ReplicaIdentity(),
+      new AlertStager(catalog),
+      catalog,
+    );
   });
 
   afterAll(async () => {

@@ -22,6 +22,8 @@ import { RuntimeConfigService } from '../config/runtime-config.service';
 import { HealthLogEntity } from '../health-log/health-log.entity';
 import { McpServerEntity } from '../registry/mcp-server.entity';
 import { breakerColumns, breakerStateOf, withBreakerState } from '../breaker/breaker-row';
+import { AlertCatalog } from '../alerts/alert-catalog';
+import { AlertStager, type ServerSignal } from '../alerts/alert-stager';
 import { breakerStepEvents, healthCheckEvent } from './server-events';
 import { connectionLost, type ProbeOutcome } from './health-probe';
 
@@ -90,6 +92,8 @@ export class CheckRecorder {
     @InjectRepository(McpServerEntity) private readonly repo: Repository<McpServerEntity>,
     private readonly config: RuntimeConfigService,
     private readonly replica: ReplicaIdentity,
+    private readonly alerts: AlertStager,
+    private readonly catalog: AlertCatalog,
   ) {}
 
   /**
@@ -193,18 +197,36 @@ export class CheckRecorder {
       });
       // Deleted or disabled while the check ran: nothing to record.
       if (!row || row.status !== 'active') return batch.map(() => null);
+      const subject = { id: row.id, name: row.name };
+      // SPEC §12: a maintenance window holds alerts and keeps the breaker from auto-disabling.
+      const held = await this.catalog.inMaintenance(subject, batch[0].at);
+      const own: Settings = held
+        ? { ...settings, breaker: { ...settings.breaker, auto_disable_enabled: false } }
+        : settings;
       const before = checkColumns(row, breakerStateOf(row));
       const logs: Partial<HealthLogEntity>[] = [];
       const results: (RecordedCheck | null)[] = [];
+      const signals: ServerSignal[] = [];
       for (const submission of batch) {
+        const wasFailing = row.consecutive_failures > 0 || row.circuit_state !== 'closed';
         // Disabled by an earlier outcome of this batch: the rest change nothing.
         const applied =
           row.status !== 'active'
             ? null
             : submission.origin === 'check'
-              ? this.applyCheck(row, submission.outcome, submission, settings, logs)
-              : this.applyCall(row, submission.outcome, submission, settings, logs);
+              ? this.applyCheck(row, submission.outcome, submission, own, logs)
+              : this.applyCall(row, submission.outcome, submission, own, logs);
         results.push(applied);
+        if (applied) {
+          signals.push({
+            at: submission.at,
+            checkOk: submission.origin === 'check' ? submission.outcome.ok : null,
+            wasFailing,
+            circuitOpen: row.circuit_state !== 'closed',
+            lastError: row.last_error,
+            events: applied.events,
+          });
+        }
       }
       const after = checkColumns(row, breakerStateOf(row));
       // An UPDATE of the columns a check owns: save() would reload the row to diff it first.
@@ -212,6 +234,8 @@ export class CheckRecorder {
         await tx.update(McpServerEntity, { id: row.id }, after);
       }
       if (logs.length > 0) await tx.insert(HealthLogEntity, logs);
+      // Notifications are written with the change that causes them (SPEC §12, the outbox).
+      for (const signal of signals) await this.alerts.stageServer(tx, subject, signal);
       return results;
     });
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertsModule } from '../alerts/alerts.module';
 import { BreakerModule } from '../breaker/breaker.module';
 import { CapabilitiesModule } from '../capabilities/capabilities.module';
 import { CommonModule } from '../common/common.module';
@@ -31,6 +32,7 @@ import { OperatorActionsService } from './operator-actions.service';
     BreakerModule,
     HealthLogModule,
     MetricsModule,
+    AlertsModule,
   ],
   controllers: [HealthController],
   providers: [

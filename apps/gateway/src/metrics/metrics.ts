@@ -125,8 +125,42 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly notificationsSent = new Counter({
+    name: 'omni2_notifications_sent_total',
+    help: 'Notifications this replica delivered, by channel kind (SPEC §12)',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
+  readonly notificationsFailed = new Counter({
+    name: 'omni2_notifications_failed_total',
+    help: 'Notifications given up as failed (refused, or out of retries), by channel kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
+  readonly notificationAttemptsFailed = new Counter({
+    name: 'omni2_notification_attempts_failed_total',
+    help: 'Delivery attempts that failed and will be retried, by channel kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
+  readonly notificationsPending = new Gauge({
+    name: 'omni2_notifications_pending',
+    help: 'Notifications waiting in the outbox (all replicas), by channel kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  notificationDelivered(kind: string, status: 'sent' | 'failed' | 'pending'): void {
+    if (status === 'sent') this.notificationsSent.inc({ kind });
+    else if (status === 'failed') this.notificationsFailed.inc({ kind });
+    else this.notificationAttemptsFailed.inc({ kind });
   }
 
   /** Times a health check (its outcome shows in the status gauges). */

@@ -5,7 +5,7 @@ import { testCodec } from '../../test/support/secrets';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database';
 import { dataSourceOptions } from '../../test/support/data-source-options';
 import { OAuthTokenEntity } from './oauth-token.entity';
-import { AuthorizationRequiredError } from '../connections/upstream-errors';
+import { AuthorizationRequiredError, TokensRefusedError } from '../connections/upstream-errors';
 import { type OAuthTarget, TokenBroker } from './token-broker';
 
 const REDIRECT = 'http://127.0.0.1:9/api/v1/oauth/callback';
@@ -180,8 +180,9 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
       token = next;
     }
     const before = (await upstream.stats()).granted.client_credentials;
+    // A machine client's settings must change: a counted failure, not "authorization needed".
     await expect(replicas[0].accessToken(target, token)).rejects.toBeInstanceOf(
-      AuthorizationRequiredError,
+      TokensRefusedError,
     );
     expect((await upstream.stats()).granted.client_credentials).toBe(before);
     clock.t += 61_000; // a minute on, the refusals may have passed: asked again

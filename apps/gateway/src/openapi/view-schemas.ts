@@ -1,4 +1,14 @@
 import {
+  ALERT_EVENTS,
+  CHANNEL_KINDS,
+  DELIVERY_STATUSES,
+  NOTIFICATION_KINDS,
+  SERVER_SCOPES,
+  type AlertChannelView,
+  type AlertRuleView,
+  type ChannelTestResult,
+  type DeliveryPage,
+  type MaintenanceWindowView,
   AUDIT_ACTOR_KINDS,
   AUTH_TYPES,
   CIRCUIT_STATES,
@@ -608,6 +618,97 @@ export const oauthClientMetadataSchema = z
       "omni2's Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document)",
   });
 
+const serverScopeFields = {
+  server_scope: z.enum(SERVER_SCOPES),
+  server_ids: z.array(z.string()),
+  name_pattern: z.string().nullable(),
+};
+
+export const alertChannelViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(CHANNEL_KINDS),
+    config: z.record(z.string(), z.unknown()).meta({
+      description:
+        'The channel settings; secrets (webhook secret and header values, chat URLs, SMTP password) read "***"',
+    }),
+    enabled: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'AlertChannel' });
+
+export const alertRuleViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    events: z.array(z.enum(ALERT_EVENTS)),
+    ...serverScopeFields,
+    min_failures: z.int().nullable(),
+    min_duration_seconds: z.int(),
+    reminder_interval_seconds: z.int().nullable(),
+    send_recovery: z.boolean(),
+    channel_ids: z.array(z.string()),
+    enabled: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'AlertRule' });
+
+export const maintenanceWindowViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    starts_at: z.string(),
+    ends_at: z.string().nullable(),
+    recurrence: z.string().nullable(),
+    duration_seconds: z.int().nullable(),
+    ...serverScopeFields,
+    active: z.boolean(),
+    current_or_next: z.object({ starts_at: z.string(), ends_at: z.string() }).nullable(),
+    created_by: z.string(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'MaintenanceWindow' });
+
+export const deliveryViewSchema = z
+  .object({
+    id: z.string(),
+    channel_id: z.string(),
+    channel_name: z.string().nullable(),
+    channel_kind: z.enum(CHANNEL_KINDS).nullable(),
+    rule_id: z.string().nullable(),
+    server_id: z.string().nullable(),
+    event: z.enum(ALERT_EVENTS),
+    kind: z.enum(NOTIFICATION_KINDS),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.int(),
+    title: z.string(),
+    last_status_code: z.int().nullable(),
+    last_error: z.string().nullable(),
+    response: z.string().nullable(),
+    created_at: z.string(),
+    next_attempt_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+  })
+  .meta({ id: 'Delivery' });
+
+export const deliveryPageSchema = z
+  .object({ items: z.array(deliveryViewSchema), next_cursor: z.string().nullable() })
+  .meta({ id: 'DeliveryPage' });
+
+export const channelTestResultSchema = z
+  .object({
+    ok: z.boolean(),
+    status_code: z.int().nullable(),
+    response: z.string(),
+    error: z.string().nullable(),
+    delivery_id: z.string(),
+  })
+  .meta({ id: 'ChannelTestResult' });
+
 /** True only when A and B are assignable both ways. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Agree<T extends true> = T;
@@ -616,6 +717,11 @@ type Agree<T extends true> = T;
 export type ResponseSchemasAgree = [
   Agree<Same<z.output<typeof errorBodySchema>, ErrorBody>>,
   Agree<Same<z.output<typeof oauthAuthorizationStartSchema>, OAuthAuthorizationStart>>,
+  Agree<Same<z.output<typeof alertChannelViewSchema>, AlertChannelView>>,
+  Agree<Same<z.output<typeof alertRuleViewSchema>, AlertRuleView>>,
+  Agree<Same<z.output<typeof maintenanceWindowViewSchema>, MaintenanceWindowView>>,
+  Agree<Same<z.output<typeof deliveryPageSchema>, DeliveryPage>>,
+  Agree<Same<z.output<typeof channelTestResultSchema>, ChannelTestResult>>,
   Agree<Same<z.output<typeof mcpServerViewSchema>, McpServerView>>,
   Agree<Same<z.output<typeof mcpServerListSchema>, McpServerList>>,
   Agree<Same<z.output<typeof healthCheckResultSchema>, HealthCheckResult>>,

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { EncryptionKeyring } from '../common/encryption-key';
 
 /** Which column a secret belongs to; bound into the ciphertext so values cannot be swapped. */
-export type SecretField = 'auth_config' | 'env' | 'oauth_tokens';
+export type SecretField = 'auth_config' | 'env' | 'oauth_tokens' | 'alert_config';
 
 const FORMAT = 'enc1';
 const IV_BYTES = 12;

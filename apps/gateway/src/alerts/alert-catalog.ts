@@ -1,0 +1,131 @@
+import {
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
+import type { EventEnvelope } from '@omni2/contracts';
+import { EventStream } from '../events/event-stream';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { AlertRuleEntity } from './alert-rule.entity';
+import { MaintenanceWindowEntity } from './maintenance-window.entity';
+import { activeWindowsFor } from './maintenance-schedule';
+
+/** How long a replica trusts its copy of the rules and windows; edits here apply at once. */
+const TTL_MS = 5_000;
+
+/** A server as rules and windows see it. */
+export interface AlertSubject {
+  id: string;
+  name: string;
+}
+
+/**
+ * The enabled rules and the maintenance windows, read on the hot path of every state change.
+ * Kept for a few seconds (another replica's edit shows within TTL_MS), and dropped at once when
+ * this replica edits them. With no rules at all, staging costs nothing.
+ */
+@Injectable()
+export class AlertCatalog implements OnApplicationBootstrap, OnApplicationShutdown {
+  private unsubscribe: () => void = () => undefined;
+  private rules: { value: Promise<AlertRuleEntity[]>; until: number } | null = null;
+  private windows: { value: Promise<MaintenanceWindowEntity[]>; until: number } | null = null;
+
+  constructor(
+    @InjectRepository(AlertRuleEntity) private readonly ruleRepo: Repository<AlertRuleEntity>,
+    @InjectRepository(MaintenanceWindowEntity)
+    private readonly windowRepo: Repository<MaintenanceWindowEntity>,
+    private readonly clock: Clock,
+    @Optional() private readonly stream?: EventStream,
+  ) {}
+
+  /** Another replica changed rules, channels or windows (`mcp_config_changed`, key `alerts`). */
+  onApplicationBootstrap(): void {
+    this.unsubscribe =
+      this.stream?.subscribe((event) => {
+        if (isAlertsChange(event)) this.invalidate();
+      }) ?? (() => undefined);
+  }
+
+  onApplicationShutdown(): void {
+    this.unsubscribe();
+  }
+
+  enabledRules(): Promise<AlertRuleEntity[]> {
+    const now = this.clock.now();
+    if (!this.rules || this.rules.until <= now) {
+      const value = this.ruleRepo.find({ where: { enabled: true }, order: { name: 'ASC' } });
+      value.catch(() => (this.rules = null));
+      this.rules = { value, until: now + TTL_MS };
+    }
+    return this.rules.value;
+  }
+
+  allWindows(): Promise<MaintenanceWindowEntity[]> {
+    const now = this.clock.now();
+    if (!this.windows || this.windows.until <= now) {
+      const value = this.windowRepo.find();
+      value.catch(() => (this.windows = null));
+      this.windows = { value, until: now + TTL_MS };
+    }
+    return this.windows.value;
+  }
+
+  /** The rules that watch `event` on `server` (`server` null: fleet-wide events). */
+  async rulesFor(event: string, server: AlertSubject | null): Promise<AlertRuleEntity[]> {
+    const rules = await this.enabledRules();
+    return rules.filter(
+      (r) => r.events.includes(event as never) && (server === null || inScope(r, server)),
+    );
+  }
+
+  /** True while a maintenance window covers the server (or, for null, the whole fleet). */
+  async inMaintenance(server: AlertSubject | null, at: Date): Promise<boolean> {
+    const windows = await this.allWindows();
+    return (
+      activeWindowsFor(
+        windows.filter((w) => (server === null ? w.server_scope === 'all' : inScope(w, server))),
+        at,
+      ).length > 0
+    );
+  }
+
+  invalidate(): void {
+    this.rules = null;
+    this.windows = null;
+  }
+}
+
+/** All servers, a list of ids, or names matching a glob (`*` any run, `?` one character). */
+export function inScope(
+  scoped: { server_scope: string; server_ids: string[]; name_pattern: string | null },
+  server: AlertSubject,
+): boolean {
+  switch (scoped.server_scope) {
+    case 'all':
+      return true;
+    case 'list':
+      return scoped.server_ids.includes(server.id);
+    case 'pattern':
+      return scoped.name_pattern !== null && globMatches(scoped.name_pattern, server.name);
+    default:
+      return false;
+  }
+}
+
+export function globMatches(pattern: string, name: string): boolean {
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`).test(name);
+}
+
+function isAlertsChange(event: EventEnvelope): boolean {
+  return (
+    event.type === 'mcp_config_changed' &&
+    (event as EventEnvelope<'mcp_config_changed'>).data.key === 'alerts'
+  );
+}

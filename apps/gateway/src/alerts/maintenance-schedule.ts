@@ -1,0 +1,59 @@
+import { CronExpressionParser } from 'cron-parser';
+
+/** The schedule fields of a maintenance window. */
+export interface WindowSchedule {
+  starts_at: Date;
+  ends_at: Date | null;
+  recurrence: string | null;
+  duration_seconds: number | null;
+}
+
+/** The occurrence of `w` covering `at`, as [start, end), or null when none does. */
+export function occurrenceAt(w: WindowSchedule, at: Date): [Date, Date] | null {
+  const t = at.getTime();
+  if (t < w.starts_at.getTime()) return null;
+  if (w.recurrence === null) {
+    return w.ends_at !== null && t < w.ends_at.getTime() ? [w.starts_at, w.ends_at] : null;
+  }
+  if (w.ends_at !== null && t >= w.ends_at.getTime()) return null;
+  const duration = (w.duration_seconds ?? 0) * 1_000;
+  // The latest occurrence starting at or before `at` (cron's prev() is strictly before).
+  const cron = CronExpressionParser.parse(w.recurrence, {
+    currentDate: new Date(t + 1_000),
+    tz: 'UTC',
+  });
+  const start = cron.prev().toDate();
+  if (start.getTime() < w.starts_at.getTime()) return null;
+  const end = new Date(start.getTime() + duration);
+  return t < end.getTime() ? [start, end] : null;
+}
+
+/** The first occurrence starting after `at`, within the window's bounds; null when none is left. */
+export function nextOccurrenceAfter(w: WindowSchedule, at: Date): [Date, Date] | null {
+  if (w.recurrence === null) {
+    return w.starts_at > at && w.ends_at !== null ? [w.starts_at, w.ends_at] : null;
+  }
+  const from = w.starts_at > at ? new Date(w.starts_at.getTime() - 1_000) : at;
+  const start = CronExpressionParser.parse(w.recurrence, { currentDate: from, tz: 'UTC' })
+    .next()
+    .toDate();
+  if (w.ends_at !== null && start >= w.ends_at) return null;
+  return [start, new Date(start.getTime() + (w.duration_seconds ?? 0) * 1_000)];
+}
+
+export function activeWindowsFor<T extends WindowSchedule>(windows: T[], at: Date): T[] {
+  return windows.filter((w) => occurrenceAt(w, at) !== null);
+}
+
+/** Checks a cron expression (five fields, UTC): the problem in words, or null. */
+export function recurrenceProblem(expression: string): string | null {
+  if (expression.trim().split(/\s+/).length !== 5) {
+    return 'must be a five-field cron expression (minute hour day month weekday), in UTC';
+  }
+  try {
+    CronExpressionParser.parse(expression, { tz: 'UTC' });
+    return null;
+  } catch (error) {
+    return `is not a cron expression: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
