@@ -148,3 +148,24 @@ export interface ChannelTestResult {
   error: string | null;
   delivery_id: string;
 }
+
+/** Whether a rule or window covers a server: all, a list of ids, or a name glob. */
+export function scopeCovers(scope: ServerScope, server: { id: string; name: string }): boolean {
+  switch (scope.server_scope) {
+    case 'all':
+      return true;
+    case 'list':
+      return scope.server_ids.includes(server.id);
+    case 'pattern':
+      return scope.name_pattern !== null && globMatches(scope.name_pattern, server.name);
+  }
+}
+
+/** A name glob: `*` any run of characters, `?` exactly one, everything else itself. */
+export function globMatches(pattern: string, name: string): boolean {
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\-]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`).test(name);
+}

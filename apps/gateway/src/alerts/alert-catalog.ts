@@ -4,7 +4,7 @@ import {
   type OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
-import type { EventEnvelope } from '@omni2/contracts';
+import { type EventEnvelope, scopeCovers, type ServerScope } from '@omni2/contracts';
 import { EventStream } from '../events/event-stream';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
@@ -103,24 +103,7 @@ export function inScope(
   scoped: { server_scope: string; server_ids: string[]; name_pattern: string | null },
   server: AlertSubject,
 ): boolean {
-  switch (scoped.server_scope) {
-    case 'all':
-      return true;
-    case 'list':
-      return scoped.server_ids.includes(server.id);
-    case 'pattern':
-      return scoped.name_pattern !== null && globMatches(scoped.name_pattern, server.name);
-    default:
-      return false;
-  }
-}
-
-export function globMatches(pattern: string, name: string): boolean {
-  const source = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`).test(name);
+  return scopeCovers(scoped as ServerScope, server);
 }
 
 function isAlertsChange(event: EventEnvelope): boolean {
