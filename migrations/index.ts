@@ -11,6 +11,7 @@ import { AuditFilters1796456422461 } from './1796456422461-AuditFilters';
 import { OAuthTokens1796500000000 } from './1796500000000-OAuthTokens';
 import { OAuthAuthorization1796600000000 } from './1796600000000-OAuthAuthorization';
 import { Alerts1796700000000 } from './1796700000000-Alerts';
+import { AlertDedupe1796800000000 } from './1796800000000-AlertDedupe';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   OAuthTokens1796500000000,
   OAuthAuthorization1796600000000,
   Alerts1796700000000,
+  AlertDedupe1796800000000,
 ];

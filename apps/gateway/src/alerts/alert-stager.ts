@@ -27,6 +27,8 @@ export interface ServerSignal {
 
 interface Staged {
   rule: AlertRuleEntity | null;
+  /** Set for changes several replicas may stage: the outbox keeps the first. */
+  dedupeKey?: string;
   event: AlertEvent;
   kind: NotificationKind;
   severity: AlertNotification['severity'];
@@ -61,13 +63,17 @@ export class AlertStager {
     await this.write(tx, staged, held);
   }
 
-  /** A fleet-wide event (critical alert, coordinator stall), in its own transaction. */
+  /**
+   * A fleet-wide event (critical alert, coordinator stall), in its own transaction. `dedupeKey`
+   * names the change when several replicas may see it.
+   */
   async stageFleet(
     tx: EntityManager,
     event: 'critical_alert' | 'coordinator_stalled',
     title: string,
     text: string,
     at: Date,
+    dedupeKey?: string,
   ): Promise<void> {
     const rules = await this.catalog.rulesFor(event, null);
     if (rules.length === 0) return;
@@ -84,17 +90,19 @@ export class AlertStager {
         server: null,
         at,
         channelIds: rule.channel_ids,
+        ...(dedupeKey ? { dedupeKey } : {}),
       })),
       held,
     );
   }
 
-  /** A capability change of one server (its own transaction). */
+  /** A capability change of one server (its own transaction), keyed by what it changed to. */
   async stageCapabilitiesChanged(
     tx: EntityManager,
     server: AlertSubject,
     text: string,
     at: Date,
+    dedupeKey: string,
   ): Promise<void> {
     const rules = await this.catalog.rulesFor('capabilities_changed', server);
     if (rules.length === 0) return;
@@ -110,6 +118,7 @@ export class AlertStager {
         server,
         at,
         channelIds: rule.channel_ids,
+        dedupeKey,
       })),
       await this.catalog.inMaintenance(server, at),
     );
@@ -283,9 +292,10 @@ export class AlertStager {
           url: null,
         };
         await tx.query(
-          `INSERT INTO omni2.alert_outbox
-             (id, channel_id, rule_id, server_id, event, kind, notification, status, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          `INSERT INTO omni2.alert_outbox (id, channel_id, rule_id, server_id, event, kind,
+             notification, status, created_at, dedupe_key)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (channel_id, rule_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`,
           [
             id,
             channelId,
@@ -296,6 +306,7 @@ export class AlertStager {
             notification,
             held ? 'held' : 'pending',
             s.at,
+            s.dedupeKey ?? null,
           ],
         );
       }

@@ -101,7 +101,7 @@ export class AlertsAdminService {
     if (patch.enabled !== undefined) changes.enabled = patch.enabled;
     if (patch.config !== undefined) {
       // "***" (as the API shows secrets) keeps what is stored.
-      const stored = (this.codec.open(row.config, 'alert_config') ?? {});
+      const stored = this.codec.open(row.config, 'alert_config') ?? {};
       const config = this.checkConfig(row.kind, keepRedacted(patch.config, stored));
       changes.config = this.codec.seal(config, 'alert_config')!;
     }

@@ -1,3 +1,4 @@
+import { AlertsModule } from '../alerts/alerts.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommonModule } from '../common/common.module';
@@ -15,6 +16,7 @@ import { CapabilitiesService } from './capabilities.service';
     ConfigModule,
     ConnectionsModule,
     RegistryModule,
+    AlertsModule,
   ],
   providers: [CapabilitiesService],
   exports: [CapabilitiesService],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { CapabilitiesView, CapabilityCounts } from '@omni2/contracts';
@@ -16,6 +17,7 @@ import { RegistryService } from '../registry/registry.service';
 import { upstreamFailure } from '../connections/upstream-failure';
 import { EventStream } from '../events/event-stream';
 import { circuitAllows } from '../breaker/circuit-gate';
+import { AlertStager } from '../alerts/alert-stager';
 
 /** Owns the capability cache: what each server offers, and when omni2 last asked. */
 @Injectable()
@@ -31,6 +33,7 @@ export class CapabilitiesService implements OnModuleInit {
     @InjectRepository(McpServerEntity) private readonly repo: Repository<McpServerEntity>,
     private readonly events: EventStream,
     private readonly clock: Clock,
+    private readonly alerts: AlertStager,
   ) {}
 
   onModuleInit(): void {
@@ -120,8 +123,35 @@ export class CapabilitiesService implements OnModuleInit {
           data: counts,
         },
       ]);
+      await this.stageAlert(row, snapshot, counts);
     }
     return snapshot;
+  }
+
+  /**
+   * SPEC §12 `capabilities_changed`. Keyed by what the server now offers, in the minute: two
+   * replicas noticing the same change stage one notification.
+   */
+  private async stageAlert(
+    row: McpServerEntity,
+    snapshot: CachedCapabilities,
+    counts: CapabilityCounts,
+  ): Promise<void> {
+    const at = new Date(this.clock.now());
+    const key = `capabilities:${row.id}:${digestOf(namesOf(snapshot))}:${Math.floor(at.getTime() / 60_000)}`;
+    try {
+      await this.repo.manager.transaction((tx) =>
+        this.alerts.stageCapabilitiesChanged(
+          tx,
+          { id: row.id, name: row.name },
+          `now ${counts.tools} tools, ${counts.prompts} prompts, ${counts.resources} resources`,
+          at,
+          key,
+        ),
+      );
+    } catch (error) {
+      this.log.error(`capabilities alert for ${row.name} not staged: ${String(error)}`);
+    }
   }
 
   private async refreshById(serverId: string): Promise<void> {
@@ -154,14 +184,20 @@ function sameCounts(a: CapabilityCounts | null, b: CapabilityCounts): boolean {
   );
 }
 
+function namesOf(c: CachedCapabilities): string {
+  return [
+    ...c.tools.map((t) => `t:${t.name}`),
+    ...c.prompts.map((p) => `p:${p.name}`),
+    ...c.resources.map((r) => `r:${r.uri}`),
+  ].join('\n');
+}
+
 function sameNames(a: CachedCapabilities, b: CachedCapabilities): boolean {
-  const names = (c: CachedCapabilities) =>
-    [
-      ...c.tools.map((t) => `t:${t.name}`),
-      ...c.prompts.map((p) => `p:${p.name}`),
-      ...c.resources.map((r) => `r:${r.uri}`),
-    ].join('\n');
-  return names(a) === names(b);
+  return namesOf(a) === namesOf(b);
+}
+
+function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
 }
 
 function toView(row: McpServerEntity, cached: CachedCapabilities | null): CapabilitiesView {

@@ -1,3 +1,4 @@
+import { AlertsModule } from '../alerts/alerts.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommonModule } from '../common/common.module';
@@ -20,6 +21,7 @@ import { CoordinatorService } from './coordinator.service';
     HealthModule,
     HealthLogModule,
     MetricsModule,
+    AlertsModule,
     // Not injected: imported so that Nest, which runs hooks deepest module first, has stored log
     // settings applied and the cross-replica settings listener live before the loop starts,
     // and stops the loop before them, as when all providers shared one module.

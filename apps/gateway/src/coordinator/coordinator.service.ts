@@ -1,3 +1,6 @@
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AlertStager } from '../alerts/alert-stager';
 import {
   Injectable,
   Logger,
@@ -61,6 +64,8 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
     private readonly clock: Clock,
     private readonly replica: ReplicaIdentity,
     private readonly metrics: Metrics,
+    private readonly alerts: AlertStager,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   get replicaId(): string {
@@ -210,6 +215,20 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
         },
       ])
       .catch((error: unknown) => this.log.error(`alert publish failed: ${String(error)}`));
+    // SPEC §12 `coordinator_stalled`: this replica's own stall, notified once.
+    const at = new Date(this.clock.now());
+    void this.db
+      .transaction((tx) =>
+        this.alerts.stageFleet(
+          tx,
+          'coordinator_stalled',
+          `The coordinator on ${this.replicaId} stalled`,
+          `its check loop stalled for ${stalledMs} ms and was restarted (restart #${this.restarts})`,
+          at,
+          `stall:${this.replicaId}:${this.restarts}`,
+        ),
+      )
+      .catch((error: unknown) => this.log.error(`stall alert not staged: ${String(error)}`));
   }
 
   private async prune(): Promise<void> {

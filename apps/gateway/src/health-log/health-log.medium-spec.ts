@@ -6,6 +6,10 @@ import { RuntimeConfigEntity } from '../config/runtime-config.entity';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { dataSourceOptions } from '../../test/support/data-source-options';
 import { InProcessEventStream } from '../events/in-process-event-stream';
+import { AlertCatalog } from '../alerts/alert-catalog';
+import { AlertRuleEntity } from '../alerts/alert-rule.entity';
+import { AlertStager } from '../alerts/alert-stager';
+import { MaintenanceWindowEntity } from '../alerts/maintenance-window.entity';
 import { CriticalAlerts } from '../health/critical-alerts';
 import type { McpServerEntity } from '../registry/mcp-server.entity';
 import { HealthLogEntity } from './health-log.entity';
@@ -135,7 +139,34 @@ describe('health log on PostgreSQL', () => {
     events.subscribe((e) => seen.push(e));
     const config = new RuntimeConfigService(ds.getRepository(RuntimeConfigEntity), clock);
     await config.put('alerts', { critical_failure_count: 3, critical_window_seconds: 60 });
-    const alerts = new CriticalAlerts(ds.getRepository(HealthLogEntity), config, events, clock);
+    const catalog = new AlertCatalog(
+      ds.getRepository(AlertRuleEntity),
+      ds.getRepository(MaintenanceWindowEntity),
+      clock,
+    );
+    const replica = () =>
+      new CriticalAlerts(
+        ds.getRepository(HealthLogEntity),
+        config,
+        events,
+        clock,
+        new AlertStager(catalog),
+      );
+    const alerts = replica();
+    // A rule for critical alerts, to one channel: the notification is staged with the alert.
+    const [channel] = await ds.query<{ id: string }[]>(
+      `INSERT INTO omni2.alert_channels (name, kind, config) VALUES ('c', 'webhook', 'x') RETURNING id`,
+    );
+    await ds.query(
+      `INSERT INTO omni2.alert_rules (name, events, channel_ids) VALUES ('r', '{critical_alert}', $1)`,
+      [[channel.id]],
+    );
+    const staged = async () =>
+      (
+        await ds.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM omni2.alert_outbox WHERE event = 'critical_alert'`,
+        )
+      )[0].n;
     await ds.query('DELETE FROM omni2.mcp_health_log');
     const open = async () => {
       const [row] = await ds.query<{ id: string }[]>(
@@ -153,10 +184,15 @@ describe('health log on PostgreSQL', () => {
     await open();
     expect(seen.map((e) => e.type)).toEqual(['critical_alert']);
     expect(seen[0].data).toMatchObject({ count: 3, window_seconds: 60 });
+    expect(await staged()).toBe(1);
+    // Another replica sees the same wave: its own alert, but no second notification.
+    await replica().circuitOpened();
+    expect(await staged()).toBe(1);
     await open(); // same wave: held back for the window
-    expect(seen).toHaveLength(1);
+    expect(seen).toHaveLength(2);
     clock.t += 60_000;
     await open();
-    expect(seen).toHaveLength(2);
+    expect(seen).toHaveLength(3);
+    expect(await staged()).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { AlertStager } from '../alerts/alert-stager';
 import { Clock } from '../common/clock';
 import { RuntimeConfigService } from '../config/runtime-config.service';
 import { EventStream } from '../events/event-stream';
@@ -21,6 +22,7 @@ export class CriticalAlerts {
     private readonly config: RuntimeConfigService,
     private readonly events: EventStream,
     private readonly clock: Clock,
+    private readonly alerts: AlertStager,
   ) {}
 
   /** Called after a check opened a circuit. */
@@ -51,5 +53,16 @@ export class CriticalAlerts {
         },
       },
     ]);
+    // One per window across replicas (each keeps its own quiet period): keyed by the window.
+    await this.repo.manager.transaction((tx) =>
+      this.alerts.stageFleet(
+        tx,
+        'critical_alert',
+        `${count} servers went down within ${window} s`,
+        `${count} servers opened their circuit within ${window} s`,
+        new Date(now),
+        `critical:${Math.floor(now / (window * 1_000))}`,
+      ),
+    );
   }
 }

@@ -12,13 +12,15 @@ export interface ReceivedDelivery {
 
 /**
  * A real HTTP webhook receiver on loopback, as an operator's endpoint would be: it checks
- * `X-Omni2-Signature` over the raw body with the shared secret and keeps what arrived.
- * `answer` decides the status of the next request (default 200).
+ * `X-Omni2-Signature` over the raw body with the shared secret and keeps what it accepted.
+ * `answer` decides the status of each request (default 200), or `hold`: no answer until stop.
+ * `seen` lists every request, answered or not.
  */
 export interface WebhookReceiver {
   url: string;
   received: ReceivedDelivery[];
-  answer: (delivery: ReceivedDelivery) => number;
+  seen: ReceivedDelivery[];
+  answer: (delivery: ReceivedDelivery) => number | 'hold';
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   const receiver: WebhookReceiver = {
     url: '',
     received: [],
+    seen: [],
     answer: () => 200,
     stop: () =>
       new Promise<void>((done) => {
@@ -48,7 +51,9 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
         signed,
         body: JSON.parse(raw.toString('utf8')) as AlertNotification,
       };
+      receiver.seen.push(delivery);
       const status = receiver.answer(delivery);
+      if (status === 'hold') return;
       if (status < 300) receiver.received.push(delivery);
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ received: status < 300 }));

@@ -1,9 +1,9 @@
+import { SMTP_PASSWORD, startSmtp, stopSmtp } from '../../../test/support/smtp-receiver';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { AlertNotification } from '@omni2/contracts';
 import { generate } from 'selfsigned';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { EmailConfig, WebhookConfig } from './channel-config';
 import { sendNotification } from './send-notification';
 
@@ -303,66 +303,6 @@ describe('sendNotification over HTTP (real loopback receiver)', () => {
   });
 });
 
-interface Mail {
-  from: string | false;
-  to: string[];
-  user: unknown;
-  secure: boolean;
-  data: string;
-}
-
-/** A real SMTP server on loopback (smtp-server): user "alerts", password PASSWORD. */
-const PASSWORD = 'smtp-pass-9d8c7b6a';
-
-async function startSmtp(
-  options: Partial<SMTPServerOptions>,
-): Promise<{ server: SMTPServer; port: number; mails: Mail[] }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    logger: false,
-    authMethods: ['PLAIN', 'LOGIN'],
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'alerts' && auth.password === PASSWORD) {
-        callback(null, { user: auth.username });
-      } else {
-        callback(new Error('Invalid username or password'));
-      }
-    },
-    onRcptTo(address, _session, callback) {
-      const local = address.address.split('@')[0];
-      if (local === 'gone') {
-        callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
-      } else if (local === 'busy') {
-        callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
-      } else {
-        callback();
-      }
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : false,
-          to: session.envelope.rcptTo.map((r) => r.address),
-          user: session.user,
-          secure: session.secure,
-          data: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-    ...options,
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.server.address() as AddressInfo;
-  return { server, port, mails };
-}
-
-async function stopSmtp(server: SMTPServer): Promise<void> {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
 describe('sendNotification by email (real SMTP server on loopback)', () => {
   describe('plain SMTP with authentication', () => {
     let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -371,7 +311,7 @@ describe('sendNotification by email (real SMTP server on loopback)', () => {
       port: smtp.port,
       security: 'none',
       username: 'alerts',
-      password: PASSWORD,
+      password: SMTP_PASSWORD,
       from: 'omni2@example.test',
       to: ['oncall@example.test'],
       ...extra,
@@ -477,7 +417,7 @@ describe('sendNotification by email (real SMTP server on loopback)', () => {
       port: smtp.port,
       security: 'starttls',
       username: 'alerts',
-      password: PASSWORD,
+      password: SMTP_PASSWORD,
       from: 'omni2@example.test',
       to: ['oncall@example.test'],
       ...extra,
@@ -512,7 +452,7 @@ describe('sendNotification by email (real SMTP server on loopback)', () => {
       const result = await sendNotification('email', config(), notification, { timeoutMs: 5000 });
       expect(result).toMatchObject({ ok: false, status_code: null, retryable: true });
       expect(result.error).toMatch(/^TLS failed: /);
-      expect(result.error).not.toContain(PASSWORD);
+      expect(result.error).not.toContain(SMTP_PASSWORD);
       expect(smtp.mails).toHaveLength(0);
     });
   });
