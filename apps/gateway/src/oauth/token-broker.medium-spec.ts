@@ -181,9 +181,7 @@ describe('TokenBroker on PostgreSQL against a real authorization server', () => 
     }
     const before = (await upstream.stats()).granted.client_credentials;
     // A machine client's settings must change: a counted failure, not "authorization needed".
-    await expect(replicas[0].accessToken(target, token)).rejects.toBeInstanceOf(
-      TokensRefusedError,
-    );
+    await expect(replicas[0].accessToken(target, token)).rejects.toBeInstanceOf(TokensRefusedError);
     expect((await upstream.stats()).granted.client_credentials).toBe(before);
     clock.t += 61_000; // a minute on, the refusals may have passed: asked again
     await expect(replicas[0].accessToken(target, token)).resolves.not.toBe(token);
