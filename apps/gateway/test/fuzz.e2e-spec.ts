@@ -145,6 +145,91 @@ const ROUTES: Route[] = [
   { method: 'DELETE', path: '/api-keys/:id', audited: 'api_key.revoke', realRefs: false },
   { method: 'GET', path: '/audit', audited: null, realRefs: true },
   { method: 'GET', path: '/events', audited: null, realRefs: true },
+  // Issue 16: operator authorization ('up' is no OAuth server: a 409, audited).
+  {
+    method: 'POST',
+    path: '/mcp/servers/:id/oauth/authorize',
+    audited: 'server.oauth_authorize',
+    realRefs: true,
+  },
+  {
+    method: 'DELETE',
+    path: '/mcp/servers/:id/oauth/tokens',
+    audited: 'server.oauth_tokens_delete',
+    realRefs: true,
+  },
+  { method: 'GET', path: '/oauth/callback', audited: null, realRefs: true },
+  { method: 'GET', path: '/oauth/client-metadata.json', audited: null, realRefs: true },
+  // Issue 17: alerts.
+  { method: 'GET', path: '/alerts/channels', audited: null, realRefs: true },
+  {
+    method: 'POST',
+    path: '/alerts/channels',
+    audited: 'alert_channel.create',
+    realRefs: true,
+    body: { name: 'fz', kind: 'webhook', config: { url: 'http://127.0.0.1:9/hook' } },
+  },
+  {
+    method: 'PATCH',
+    path: '/alerts/channels/:id',
+    audited: 'alert_channel.update',
+    realRefs: false,
+    body: { name: 'fz2' },
+  },
+  {
+    method: 'DELETE',
+    path: '/alerts/channels/:id',
+    audited: 'alert_channel.delete',
+    realRefs: false,
+  },
+  {
+    method: 'POST',
+    path: '/alerts/channels/:id/test',
+    audited: 'alert_channel.test',
+    realRefs: false,
+  },
+  { method: 'GET', path: '/alerts/rules', audited: null, realRefs: true },
+  {
+    method: 'POST',
+    path: '/alerts/rules',
+    audited: 'alert_rule.create',
+    realRefs: true,
+    body: {
+      name: 'fz',
+      events: ['server_down'],
+      channel_ids: ['00000000-0000-4000-8000-000000000000'],
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/alerts/rules/:id',
+    audited: 'alert_rule.update',
+    realRefs: false,
+    body: { enabled: false },
+  },
+  { method: 'DELETE', path: '/alerts/rules/:id', audited: 'alert_rule.delete', realRefs: false },
+  { method: 'GET', path: '/maintenance-windows', audited: null, realRefs: true },
+  {
+    method: 'POST',
+    path: '/maintenance-windows',
+    audited: 'maintenance_window.create',
+    realRefs: true,
+    body: { name: 'fz', starts_at: '2026-01-01T00:00:00Z', ends_at: '2026-01-02T00:00:00Z' },
+  },
+  {
+    method: 'PATCH',
+    path: '/maintenance-windows/:id',
+    audited: 'maintenance_window.update',
+    realRefs: false,
+    body: { name: 'fz2' },
+  },
+  {
+    method: 'DELETE',
+    path: '/maintenance-windows/:id',
+    audited: 'maintenance_window.delete',
+    realRefs: false,
+  },
+  { method: 'GET', path: '/alerts/deliveries', audited: null, realRefs: true },
 ];
 
 /** Path segments as sent: pre-encoded, including ones no decoder accepts. */
@@ -405,6 +490,7 @@ describe(`fuzz: ${REQUESTS} malformed requests across every route family (e2e)`,
         (r) =>
           r.request.route.method === 'DELETE' &&
           r.request.path.startsWith(prefix) &&
+          r.request.route.path === `${prefix}:id` &&
           r.status === 204,
       ).length;
     expect(await count('SELECT count(*) AS n FROM omni2.mcp_servers')).toBe(
@@ -415,6 +501,12 @@ describe(`fuzz: ${REQUESTS} malformed requests across every route family (e2e)`,
     );
     expect(await count('SELECT count(*) AS n FROM omni2.api_keys')).toBe(
       rowsBefore.keys + created('/api-keys', 201),
+    );
+    expect(await count('SELECT count(*) AS n FROM omni2.alert_channels')).toBe(
+      created('/alerts/channels', 201) - deleted('/alerts/channels/'),
+    );
+    expect(await count('SELECT count(*) AS n FROM omni2.maintenance_windows')).toBe(
+      created('/maintenance-windows', 201) - deleted('/maintenance-windows/'),
     );
     const codec = testCodec();
     const servers = await pg.query(
