@@ -1129,6 +1129,11 @@ export interface components {
       p95_response_time_ms: number | null;
       downtime_seconds: number;
       method: string;
+      maintenance: {
+        counted: boolean;
+        excluded_checks: number;
+        seconds: number;
+      };
     };
     CapabilitiesView: {
       server_id: string;
@@ -1565,6 +1570,7 @@ export interface components {
         | {
             critical_failure_count: number;
             critical_window_seconds: number;
+            maintenance_counts_in_uptime: boolean;
           }
         | {
             login_attempts_per_minute: number;
@@ -4698,6 +4704,8 @@ export interface operations {
           | {
               critical_failure_count: number;
               critical_window_seconds: number;
+              /** @default false */
+              maintenance_counts_in_uptime?: boolean;
             }
           | {
               login_attempts_per_minute: number;

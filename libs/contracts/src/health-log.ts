@@ -50,4 +50,12 @@ export interface UptimeView {
   downtime_seconds: number;
   /** How the figures count time that was never checked or disabled. */
   method: string;
+  /** SPEC §12: maintenance windows in this window, and whether their time is counted. */
+  maintenance: {
+    counted: boolean;
+    /** Checks left out because a window covered them (0 when counted). */
+    excluded_checks: number;
+    /** Seconds of maintenance within the window (covering this server). */
+    seconds: number;
+  };
 }

@@ -36,6 +36,11 @@ export interface AlertSettings {
   /** This many circuits opening within the window raise one `critical_alert`. */
   critical_failure_count: number;
   critical_window_seconds: number;
+  /**
+   * SPEC §12: whether time inside a maintenance window counts in uptime. False: checks in a
+   * window are left out of the uptime figure and its downtime (each answer says so).
+   */
+  maintenance_counts_in_uptime: boolean;
 }
 
 /** Abuse limits (SPEC §6). Login limits are shared by all replicas; tool limits are per replica. */
@@ -101,7 +106,11 @@ export const RUNTIME_DEFAULTS: RuntimeSettings = {
   },
   logging: { level: 'info', component_names: [] },
   health_log: { retention_days: 30 },
-  alerts: { critical_failure_count: 5, critical_window_seconds: 60 },
+  alerts: {
+    critical_failure_count: 5,
+    critical_window_seconds: 60,
+    maintenance_counts_in_uptime: false,
+  },
   rate_limits: {
     login_attempts_per_minute: 20,
     login_lockout_threshold: 5,

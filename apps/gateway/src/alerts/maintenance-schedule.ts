@@ -57,3 +57,49 @@ export function recurrenceProblem(expression: string): string | null {
     return `is not a cron expression: ${error instanceof Error ? error.message : String(error)}`;
   }
 }
+
+/** At most this many occurrences are listed for one window (a per-minute cron over 30 days). */
+const MAX_OCCURRENCES = 5_000;
+
+/**
+ * The time within [from, to) that the windows cover, as merged, sorted intervals (epoch ms):
+ * what uptime leaves out when maintenance does not count.
+ */
+export function coveredIntervals(
+  windows: readonly WindowSchedule[],
+  from: Date,
+  to: Date,
+): [number, number][] {
+  const raw: [number, number][] = [];
+  const lo = from.getTime();
+  const hi = to.getTime();
+  for (const w of windows) {
+    if (w.recurrence === null) {
+      if (w.ends_at !== null) raw.push([w.starts_at.getTime(), w.ends_at.getTime()]);
+      continue;
+    }
+    const duration = (w.duration_seconds ?? 0) * 1_000;
+    const start = Math.max(lo - duration, w.starts_at.getTime() - 1_000);
+    const cron = CronExpressionParser.parse(w.recurrence, {
+      currentDate: new Date(start),
+      endDate: new Date(Math.min(hi, w.ends_at?.getTime() ?? hi)),
+      tz: 'UTC',
+    });
+    for (let i = 0; i < MAX_OCCURRENCES && cron.hasNext(); i++) {
+      const s = cron.next().getTime();
+      if (s < w.starts_at.getTime()) continue;
+      raw.push([s, s + duration]);
+    }
+  }
+  const clipped = raw
+    .map(([s, e]): [number, number] => [Math.max(s, lo), Math.min(e, hi)])
+    .filter(([s, e]) => e > s)
+    .sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [s, e] of clipped) {
+    const last = merged.at(-1);
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged;
+}

@@ -49,6 +49,8 @@ const alerts = z
   .object({
     critical_failure_count: z.number().int().min(1).max(100_000),
     critical_window_seconds: seconds(86_400),
+    // Settings stored before issue 17 lack it: they read as the default.
+    maintenance_counts_in_uptime: z.boolean().default(false),
   })
   .strict();
 

@@ -68,6 +68,40 @@ describe('health log on PostgreSQL', () => {
     expect(view.method).toMatch(/never checked/);
   });
 
+  it('leaves checks and downtime inside maintenance out of uptime, unless maintenance counts', async () => {
+    for (let i = 1; i <= 8; i++) await at(i, 'health_check', { response_time_ms: 5 });
+    // Down from 3.5 h to 1.5 h ago; a maintenance window covered 4 h to 1 h ago.
+    await at(3.5, 'circuit_opened');
+    await at(2.5, 'health_check', { error_message: 'refused', error_kind: 'unreachable' });
+    await at(2.2, 'health_check', { error_message: 'refused', error_kind: 'unreachable' });
+    await at(1.5, 'circuit_closed');
+    const window: [number, number] = [now - 4 * HOUR, now - HOUR];
+    const intervals = () => Promise.resolve([window]);
+    const left = await service.uptime(server, { window: '24h' }, now, {
+      counted: false,
+      intervals,
+    });
+    // Checks at 1 h (the window's end is open) and 5-8 h remain: five, all fine.
+    expect(left).toMatchObject({
+      checks: 5,
+      successful_checks: 5,
+      uptime_percent: 100,
+      downtime_seconds: 0,
+      maintenance: { counted: false, excluded_checks: 5, seconds: 3 * 3_600 },
+    });
+    const counted = await service.uptime(server, { window: '24h' }, now, {
+      counted: true,
+      intervals,
+    });
+    expect(counted).toMatchObject({
+      checks: 10,
+      successful_checks: 8,
+      uptime_percent: 80,
+      downtime_seconds: 2 * 3_600,
+      maintenance: { counted: true, excluded_checks: 0, seconds: 3 * 3_600 },
+    });
+  });
+
   it('answers null uptime rather than 0% or 100% when nothing was checked', async () => {
     const view = await service.uptime(server, {}, now);
     expect(view).toMatchObject({

@@ -115,24 +115,49 @@ export class HealthLogService {
     return { items, next_cursor: more ? (items.at(-1)?.id ?? null) : null };
   }
 
+  /**
+   * `maintenance` (SPEC §12): the time maintenance windows covered this server within the
+   * window, given by the caller for [from, to) of `raw`'s window, and whether it counts. When it
+   * does not, checks inside it are left out, and so is downtime within it.
+   */
   async uptime(
     server: McpServerEntity,
     raw: Record<string, unknown>,
     now = Date.now(),
+    maintenance: {
+      counted: boolean;
+      intervals: (from: Date, to: Date) => Promise<[number, number][]>;
+    } = { counted: true, intervals: () => Promise.resolve([]) },
   ): Promise<UptimeView> {
     const { window } = parseOrThrow(uptimeQuerySchema, raw);
     const from = new Date(now - WINDOW_MS[window]);
     const to = new Date(now);
+    const covered = await maintenance.intervals(from, to);
+    const excluded = maintenance.counted ? [] : covered;
     const [stats] = await this.repo.query<
-      { checks: number; ok: number; mean: number | null; p95: number | null }[]
+      { checks: number; ok: number; mean: number | null; p95: number | null; left_out: number }[]
     >(
-      `SELECT count(*)::int AS checks,
-              count(*) FILTER (WHERE error_kind IS NULL AND error_message IS NULL)::int AS ok,
-              avg(response_time_ms) AS mean,
-              percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95
-         FROM omni2.mcp_health_log
-        WHERE server_id = $1 AND event_type = 'health_check' AND created_at >= $2 AND created_at < $3`,
-      [server.id, from, to],
+      `WITH w AS (SELECT * FROM unnest($4::timestamptz[], $5::timestamptz[]) AS w(s, e)),
+            l AS (SELECT *, EXISTS (SELECT 1 FROM w WHERE created_at >= w.s AND created_at < w.e)
+                             AS held
+                    FROM omni2.mcp_health_log
+                   WHERE server_id = $1 AND event_type = 'health_check'
+                     AND created_at >= $2 AND created_at < $3)
+       SELECT count(*) FILTER (WHERE NOT held)::int AS checks,
+              count(*) FILTER (WHERE NOT held AND error_kind IS NULL AND error_message IS NULL)::int
+                AS ok,
+              avg(response_time_ms) FILTER (WHERE NOT held) AS mean,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms)
+                FILTER (WHERE NOT held) AS p95,
+              count(*) FILTER (WHERE held)::int AS left_out
+         FROM l`,
+      [
+        server.id,
+        from,
+        to,
+        excluded.map(([s]) => new Date(s)),
+        excluded.map(([, e]) => new Date(e)),
+      ],
     );
     const checks = stats?.checks ?? 0;
     const ok = stats?.ok ?? 0;
@@ -148,8 +173,13 @@ export class HealthLogService {
         stats?.mean === null || stats?.mean === undefined ? null : round(stats.mean),
       p95_response_time_ms:
         stats?.p95 === null || stats?.p95 === undefined ? null : round(stats.p95),
-      downtime_seconds: await this.downtimeSeconds(server.id, from.getTime(), now),
+      downtime_seconds: await this.downtimeSeconds(server.id, from.getTime(), now, excluded),
       method: UPTIME_METHOD,
+      maintenance: {
+        counted: maintenance.counted,
+        excluded_checks: stats?.left_out ?? 0,
+        seconds: Math.round(covered.reduce((sum, [s, e]) => sum + (e - s), 0) / 1_000),
+      },
     };
   }
 
@@ -170,7 +200,12 @@ export class HealthLogService {
   }
 
   /** Sums outage intervals (circuit open until closed or disabled) clipped to the window. */
-  private async downtimeSeconds(serverId: string, fromMs: number, nowMs: number): Promise<number> {
+  private async downtimeSeconds(
+    serverId: string,
+    fromMs: number,
+    nowMs: number,
+    excluded: readonly [number, number][],
+  ): Promise<number> {
     const rows = await this.repo.query<{ event_type: string; at: Date }[]>(
       `(SELECT event_type, created_at AS at FROM omni2.mcp_health_log
          WHERE server_id = $1 AND event_type = ANY($3) AND created_at < $2
@@ -183,18 +218,26 @@ export class HealthLogService {
     );
     let downSince: number | null = null;
     let total = 0;
+    const add = (s: number, e: number) => (total += e - s - overlap(s, e, excluded));
     for (const row of rows) {
       const at = Math.max(row.at.getTime(), fromMs);
       if (row.event_type === OUTAGE_START) {
         downSince ??= at;
       } else if (downSince !== null) {
-        total += at - downSince;
+        add(downSince, at);
         downSince = null;
       }
     }
-    if (downSince !== null) total += nowMs - downSince;
+    if (downSince !== null) add(downSince, nowMs);
     return Math.round(total / 1_000);
   }
+}
+
+/** How much of [s, e) the sorted, disjoint intervals cover. */
+function overlap(s: number, e: number, intervals: readonly [number, number][]): number {
+  let sum = 0;
+  for (const [a, b] of intervals) sum += Math.max(0, Math.min(b, e) - Math.max(a, s));
+  return sum;
 }
 
 function round(n: number): number {

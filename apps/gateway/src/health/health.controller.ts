@@ -1,3 +1,6 @@
+import { AlertCatalog, inScope } from '../alerts/alert-catalog';
+import { coveredIntervals } from '../alerts/maintenance-schedule';
+import { RuntimeConfigService } from '../config/runtime-config.service';
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
@@ -41,6 +44,8 @@ export class HealthController {
     private readonly operator: OperatorActionsService,
     private readonly healthLog: HealthLogService,
     private readonly registry: RegistryService,
+    private readonly config: RuntimeConfigService,
+    private readonly catalog: AlertCatalog,
   ) {}
 
   @Post('health-check')
@@ -167,7 +172,19 @@ export class HealthController {
     @Param('id', { schema: serverRef }) id: string,
     @Query({ schema: uptimeQuerySchema }) query: Record<string, unknown>,
   ): Promise<UptimeView> {
-    return this.healthLog.uptime(await this.registry.find(id), query);
+    const row = await this.registry.find(id);
+    const { maintenance_counts_in_uptime: counted } = await this.config.get('alerts');
+    return this.healthLog.uptime(row, query, Date.now(), {
+      counted,
+      intervals: async (from, to) =>
+        coveredIntervals(
+          (await this.catalog.allWindows()).filter((w) =>
+            inScope(w, { id: row.id, name: row.name }),
+          ),
+          from,
+          to,
+        ),
+    });
   }
 
   @Get(':id/capabilities')

@@ -397,6 +397,11 @@ export const uptimeViewSchema = z
     p95_response_time_ms: z.number().nullable(),
     downtime_seconds: z.number(),
     method: z.string(),
+    maintenance: z.object({
+      counted: z.boolean(),
+      excluded_checks: z.int(),
+      seconds: z.int(),
+    }),
   })
   .meta({ id: 'UptimeView' });
 
@@ -420,7 +425,11 @@ const settingsSchemas = {
   }),
   logging: z.object({ level: z.enum(LOG_LEVELS), component_names: z.array(z.string()) }),
   health_log: z.object({ retention_days: z.number() }),
-  alerts: z.object({ critical_failure_count: z.number(), critical_window_seconds: z.number() }),
+  alerts: z.object({
+    critical_failure_count: z.number(),
+    critical_window_seconds: z.number(),
+    maintenance_counts_in_uptime: z.boolean(),
+  }),
   rate_limits: z.object({
     login_attempts_per_minute: z.number(),
     login_lockout_threshold: z.number(),

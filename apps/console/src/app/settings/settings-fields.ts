@@ -182,7 +182,8 @@ export const SECTIONS: readonly SettingSection[] = [
   {
     key: 'alerts',
     title: 'Alerts',
-    intro: 'When several servers failing at once raise one critical alert.',
+    intro:
+      'When several servers failing at once raise one critical alert, and whether maintenance counts in uptime.',
     fields: [
       {
         key: 'critical_failure_count',
@@ -196,6 +197,12 @@ export const SECTIONS: readonly SettingSection[] = [
         help: '…raise one critical_alert',
         type: 'int',
         unit: 's',
+      },
+      {
+        key: 'maintenance_counts_in_uptime',
+        label: 'Maintenance in uptime',
+        help: 'Count checks inside maintenance windows in uptime figures',
+        type: 'bool',
       },
     ],
   },
