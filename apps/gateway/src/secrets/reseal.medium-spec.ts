@@ -9,7 +9,7 @@ import { SecretCodec } from './secret-codec';
 const OLD = parseEncryptionKey(TEST_ENCRYPTION_KEY);
 const NEW = parseEncryptionKey('c'.repeat(64));
 
-/** Key rotation reaches OAuth tokens and registered clients (SPEC §11), not only servers. */
+/** Key rotation reaches OAuth tokens, registered clients (SPEC §11) and alert channels (§12). */
 describe('resealSecrets with OAuth tokens (PostgreSQL)', () => {
   let db: TestDatabase;
   let pool: DataSource;
@@ -37,12 +37,16 @@ describe('resealSecrets with OAuth tokens (PostgreSQL)', () => {
       [id, old.seal(tokens, 'oauth_tokens'), old.seal(client, 'oauth_tokens')],
     );
 
+    await pool.query(
+      `INSERT INTO omni2.alert_channels (name, kind, config) VALUES ('ops', 'webhook', $1)`,
+      [old.seal({ url: 'http://127.0.0.1:9/h', secret: 'hook-secret-0123456789' }, 'alert_config')],
+    );
     const blind = await resealSecrets(pool, new SecretCodec(new EncryptionKeyring(NEW)), 'stale');
-    expect(blind.unreadable).toEqual(['tokens']);
+    expect(blind.unreadable).toEqual(['tokens', 'channel ops']);
 
     const rotating = new SecretCodec(new EncryptionKeyring(NEW, [OLD]));
     const report = await resealSecrets(pool, rotating, 'stale');
-    expect(report).toMatchObject({ resealed: 1, unreadable: [] });
+    expect(report).toMatchObject({ resealed: 2, unreadable: [] });
     const [row] = await pool.query<{ tokens: string; client: string }[]>(
       `SELECT tokens, client FROM omni2.mcp_oauth_tokens WHERE server_id = $1`,
       [id],
@@ -50,6 +54,12 @@ describe('resealSecrets with OAuth tokens (PostgreSQL)', () => {
     const only = new SecretCodec(new EncryptionKeyring(NEW));
     expect(only.open(row.tokens, 'oauth_tokens')).toEqual(tokens);
     expect(only.open(row.client, 'oauth_tokens')).toEqual(client);
+    const [channel] = await pool.query<{ config: string }[]>(
+      `SELECT config FROM omni2.alert_channels WHERE name = 'ops'`,
+    );
+    expect(only.open(channel.config, 'alert_config')).toMatchObject({
+      url: 'http://127.0.0.1:9/h',
+    });
     expect((await resealSecrets(pool, rotating, 'stale')).resealed).toBe(0);
   });
 });

@@ -47,6 +47,7 @@ export async function resealSecrets(
       }
     }
     await resealOAuth(tx, codec, scope, report);
+    await resealChannels(tx, codec, scope, report);
     return report;
   });
 }
@@ -82,6 +83,30 @@ async function resealOAuth(
       report.resealed++;
     } catch {
       if (!report.unreadable.includes(row.name)) report.unreadable.push(row.name);
+    }
+  }
+  report.rows += rows.length;
+}
+
+/** Alert channel settings (SPEC §12: webhook secrets, SMTP passwords) rotate with the key too. */
+async function resealChannels(
+  tx: EntityManager,
+  codec: SecretCodec,
+  scope: 'stale' | 'plaintext',
+  report: ResealReport,
+): Promise<void> {
+  if (scope === 'plaintext') return; // Channels were sealed from the start.
+  const rows = await tx.query<{ id: string; name: string; config: string }[]>(
+    `SELECT id, name, config FROM omni2.alert_channels FOR UPDATE`,
+  );
+  for (const row of rows) {
+    if (codec.isCurrent(row.config)) continue;
+    try {
+      const config = codec.seal(codec.open(row.config, 'alert_config'), 'alert_config');
+      await tx.query(`UPDATE omni2.alert_channels SET config = $2 WHERE id = $1`, [row.id, config]);
+      report.resealed++;
+    } catch {
+      report.unreadable.push(`channel ${row.name}`);
     }
   }
   report.rows += rows.length;
