@@ -118,15 +118,29 @@ describe('alerts and notifications (e2e)', () => {
   });
 
   it('sends one down, reminders, and one recovery per rule and channel, each once across replicas', async () => {
+    // A second channel on the same receiver, and a second rule: one down per rule and channel.
+    const second = await api<AlertChannelView>('POST', '/alerts/channels', {
+      name: 'ops-copy',
+      kind: 'webhook',
+      config: { url: `${receiver.url}?copy`, secret: SECRET },
+    });
+    expect(second.status).toBe(201);
     const rule = await api<AlertRuleView>('POST', '/alerts/rules', {
       name: 'down-and-up',
       events: ['server_down'],
       server_scope: 'pattern',
       name_pattern: 'flaky*',
       reminder_interval_seconds: 10,
-      channel_ids: [channel.id],
+      channel_ids: [channel.id, second.body.id],
     });
     expect(rule.status).toBe(201);
+    const quiet = await api<AlertRuleView>('POST', '/alerts/rules', {
+      name: 'down-only',
+      events: ['server_down'],
+      send_recovery: false,
+      channel_ids: [channel.id],
+    });
+    expect(quiet.status).toBe(201);
     expect((await api('POST', '/mcp/servers', upstream.registration('flaky-1'))).status).toBe(201);
     await pollUntil(
       () => server('flaky-1'),
@@ -148,17 +162,27 @@ describe('alerts and notifications (e2e)', () => {
     upstream.setBehaviour({ mode: 'healthy' });
     await pollUntil(
       () => of('flaky-1').filter((d) => d.body.kind === 'recovery'),
-      (r) => r.length === 1,
+      (r) => r.length === 2,
       { timeoutMs: 20_000, what: 'the recovery' },
     );
 
     const got = of('flaky-1');
-    expect(got.filter((d) => d.body.kind === 'alert')).toHaveLength(1);
-    expect(got.filter((d) => d.body.kind === 'recovery')).toHaveLength(1);
+    const pairs = (kind: string) =>
+      got
+        .filter((d) => d.body.kind === kind)
+        .map((d) => `${d.body.rule?.name} -> ${d.channel}`)
+        .sort();
+    expect(pairs('alert')).toEqual([
+      'down-and-up -> ops',
+      'down-and-up -> ops-copy',
+      'down-only -> ops',
+    ]);
+    expect(pairs('recovery')).toEqual(['down-and-up -> ops', 'down-and-up -> ops-copy']);
     expect(got.every((d) => d.signed && d.body.event === 'server_down')).toBe(true);
     expect(new Set(got.map((d) => d.id)).size).toBe(got.length);
     // Reminders came at the interval, not at every check.
     const reminders = got.filter((d) => d.body.kind === 'reminder');
+    expect(reminders.every((d) => d.body.rule?.name === 'down-and-up')).toBe(true);
     const alertAt = Date.parse(got.find((d) => d.body.kind === 'alert')!.body.occurred_at);
     expect(Date.parse(reminders[0].body.occurred_at) - alertAt).toBeGreaterThanOrEqual(10_000);
   });

@@ -5,6 +5,8 @@ import type { AlertNotification } from '@omni2/contracts';
 
 export interface ReceivedDelivery {
   id: string;
+  /** Which channel sent it: `ops` for the receiver's own URL, `ops-copy` with `?copy`. */
+  channel: string;
   /** The HMAC header matched the raw body under the receiver's secret. */
   signed: boolean;
   body: AlertNotification;
@@ -48,6 +50,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
         timingSafeEqual(Buffer.from(given), Buffer.from(expected));
       const delivery: ReceivedDelivery = {
         id: String(req.headers['x-omni2-delivery'] ?? ''),
+        channel: (req.url ?? '').includes('?copy') ? 'ops-copy' : 'ops',
         signed,
         body: JSON.parse(raw.toString('utf8')) as AlertNotification,
       };
