@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type {
   AlertEvent,
   AlertNotification,
@@ -48,8 +48,6 @@ interface Staged {
  */
 @Injectable()
 export class AlertStager {
-  private readonly log = new Logger('alerts');
-
   constructor(private readonly catalog: AlertCatalog) {}
 
   /** The changes of one server, in the caller's transaction (CheckRecorder holds its row lock). */
@@ -311,7 +309,6 @@ export class AlertStager {
         );
       }
     }
-    this.log.debug(`staged ${staged.length} notification(s)${held ? ' (held: maintenance)' : ''}`);
   }
 }
 

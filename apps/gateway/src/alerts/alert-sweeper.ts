@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -31,8 +31,6 @@ const SWEEP_BATCH = 200;
  */
 @Injectable()
 export class AlertSweeper {
-  private readonly log = new Logger('alerts');
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly catalog: AlertCatalog,
@@ -116,7 +114,6 @@ export class AlertSweeper {
       [downNotice(rule, server, at, incident, incident.last_error, 'reminder')],
       held,
     );
-    this.log.debug(`reminder for ${server.name} (${rule.name})`);
     return 1;
   }
 }
