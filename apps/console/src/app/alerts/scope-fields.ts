@@ -19,7 +19,7 @@ let nextId = 0;
   template: `
     <fieldset class="scope" data-testid="scope">
       <legend class="label">Servers</legend>
-      <div class="segmented" role="radiogroup" aria-label="Which servers">
+      <div class="scope-kinds" role="radiogroup" aria-label="Which servers">
         @for (k of kinds; track k.value) {
           <label class="inline">
             <input
@@ -91,7 +91,7 @@ let nextId = 0;
         flex-direction: column;
         gap: 8px;
       }
-      .segmented {
+      .scope-kinds {
         display: flex;
         gap: 16px;
         flex-wrap: wrap;
