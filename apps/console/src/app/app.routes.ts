@@ -13,6 +13,7 @@ export const routes: Routes = [
       { path: '', pathMatch: 'full', loadChildren: () => import('./dashboard/dashboard.routes') },
       { path: 'servers', loadChildren: () => import('./servers/servers.routes') },
       { path: 'servers/:id', loadChildren: () => import('./server-detail/server-detail.routes') },
+      { path: 'alerts', loadChildren: () => import('./alerts/alerts.routes') },
       {
         path: 'iam',
         canActivate: [roleGuard('admin')],

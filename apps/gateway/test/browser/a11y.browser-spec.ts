@@ -75,6 +75,27 @@ describe('console: keyboard and screen readers (browser)', () => {
     // Rows in the API keys table and the audit log.
     const key = await h.t.api('POST', '/api/v1/api-keys', { name: 'ci-key', role: 'viewer' });
     expect(key.status).toBe(201);
+    // Rows on each alerts tab (the channel is never sent to).
+    const hook = await h.t.api('POST', '/api/v1/alerts/channels', {
+      name: 'a11y-hook',
+      kind: 'webhook',
+      config: { url: 'http://127.0.0.1:9/hook' },
+    });
+    expect(hook.status).toBe(201);
+    const rule = await h.t.api('POST', '/api/v1/alerts/rules', {
+      name: 'a11y-rule',
+      events: ['server_down'],
+      channel_ids: [hook.body.id],
+      enabled: false,
+    });
+    expect(rule.status).toBe(201);
+    const window = await h.t.api('POST', '/api/v1/maintenance-windows', {
+      name: 'a11y-window',
+      starts_at: '2030-01-05T00:00:00Z',
+      recurrence: '0 2 * * 0',
+      duration_seconds: 3600,
+    });
+    expect(window.status).toBe(201);
   });
 
   afterAll(async () => {
@@ -136,6 +157,42 @@ describe('console: keyboard and screen readers (browser)', () => {
       const save = '[data-save="circuit_breaker"]';
       expect(await w.page.locator(save).isDisabled()).toBe(true);
       expect(await describedBy(w.page, save)).toContain('No changes');
+    });
+
+    it('on the alerts channels, rules, maintenance windows and delivery log tabs', async () => {
+      w = await h.open('/alerts');
+      await w.page.locator('[data-channel="a11y-hook"]').waitFor();
+      expect(await audit(w.page)).toEqual([]);
+      await w.page.locator('[data-tab="rules"]').click();
+      await w.page.locator('[data-rule="a11y-rule"]').waitFor();
+      expect(await audit(w.page)).toEqual([]);
+      await w.page.locator('[data-tab="windows"]').click();
+      await w.page.locator('[data-window="a11y-window"]').waitFor();
+      expect(await audit(w.page)).toEqual([]);
+      await w.page.locator('[data-tab="deliveries"]').click();
+      await w.page.getByTestId('deliveries-empty').waitFor();
+      expect(await audit(w.page)).toEqual([]);
+    });
+
+    it('with the alert channel, rule and window dialogs open', async () => {
+      w = await h.open('/alerts');
+      await w.page.locator('[data-channel="a11y-hook"]').waitFor();
+      await w.page.getByTestId('add-channel').click();
+      await w.page.locator('o2-channel-dialog [role="dialog"]').waitFor();
+      expect(await audit(w.page)).toEqual([]);
+      await w.page.keyboard.press('Escape');
+      await w.page.locator('[data-tab="rules"]').click();
+      await w.page.getByTestId('add-rule').click();
+      await w.page.locator('o2-rule-dialog [role="dialog"]').waitFor();
+      await w.page.locator('[data-scope="list"]').click();
+      await w.page.getByTestId('scope-servers').waitFor();
+      expect(await audit(w.page)).toEqual([]);
+      await w.page.keyboard.press('Escape');
+      await w.page.locator('[data-tab="windows"]').click();
+      await w.page.getByTestId('add-window').click();
+      await w.page.locator('o2-window-dialog [role="dialog"]').waitFor();
+      await w.page.locator('o2-window-dialog [data-field="recurring"]').check();
+      expect(await audit(w.page)).toEqual([]);
     });
 
     it('with the add-server dialog open', async () => {

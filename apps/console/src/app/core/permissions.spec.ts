@@ -1,4 +1,4 @@
-import { availability } from './permissions';
+import { alertAvailability, availability } from './permissions';
 import { serverView } from './testing';
 
 describe('availability', () => {
@@ -108,6 +108,26 @@ describe('availability', () => {
 
   it('treats a signed-out user as having no role', () => {
     expect(availability('check', active, null).reason).toBe(
+      'Needs the operator role (you are signed out)',
+    );
+  });
+});
+
+describe('alertAvailability', () => {
+  it('lets admins manage channels and rules, operators windows, viewers only read', () => {
+    expect(alertAvailability('manage_channels', 'admin').enabled).toBe(true);
+    expect(alertAvailability('manage_rules', 'admin').enabled).toBe(true);
+    expect(alertAvailability('manage_channels', 'operator')).toEqual({
+      enabled: false,
+      reason: 'Needs the admin role (you are operator)',
+    });
+    expect(alertAvailability('manage_rules', 'operator').enabled).toBe(false);
+    expect(alertAvailability('manage_windows', 'operator').enabled).toBe(true);
+    expect(alertAvailability('manage_windows', 'viewer')).toEqual({
+      enabled: false,
+      reason: 'Needs the operator role (you are viewer)',
+    });
+    expect(alertAvailability('manage_windows', null).reason).toBe(
       'Needs the operator role (you are signed out)',
     );
   });

@@ -131,3 +131,31 @@ export function availability(
           };
   }
 }
+
+/** What can be changed on the Alerts page. */
+export type AlertAction = 'manage_channels' | 'manage_rules' | 'manage_windows';
+
+/** SPEC §12: admins manage channels and rules, operators maintenance windows, viewers read. */
+export const ALERT_REQUIRED_ROLE: Readonly<Record<AlertAction, Role>> = {
+  manage_channels: 'admin',
+  manage_rules: 'admin',
+  manage_windows: 'operator',
+};
+
+const ALERT_WHAT: Readonly<Record<AlertAction, string>> = {
+  manage_channels: 'Add, change, test and delete channels',
+  manage_rules: 'Add, change and delete rules',
+  manage_windows: 'Add, change and delete maintenance windows',
+};
+
+/** Whether `role` may do `action` on the Alerts page, and the tooltip saying why (not). */
+export function alertAvailability(action: AlertAction, role: Role | null): Availability {
+  const required = ALERT_REQUIRED_ROLE[action];
+  if (role === null || !roleAtLeast(role, required)) {
+    return {
+      enabled: false,
+      reason: `Needs the ${required} role (you are ${role ?? 'signed out'})`,
+    };
+  }
+  return { enabled: true, reason: ALERT_WHAT[action] };
+}

@@ -5,6 +5,7 @@ import { provideRouter } from '@angular/router';
 import { TestBed } from '@angular/core/testing';
 import type {
   EventEnvelope,
+  MaintenanceWindowView,
   EventType,
   FieldError,
   HealthCheckResult,
@@ -127,4 +128,30 @@ export function signInAs(role: Role): void {
     kind: 'user',
     expires_at: null,
   });
+}
+
+/** A one-off maintenance window on from 11:00 to 13:00 UTC on 2026-06-01, covering all servers. */
+export function windowView(patch: Partial<MaintenanceWindowView> = {}): MaintenanceWindowView {
+  return {
+    id: 'w1',
+    name: 'patching',
+    starts_at: '2026-06-01T11:00:00.000Z',
+    ends_at: '2026-06-01T13:00:00.000Z',
+    recurrence: null,
+    duration_seconds: null,
+    server_scope: 'all',
+    server_ids: [],
+    name_pattern: null,
+    active: true,
+    current_or_next: { starts_at: '2026-06-01T11:00:00.000Z', ends_at: '2026-06-01T13:00:00.000Z' },
+    created_by: 'admin',
+    created_at: '2026-06-01T10:00:00.000Z',
+    updated_at: '2026-06-01T10:00:00.000Z',
+    ...patch,
+  };
+}
+
+/** Lets promise chains finish (an HTTP answer through `await`s), without a fixture. */
+export function drain(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -42,6 +42,7 @@ import {
 } from '../shared/protocol-labels';
 import { ConfirmDialog } from '../shared/confirm-dialog';
 import { RelativeTime } from '../shared/relative-time';
+import { MaintenanceMark } from '../shared/maintenance-mark';
 import { StatusBadge } from '../shared/status-badge';
 import { ServerActionsBar } from '../servers/server-actions-bar';
 import { ServerDialog } from '../servers/server-dialog';
@@ -75,6 +76,7 @@ const EVENT_TONE: Readonly<Record<string, 'good' | 'bad' | 'plain'>> = {
   imports: [
     RouterLink,
     StatusBadge,
+    MaintenanceMark,
     RelativeTime,
     ServerActionsBar,
     ServerDialog,

@@ -48,6 +48,7 @@ import {
   type EraFilter,
 } from '../shared/protocol-labels';
 import { RelativeTime } from '../shared/relative-time';
+import { MaintenanceMark } from '../shared/maintenance-mark';
 import { StatusBadge } from '../shared/status-badge';
 import { ServerActionsBar } from './server-actions-bar';
 import { ServerDialog, type DialogTab } from './server-dialog';
@@ -100,6 +101,7 @@ const ROW_HEIGHT = 44;
     ScrollingModule,
     RouterLink,
     StatusBadge,
+    MaintenanceMark,
     RelativeTime,
     ServerActionsBar,
     ServerDialog,

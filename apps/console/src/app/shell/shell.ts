@@ -8,6 +8,7 @@ import {
   signal,
 } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { MaintenanceWindows } from '../core/alerts.data';
 import { Notifier } from '../core/notifier.service';
 import { Realtime } from '../core/realtime.service';
 import { RuntimeConfig } from '../core/runtime-config.service';
@@ -35,6 +36,7 @@ import { ChangePasswordDialog } from './change-password-dialog';
           >Dashboard</a
         >
         <a routerLink="/servers" routerLinkActive="active">MCP servers</a>
+        <a routerLink="/alerts" routerLinkActive="active">Alerts</a>
         @if (isAdmin()) {
           <a routerLink="/iam" routerLinkActive="active">IAM</a>
           <a routerLink="/settings" routerLinkActive="active">Settings</a>
@@ -80,6 +82,7 @@ export class Shell {
   private readonly document = inject(DOCUMENT);
   private readonly realtime = inject(Realtime);
   private readonly store = inject(ServersStore);
+  private readonly maintenance = inject(MaintenanceWindows);
   protected readonly changingPassword = signal(false);
   protected readonly isAdmin = computed(() => this.session.hasRole('admin'));
 
@@ -87,10 +90,13 @@ export class Shell {
     inject(Notifier).start();
     this.realtime.start();
     void this.store.load();
+    // Servers show a "maintenance" mark while a window covers them.
+    this.maintenance.ensureLoaded();
     void inject(RuntimeConfig).load('circuit_breaker');
     inject(DestroyRef).onDestroy(() => {
       this.realtime.stop();
       this.store.reset();
+      this.maintenance.reset();
     });
   }
 
