@@ -1,6 +1,6 @@
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import type { CapabilitiesView, McpServerView } from '@omni2/contracts';
+import type { CapabilitiesView, McpServerView, UptimeView } from '@omni2/contracts';
 import { ServersStore } from '../core/servers.store';
 import { serverView, settle, signInAs, testProviders } from '../core/testing';
 import { ServerDetailPage } from './server-detail.page';
@@ -227,5 +227,46 @@ describe('ServerDetailPage OAuth authorization', () => {
     expect(machine.q('[data-action="forget_tokens"]')).toBeNull();
     expect(machine.q('[data-action="authorize"]')).toBeNull();
     expect(machine.q('[data-testid="auth"]')?.textContent).toContain('client credentials');
+  });
+});
+
+describe('ServerDetailPage uptime and maintenance', () => {
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: testProviders() });
+    signInAs('viewer');
+  });
+
+  it('says beside the figure how much maintenance there was and whether it counted', async () => {
+    TestBed.inject(ServersStore).upsert(serverView());
+    const fixture = TestBed.createComponent(ServerDetailPage);
+    fixture.componentRef.setInput('id', 'id-alpha');
+    await fixture.whenStable();
+    const http = TestBed.inject(HttpTestingController);
+    for (const req of http.match((r) => r.url.endsWith('/mcp/servers/id-alpha/uptime'))) {
+      const window = req.request.params.get('window') as UptimeView['window'];
+      req.flush({
+        server_id: 'id-alpha',
+        window,
+        from: '2026-12-04T10:00:00.000Z',
+        to: '2026-12-05T10:00:00.000Z',
+        uptime_percent: 100,
+        checks: 10,
+        successful_checks: 10,
+        mean_response_time_ms: 5,
+        p95_response_time_ms: 9,
+        downtime_seconds: 0,
+        method: 'm',
+        maintenance:
+          window === '24h'
+            ? { counted: false, excluded_checks: 4, seconds: 3_600 }
+            : { counted: true, excluded_checks: 0, seconds: 0 },
+      } satisfies UptimeView);
+    }
+    await settle(fixture);
+    const el = fixture.nativeElement as HTMLElement;
+    const notes = [...el.querySelectorAll('[data-testid="uptime-maintenance"]')].map((n) =>
+      n.textContent?.replace(/\s+/g, ' ').trim(),
+    );
+    expect(notes).toEqual(['1 h maintenance not counted (4 checks left out)']);
   });
 });
