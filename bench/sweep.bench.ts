@@ -27,6 +27,8 @@ const SERVERS = Number(process.env.SERVERS ?? 1_000);
 const REPLICAS = Number(process.env.REPLICAS ?? 1);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 200);
 const ERA = (process.env.ERA ?? 'legacy') as 'legacy' | 'modern';
+/** ALERT_RULE=1: a server_down rule (with a channel) covers every server, as in production. */
+const ALERT_RULE = process.env.ALERT_RULE === '1';
 if (!['legacy', 'modern'].includes(ERA)) throw new Error(`ERA is legacy or modern, not ${ERA}`);
 
 function procStats(pid: number): { cpuSeconds: number; rssMb: number; peakRssMb: number } {
@@ -107,6 +109,19 @@ async function main(): Promise<void> {
        FROM generate_series(1, $2) AS i`,
       [upstream.url, SERVERS],
     );
+    if (ALERT_RULE) {
+      const [channel] = (
+        await pg.query<{ id: string }>(
+          `INSERT INTO omni2.alert_channels (name, kind, config)
+           VALUES ('bench', 'webhook', 'unused: never sent, nothing fails') RETURNING id`,
+        )
+      ).rows;
+      await pg.query(
+        `INSERT INTO omni2.alert_rules (name, events, channel_ids, reminder_interval_seconds)
+         VALUES ('bench', '{server_down,server_recovered,auth_required}', $1, 600)`,
+        [[channel.id]],
+      );
+    }
     for (let i = 0; i < REPLICAS; i++) gateways.push(await startGateway(db.url));
     const before = gateways.map((g) => procStats(g.proc.pid!));
     const upstreamBefore = cpuSeconds(upstream.pid);
@@ -152,7 +167,8 @@ async function main(): Promise<void> {
     );
     console.log(
       `sweep: ${SERVERS} ${ERA} servers, ${REPLICAS} replica(s), concurrency ${CONCURRENCY} each` +
-        (process.env.UPSTREAM_REPLAY === '1' ? ', upstream replaying the SDK answers' : ''),
+        (process.env.UPSTREAM_REPLAY === '1' ? ', upstream replaying the SDK answers' : '') +
+        (ALERT_RULE ? ', a server_down rule on every server' : ''),
     );
     console.log(`  first sweep (connect + handshake + check): ${firstSweep.toFixed(1)} s`);
     console.log(`  steady sweep (known servers, check):       ${steadySweep.toFixed(1)} s`);
