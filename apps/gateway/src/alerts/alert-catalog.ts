@@ -73,28 +73,45 @@ export class AlertCatalog implements OnApplicationBootstrap, OnApplicationShutdo
     return this.windows.value;
   }
 
-  /** The rules that watch `event` on `server` (`server` null: fleet-wide events). */
-  async rulesFor(event: string, server: AlertSubject | null): Promise<AlertRuleEntity[]> {
-    const rules = await this.enabledRules();
-    return rules.filter(
-      (r) => r.events.includes(event as never) && (server === null || inScope(r, server)),
-    );
-  }
-
-  /** True while a maintenance window covers the server (or, for null, the whole fleet). */
-  async inMaintenance(server: AlertSubject | null, at: Date): Promise<boolean> {
-    const windows = await this.allWindows();
-    return (
-      activeWindowsFor(
-        windows.filter((w) => (server === null ? w.server_scope === 'all' : inScope(w, server))),
-        at,
-      ).length > 0
-    );
+  /**
+   * The rules and windows as they stand, for use inside a transaction: read before it opens, so
+   * a transaction never waits on a second pooled connection (under load that deadlocks the pool).
+   */
+  async snapshot(): Promise<AlertRules> {
+    const [rules, windows] = await Promise.all([this.enabledRules(), this.allWindows()]);
+    return new AlertRules(rules, windows);
   }
 
   invalidate(): void {
     this.rules = null;
     this.windows = null;
+  }
+}
+
+/** Rules and windows at one moment: every question answered without the database. */
+export class AlertRules {
+  constructor(
+    readonly rules: readonly AlertRuleEntity[],
+    readonly windows: readonly MaintenanceWindowEntity[],
+  ) {}
+
+  get empty(): boolean {
+    return this.rules.length === 0;
+  }
+
+  /** The rules that watch `event` on `server` (`server` null: fleet-wide events). */
+  rulesFor(event: string, server: AlertSubject | null): AlertRuleEntity[] {
+    return this.rules.filter(
+      (r) => r.events.includes(event as never) && (server === null || inScope(r, server)),
+    );
+  }
+
+  /** True while a maintenance window covers the server (or, for null, the whole fleet). */
+  inMaintenance(server: AlertSubject | null, at: Date): boolean {
+    const covering = this.windows.filter((w) =>
+      server === null ? w.server_scope === 'all' : inScope(w, server),
+    );
+    return activeWindowsFor(covering, at).length > 0;
   }
 }
 

@@ -51,7 +51,7 @@ describe('alert rules after N failures or a duration (PostgreSQL)', () => {
       ds.getRepository(MaintenanceWindowEntity),
       clock,
     );
-    const stager = new AlertStager(catalog);
+    const stager = new AlertStager();
     recorder = new CheckRecorder(
       ds.getRepository(McpServerEntity),
       config,
@@ -145,5 +145,40 @@ describe('alert rules after N failures or a duration (PostgreSQL)', () => {
     clock.t += 600_000;
     await sweeper.sweep();
     expect(await staged(blip)).toEqual([]);
+  });
+
+  it('never waits inside a check transaction for a second pooled connection (no pool deadlock)', async () => {
+    // Two connections, eight concurrent checks, and rules and windows due for a fresh read:
+    // reading them inside the transactions would leave every connection waiting for another.
+    const small = await new DataSource(dataSourceOptions(db.url, 2)).initialize();
+    try {
+      const config = new RuntimeConfigService(small.getRepository(RuntimeConfigEntity), clock);
+      const fresh = new AlertCatalog(
+        small.getRepository(AlertRuleEntity),
+        small.getRepository(MaintenanceWindowEntity),
+        clock,
+      );
+      const busy = new CheckRecorder(
+        small.getRepository(McpServerEntity),
+        config,
+        new ReplicaIdentity(),
+        new AlertStager(),
+        fresh,
+      );
+      const ids = await Promise.all([...Array(8).keys()].map((i) => server(`pool-${i}`)));
+      clock.t += 60_000;
+      fresh.invalidate();
+      const all = Promise.all(
+        ids.map((id) => busy.recordCheck(id, failure, new Date(clock.t), 0)),
+      ).then(() => 'done');
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('deadlocked'), 10_000);
+      });
+      expect(await Promise.race([all, deadline])).toBe('done');
+      clearTimeout(timer);
+    } finally {
+      await small.destroy();
+    }
   });
 });

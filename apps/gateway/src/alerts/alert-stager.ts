@@ -9,7 +9,7 @@ import type {
   NotificationKind,
 } from '@omni2/contracts';
 import type { EntityManager } from 'typeorm';
-import { AlertCatalog, type AlertSubject } from './alert-catalog';
+import type { AlertRules, AlertSubject } from './alert-catalog';
 import type { AlertRuleEntity } from './alert-rule.entity';
 
 /** What a change of one server says to the alert rules. */
@@ -48,16 +48,21 @@ interface Staged {
  */
 @Injectable()
 export class AlertStager {
-  constructor(private readonly catalog: AlertCatalog) {}
-
-  /** The changes of one server, in the caller's transaction (CheckRecorder holds its row lock). */
-  async stageServer(tx: EntityManager, server: AlertSubject, signal: ServerSignal): Promise<void> {
-    const rules = await this.catalog.enabledRules();
-    if (rules.length === 0) return;
-    const held = await this.catalog.inMaintenance(server, signal.at);
+  /**
+   * The changes of one server, in the caller's transaction (CheckRecorder holds its row lock).
+   * `rules` is a snapshot taken before the transaction (AlertCatalog.snapshot).
+   */
+  async stageServer(
+    tx: EntityManager,
+    rules: AlertRules,
+    server: AlertSubject,
+    signal: ServerSignal,
+  ): Promise<void> {
+    if (rules.empty) return;
+    const held = rules.inMaintenance(server, signal.at);
     const staged: Staged[] = [];
-    for (const e of signal.events) staged.push(...(await this.fromEvent(server, e, signal)));
-    staged.push(...(await this.trackDown(tx, server, signal)));
+    for (const e of signal.events) staged.push(...this.fromEvent(rules, server, e, signal));
+    staged.push(...(await this.trackDown(tx, rules, server, signal)));
     await this.write(tx, staged, held);
   }
 
@@ -67,15 +72,16 @@ export class AlertStager {
    */
   async stageFleet(
     tx: EntityManager,
+    catalog: AlertRules,
     event: 'critical_alert' | 'coordinator_stalled',
     title: string,
     text: string,
     at: Date,
     dedupeKey?: string,
   ): Promise<void> {
-    const rules = await this.catalog.rulesFor(event, null);
+    const rules = catalog.rulesFor(event, null);
     if (rules.length === 0) return;
-    const held = await this.catalog.inMaintenance(null, at);
+    const held = catalog.inMaintenance(null, at);
     await this.write(
       tx,
       rules.map((rule) => ({
@@ -97,12 +103,13 @@ export class AlertStager {
   /** A capability change of one server (its own transaction), keyed by what it changed to. */
   async stageCapabilitiesChanged(
     tx: EntityManager,
+    catalog: AlertRules,
     server: AlertSubject,
     text: string,
     at: Date,
     dedupeKey: string,
   ): Promise<void> {
-    const rules = await this.catalog.rulesFor('capabilities_changed', server);
+    const rules = catalog.rulesFor('capabilities_changed', server);
     if (rules.length === 0) return;
     await this.write(
       tx,
@@ -118,18 +125,19 @@ export class AlertStager {
         channelIds: rule.channel_ids,
         dedupeKey,
       })),
-      await this.catalog.inMaintenance(server, at),
+      catalog.inMaintenance(server, at),
     );
   }
 
   /** One-shot events: auto-disabled, authorization needed (and its end), recovered. */
-  private async fromEvent(
+  private fromEvent(
+    rules: AlertRules,
     server: AlertSubject,
     e: NewEvent,
     signal: ServerSignal,
-  ): Promise<Staged[]> {
+  ): Staged[] {
     const out: Staged[] = [];
-    const each = async (
+    const each = (
       event: AlertEvent,
       kind: NotificationKind,
       severity: Staged['severity'],
@@ -137,7 +145,7 @@ export class AlertStager {
       text: string,
       onlyWithRecovery = false,
     ) => {
-      for (const rule of await this.catalog.rulesFor(event, server)) {
+      for (const rule of rules.rulesFor(event, server)) {
         if (onlyWithRecovery && !rule.send_recovery) continue;
         out.push({
           rule,
@@ -153,7 +161,7 @@ export class AlertStager {
       }
     };
     if (e.type === 'mcp_auto_disabled') {
-      await each(
+      each(
         'server_auto_disabled',
         'alert',
         'critical',
@@ -164,7 +172,7 @@ export class AlertStager {
     if (e.type === 'mcp_status_change') {
       const data = e.data as McpStatusChangeData;
       if (data.new_status === 'auth_required') {
-        await each(
+        each(
           'auth_required',
           'alert',
           'warning',
@@ -172,7 +180,7 @@ export class AlertStager {
           signal.lastError ?? data.reason,
         );
       } else if (data.old_status === 'auth_required') {
-        await each(
+        each(
           'auth_required',
           'recovery',
           'info',
@@ -185,13 +193,7 @@ export class AlertStager {
     if (e.type === 'circuit_breaker_state') {
       const data = e.data as CircuitBreakerStateData;
       if (data.new_state === 'closed' && data.old_state !== 'closed') {
-        await each(
-          'server_recovered',
-          'alert',
-          'info',
-          `${server.name} recovered`,
-          'circuit closed',
-        );
+        each('server_recovered', 'alert', 'info', `${server.name} recovered`, 'circuit closed');
       }
     }
     return out;
@@ -204,10 +206,11 @@ export class AlertStager {
    */
   private async trackDown(
     tx: EntityManager,
+    catalog: AlertRules,
     server: AlertSubject,
     signal: ServerSignal,
   ): Promise<Staged[]> {
-    const rules = await this.catalog.rulesFor('server_down', server);
+    const rules = catalog.rulesFor('server_down', server);
     if (rules.length === 0) return [];
     const recovered = signal.checkOk === true && signal.wasFailing && !signal.circuitOpen;
     const failed = signal.checkOk === false || signal.circuitOpen;

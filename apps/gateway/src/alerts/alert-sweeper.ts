@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { AlertCatalog } from './alert-catalog';
+import { AlertCatalog, type AlertRules } from './alert-catalog';
 import type { AlertRuleEntity } from './alert-rule.entity';
 import { AlertStager, downConditionHolds, downNotice } from './alert-stager';
 
@@ -39,7 +39,9 @@ export class AlertSweeper {
   ) {}
 
   async sweep(): Promise<number> {
-    const rules = await this.catalog.enabledRules();
+    // Read before the transaction: inside it, a second pooled connection could never come.
+    const catalog = await this.catalog.snapshot();
+    const rules = catalog.rules;
     if (!rules.some((r) => r.events.includes('server_down'))) return 0;
     const byId = new Map(rules.map((r) => [r.id, r]));
     const at = new Date(this.clock.now());
@@ -58,14 +60,15 @@ export class AlertSweeper {
       let staged = 0;
       for (const incident of incidents) {
         const rule = byId.get(incident.rule_id);
-        staged += await this.sweepOne(tx, incident, rule, at);
+        staged += await this.sweepOne(tx, catalog, incident, rule, at);
       }
       return staged;
     });
   }
 
   private async sweepOne(
-    tx: import('typeorm').EntityManager,
+    tx: EntityManager,
+    catalog: AlertRules,
     incident: OpenIncident,
     rule: AlertRuleEntity | undefined,
     at: Date,
@@ -84,7 +87,7 @@ export class AlertSweeper {
       );
       return 0;
     }
-    const held = await this.catalog.inMaintenance(server, at);
+    const held = catalog.inMaintenance(server, at);
     const circuitOpen = incident.circuit_state !== 'closed';
     if (incident.notified_at === null) {
       if (!downConditionHolds(rule, incident, circuitOpen, at)) return 0;

@@ -17,6 +17,7 @@ import { RegistryService } from '../registry/registry.service';
 import { upstreamFailure } from '../connections/upstream-failure';
 import { EventStream } from '../events/event-stream';
 import { circuitAllows } from '../breaker/circuit-gate';
+import { AlertCatalog } from '../alerts/alert-catalog';
 import { AlertStager } from '../alerts/alert-stager';
 
 /** Owns the capability cache: what each server offers, and when omni2 last asked. */
@@ -34,6 +35,7 @@ export class CapabilitiesService implements OnModuleInit {
     private readonly events: EventStream,
     private readonly clock: Clock,
     private readonly alerts: AlertStager,
+    private readonly catalog: AlertCatalog,
   ) {}
 
   onModuleInit(): void {
@@ -140,9 +142,11 @@ export class CapabilitiesService implements OnModuleInit {
     const at = new Date(this.clock.now());
     const key = `capabilities:${row.id}:${digestOf(namesOf(snapshot))}:${Math.floor(at.getTime() / 60_000)}`;
     try {
+      const rules = await this.catalog.snapshot();
       await this.repo.manager.transaction((tx) =>
         this.alerts.stageCapabilitiesChanged(
           tx,
+          rules,
           { id: row.id, name: row.name },
           `now ${counts.tools} tools, ${counts.prompts} prompts, ${counts.resources} resources`,
           at,

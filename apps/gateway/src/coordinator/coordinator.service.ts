@@ -1,5 +1,6 @@
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { AlertCatalog } from '../alerts/alert-catalog';
 import { AlertStager } from '../alerts/alert-stager';
 import {
   Injectable,
@@ -65,6 +66,7 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
     private readonly replica: ReplicaIdentity,
     private readonly metrics: Metrics,
     private readonly alerts: AlertStager,
+    private readonly catalog: AlertCatalog,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -217,15 +219,19 @@ export class CoordinatorService implements OnApplicationBootstrap, OnApplication
       .catch((error: unknown) => this.log.error(`alert publish failed: ${String(error)}`));
     // SPEC §12 `coordinator_stalled`: this replica's own stall, notified once.
     const at = new Date(this.clock.now());
-    void this.db
-      .transaction((tx) =>
-        this.alerts.stageFleet(
-          tx,
-          'coordinator_stalled',
-          `The coordinator on ${this.replicaId} stalled`,
-          `its check loop stalled for ${stalledMs} ms and was restarted (restart #${this.restarts})`,
-          at,
-          `stall:${this.replicaId}:${this.restarts}`,
+    void this.catalog
+      .snapshot()
+      .then((rules) =>
+        this.db.transaction((tx) =>
+          this.alerts.stageFleet(
+            tx,
+            rules,
+            'coordinator_stalled',
+            `The coordinator on ${this.replicaId} stalled`,
+            `its check loop stalled for ${stalledMs} ms and was restarted (restart #${this.restarts})`,
+            at,
+            `stall:${this.replicaId}:${this.restarts}`,
+          ),
         ),
       )
       .catch((error: unknown) => this.log.error(`stall alert not staged: ${String(error)}`));

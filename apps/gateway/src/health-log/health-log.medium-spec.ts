@@ -184,7 +184,8 @@ describe('health log on PostgreSQL', () => {
         config,
         events,
         clock,
-        new AlertStager(catalog),
+        new AlertStager(),
+        catalog,
       );
     const alerts = replica();
     // A rule for critical alerts, to one channel: the notification is staged with the alert.

@@ -68,7 +68,7 @@ describe('CheckRecorder on PostgreSQL', () => {
       ds.getRepository(McpServerEntity),
       config,
       new ReplicaIdentity(),
-      new AlertStager(catalog),
+      new AlertStager(),
       catalog,
     );
   });

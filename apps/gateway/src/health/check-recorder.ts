@@ -190,6 +190,8 @@ export class CheckRecorder {
       this.config.get('health_check'),
     ]);
     const settings: Settings = { breaker, health };
+    // Read before the transaction: inside it, a second pooled connection could never come.
+    const alerts = await this.catalog.snapshot();
     return this.repo.manager.transaction(async (tx) => {
       const row = await tx.findOne(McpServerEntity, {
         where: { id: serverId },
@@ -199,7 +201,7 @@ export class CheckRecorder {
       if (!row || row.status !== 'active') return batch.map(() => null);
       const subject = { id: row.id, name: row.name };
       // SPEC §12: a maintenance window holds alerts and keeps the breaker from auto-disabling.
-      const held = await this.catalog.inMaintenance(subject, batch[0].at);
+      const held = alerts.inMaintenance(subject, batch[0].at);
       const own: Settings = held
         ? { ...settings, breaker: { ...settings.breaker, auto_disable_enabled: false } }
         : settings;
@@ -235,7 +237,7 @@ export class CheckRecorder {
       }
       if (logs.length > 0) await tx.insert(HealthLogEntity, logs);
       // Notifications are written with the change that causes them (SPEC §12, the outbox).
-      for (const signal of signals) await this.alerts.stageServer(tx, subject, signal);
+      for (const signal of signals) await this.alerts.stageServer(tx, alerts, subject, signal);
       return results;
     });
   }

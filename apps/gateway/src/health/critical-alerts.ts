@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { AlertCatalog } from '../alerts/alert-catalog';
 import { AlertStager } from '../alerts/alert-stager';
 import { Clock } from '../common/clock';
 import { RuntimeConfigService } from '../config/runtime-config.service';
@@ -23,6 +24,7 @@ export class CriticalAlerts {
     private readonly events: EventStream,
     private readonly clock: Clock,
     private readonly alerts: AlertStager,
+    private readonly catalog: AlertCatalog,
   ) {}
 
   /** Called after a check opened a circuit. */
@@ -54,9 +56,11 @@ export class CriticalAlerts {
       },
     ]);
     // One per window across replicas (each keeps its own quiet period): keyed by the window.
+    const rules = await this.catalog.snapshot();
     await this.repo.manager.transaction((tx) =>
       this.alerts.stageFleet(
         tx,
+        rules,
         'critical_alert',
         `${count} servers went down within ${window} s`,
         `${count} servers opened their circuit within ${window} s`,
