@@ -87,6 +87,22 @@ describe('alerts and notifications (e2e)', () => {
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ errors: [expect.objectContaining({ field: 'config.url' })] });
 
+    // A stored secret never follows a new destination: it must be given again.
+    const moved = await api('PATCH', `/alerts/channels/${channel.id}`, {
+      config: { url: 'http://127.0.0.1:9/elsewhere', secret: '***', headers: { 'X-Team': '***' } },
+    });
+    expect(moved.status).toBe(400);
+    expect(moved.body).toMatchObject({
+      errors: [
+        expect.objectContaining({ field: 'config.secret' }),
+        expect.objectContaining({ field: 'config.headers.X-Team' }),
+      ],
+    });
+    const renamed = await api<AlertChannelView>('PATCH', `/alerts/channels/${channel.id}`, {
+      config: { url: receiver.url, secret: '***', headers: { 'X-Team': '***' } },
+    });
+    expect(renamed.status).toBe(200);
+
     const test = await api<{ ok: boolean; status_code: number; delivery_id: string }>(
       'POST',
       `/alerts/channels/${channel.id}/test`,

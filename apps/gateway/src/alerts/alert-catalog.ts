@@ -11,7 +11,7 @@ import type { Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AlertRuleEntity } from './alert-rule.entity';
 import { MaintenanceWindowEntity } from './maintenance-window.entity';
-import { activeWindowsFor } from './maintenance-schedule';
+import { nextOccurrenceAfter, occurrenceAt } from './maintenance-schedule';
 
 /** How long a replica trusts its copy of the rules and windows; edits here apply at once. */
 const TTL_MS = 5_000;
@@ -31,6 +31,7 @@ export interface AlertSubject {
 export class AlertCatalog implements OnApplicationBootstrap, OnApplicationShutdown {
   private unsubscribe: () => void = () => undefined;
   private rules: { value: Promise<AlertRuleEntity[]>; until: number } | null = null;
+  private readonly states = new WindowStates();
   private windows: { value: Promise<MaintenanceWindowEntity[]>; until: number } | null = null;
 
   constructor(
@@ -79,7 +80,7 @@ export class AlertCatalog implements OnApplicationBootstrap, OnApplicationShutdo
    */
   async snapshot(): Promise<AlertRules> {
     const [rules, windows] = await Promise.all([this.enabledRules(), this.allWindows()]);
-    return new AlertRules(rules, windows);
+    return new AlertRules(rules, windows, this.states);
   }
 
   invalidate(): void {
@@ -93,6 +94,7 @@ export class AlertRules {
   constructor(
     readonly rules: readonly AlertRuleEntity[],
     readonly windows: readonly MaintenanceWindowEntity[],
+    private readonly states = new WindowStates(),
   ) {}
 
   get empty(): boolean {
@@ -108,10 +110,37 @@ export class AlertRules {
 
   /** True while a maintenance window covers the server (or, for null, the whole fleet). */
   inMaintenance(server: AlertSubject | null, at: Date): boolean {
-    const covering = this.windows.filter((w) =>
-      server === null ? w.server_scope === 'all' : inScope(w, server),
+    return this.windows.some(
+      (w) =>
+        (server === null ? w.server_scope === 'all' : inScope(w, server)) &&
+        this.states.active(w, at),
     );
-    return activeWindowsFor(covering, at).length > 0;
+  }
+}
+
+/**
+ * Whether each window is on, remembered until its state next changes: a cron walk (milliseconds
+ * for a sparse expression) happens once per occurrence boundary, not on every check.
+ */
+export class WindowStates {
+  private readonly known = new Map<string, { active: boolean; from: number; until: number }>();
+
+  active(w: MaintenanceWindowEntity, at: Date): boolean {
+    const key = `${w.id}:${new Date(w.updated_at).getTime()}`;
+    const t = at.getTime();
+    const hit = this.known.get(key);
+    if (hit && t >= hit.from && t < hit.until) return hit.active;
+    const current = occurrenceAt(w, at);
+    const state = current
+      ? { active: true, from: current[0].getTime(), until: current[1].getTime() }
+      : {
+          active: false,
+          from: t,
+          until: nextOccurrenceAfter(w, at)?.[0].getTime() ?? Number.POSITIVE_INFINITY,
+        };
+    if (this.known.size > 10_000) this.known.clear();
+    this.known.set(key, state);
+    return state.active;
   }
 }
 

@@ -147,6 +147,42 @@ describe('alert rules after N failures or a duration (PostgreSQL)', () => {
     expect(await staged(blip)).toEqual([]);
   });
 
+  it('sends the recovery of a notified down that ended without a check (an operator reset)', async () => {
+    await rule('reset-watch', { pattern: 'reset-*', min_failures: 1 });
+    const id = await server('reset-1');
+    await check(id, failure);
+    expect(await staged(id)).toEqual(['alert']);
+    // What an operator's circuit reset writes: counters cleared, circuit closed.
+    await ds.query(
+      `UPDATE omni2.mcp_servers SET consecutive_failures = 0, circuit_state = 'closed' WHERE id = $1`,
+      [id],
+    );
+    await sweeper.sweep();
+    expect(await staged(id)).toEqual(['alert', 'recovery']);
+    await sweeper.sweep();
+    expect(await staged(id)).toEqual(['alert', 'recovery']);
+  });
+
+  it('ends the incidents of a rule that is disabled, so a later outage is a fresh down', async () => {
+    await rule('pausable', { pattern: 'pause-*', min_failures: 1 });
+    const id = await server('pause-1');
+    await check(id, failure);
+    expect(await staged(id)).toEqual(['alert']);
+    await ds.query(`UPDATE omni2.alert_rules SET enabled = false WHERE name = 'pausable'`);
+    catalog.invalidate();
+    await sweeper.sweep();
+    const left = await ds.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM omni2.alert_incidents WHERE server_id = $1`,
+      [id],
+    );
+    expect(left[0].n).toBe(0);
+    await check(id, success);
+    await ds.query(`UPDATE omni2.alert_rules SET enabled = true WHERE name = 'pausable'`);
+    catalog.invalidate();
+    await check(id, failure);
+    expect(await staged(id)).toEqual(['alert', 'alert']);
+  });
+
   it('never waits inside a check transaction for a second pooled connection (no pool deadlock)', async () => {
     // Two connections, eight concurrent checks, and rules and windows due for a fresh read:
     // reading them inside the transactions would leave every connection waiting for another.

@@ -58,7 +58,8 @@ export class AlertStager {
     server: AlertSubject,
     signal: ServerSignal,
   ): Promise<void> {
-    if (rules.empty) return;
+    // Without rules only a recovery has work: ending incidents a since-disabled rule left.
+    if (rules.empty && !signal.wasFailing) return;
     const held = rules.inMaintenance(server, signal.at);
     const staged: Staged[] = [];
     for (const e of signal.events) staged.push(...this.fromEvent(rules, server, e, signal));
@@ -211,9 +212,11 @@ export class AlertStager {
     signal: ServerSignal,
   ): Promise<Staged[]> {
     const rules = catalog.rulesFor('server_down', server);
-    if (rules.length === 0) return [];
-    const recovered = signal.checkOk === true && signal.wasFailing && !signal.circuitOpen;
-    const failed = signal.checkOk === false || signal.circuitOpen;
+    // Up again, whatever said so (a check, or a tool call that closed the half-open circuit):
+    // open incidents end, with their recovery, even those of rules since disabled.
+    const recovered = signal.checkOk !== false && signal.wasFailing && !signal.circuitOpen;
+    // A passing probe while half-open is no failure.
+    const failed = signal.checkOk === false || (signal.circuitOpen && signal.checkOk !== true);
     if (recovered) {
       // A DELETE ... RETURNING answers [rows, count] through TypeORM.
       const [closed] = await tx.query<[{ rule_id: string; notified_at: Date | null }[], number]>(
@@ -225,21 +228,11 @@ export class AlertStager {
       for (const incident of closed) {
         const rule = rules.find((r) => r.id === incident.rule_id);
         if (!rule || !rule.send_recovery || incident.notified_at === null) continue;
-        out.push({
-          rule,
-          event: 'server_down',
-          kind: 'recovery',
-          severity: 'info',
-          title: `${server.name} is up again`,
-          text: `down since ${new Date(incident.notified_at).toISOString()} (first notified)`,
-          server,
-          at: signal.at,
-          channelIds: rule.channel_ids,
-        });
+        out.push(recoveryNotice(rule, server, signal.at, incident.notified_at));
       }
       return out;
     }
-    if (!failed) return [];
+    if (!failed || rules.length === 0) return [];
     const out: Staged[] = [];
     for (const rule of rules) {
       const [incident] = await tx.query<
@@ -343,6 +336,26 @@ export function downNotice(
     severity: 'error',
     title: kind === 'reminder' ? `${server.name} is still down` : `${server.name} is down`,
     text: `failing since ${since} (${incident.failures} failed checks)${lastError ? `; last error: ${lastError}` : ''}`,
+    server,
+    at,
+    channelIds: rule.channel_ids,
+  };
+}
+
+/** The recovery of a server_down that was notified (`notifiedAt`). */
+export function recoveryNotice(
+  rule: AlertRuleEntity,
+  server: AlertSubject,
+  at: Date,
+  notifiedAt: Date,
+): Staged {
+  return {
+    rule,
+    event: 'server_down',
+    kind: 'recovery',
+    severity: 'info',
+    title: `${server.name} is up again`,
+    text: `down since ${new Date(notifiedAt).toISOString()} (first notified)`,
     server,
     at,
     channelIds: rule.channel_ids,

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AlertCatalog, type AlertRules } from './alert-catalog';
 import type { AlertRuleEntity } from './alert-rule.entity';
-import { AlertStager, downConditionHolds, downNotice } from './alert-stager';
+import { AlertStager, downConditionHolds, downNotice, recoveryNotice } from './alert-stager';
 
 interface OpenIncident {
   rule_id: string;
@@ -41,8 +41,13 @@ export class AlertSweeper {
   async sweep(): Promise<number> {
     // Read before the transaction: inside it, a second pooled connection could never come.
     const catalog = await this.catalog.snapshot();
-    const rules = catalog.rules;
-    if (!rules.some((r) => r.events.includes('server_down'))) return 0;
+    const rules = catalog.rules.filter((r) => r.events.includes('server_down'));
+    // Incidents of rules disabled, deleted or no longer watching server_down end here.
+    await this.db.query(
+      `DELETE FROM omni2.alert_incidents WHERE event = 'server_down' AND NOT (rule_id = ANY($1::uuid[]))`,
+      [rules.map((r) => r.id)],
+    );
+    if (rules.length === 0) return 0;
     const byId = new Map(rules.map((r) => [r.id, r]));
     const at = new Date(this.clock.now());
     return this.db.transaction(async (tx) => {
@@ -79,13 +84,20 @@ export class AlertSweeper {
       incident.status !== 'active' ||
       (incident.circuit_state === 'closed' && incident.consecutive_failures === 0);
     if (!rule || fine) {
-      // Reset, disabled or recovered without a check noticing: the incident ends quietly
-      // (an operator's own action), or with its recovery when the server is up.
+      // Reset or recovered without a check noticing: the incident ends, with its recovery when
+      // one was due; a disabled server's ends quietly (an operator's own action).
       await tx.query(
         `DELETE FROM omni2.alert_incidents WHERE rule_id = $1 AND server_id = $2 AND event = 'server_down'`,
         key,
       );
-      return 0;
+      if (!rule || incident.status !== 'active' || incident.notified_at === null) return 0;
+      if (!rule.send_recovery) return 0;
+      await this.stager.write(
+        tx,
+        [recoveryNotice(rule, server, at, incident.notified_at)],
+        catalog.inMaintenance(server, at),
+      );
+      return 1;
     }
     const held = catalog.inMaintenance(server, at);
     const circuitOpen = incident.circuit_state !== 'closed';

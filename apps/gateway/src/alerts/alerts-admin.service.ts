@@ -102,6 +102,7 @@ export class AlertsAdminService {
     if (patch.config !== undefined) {
       // "***" (as the API shows secrets) keeps what is stored.
       const stored = this.codec.open(row.config, 'alert_config') ?? {};
+      refuseSecretsToNewDestination(patch.config, stored);
       const config = this.checkConfig(row.kind, keepRedacted(patch.config, stored));
       changes.config = this.codec.seal(config, 'alert_config')!;
     }
@@ -492,6 +493,49 @@ function nextOccurrence(
   return next ? { starts_at: next[0].toISOString(), ends_at: next[1].toISOString() } : null;
 }
 
+/** Where a channel sends: a stored secret never follows a change of these. */
+const DESTINATION = ['url', 'host', 'port', 'security'] as const;
+
+/**
+ * "***" keeps a stored secret only while the destination stays: with a new url, host, port or
+ * security, every secret must be given again, so a PATCH cannot send the stored SMTP password
+ * or Authorization header to a server of its choosing.
+ */
+function refuseSecretsToNewDestination(
+  next: Record<string, unknown>,
+  stored: Record<string, unknown>,
+): void {
+  const moved = DESTINATION.some(
+    (k) => k in next && !isKept(next[k]) && JSON.stringify(next[k]) !== JSON.stringify(stored[k]),
+  );
+  if (!moved) return;
+  const kept = Object.entries(next).flatMap(([k, v]) =>
+    isKept(v)
+      ? [k]
+      : k === 'headers' && isRecord(v)
+        ? Object.entries(v)
+            .filter(([, h]) => isKept(h))
+            .map(([h]) => `headers.${h}`)
+        : [],
+  );
+  if (kept.length > 0) {
+    throw DomainError.validation(
+      kept.map((k) => ({
+        field: `config.${k}`,
+        message: 'must be given again: the channel now sends somewhere else',
+      })),
+    );
+  }
+}
+
+/** A value as the API shows a secret: "***", a chat URL's `origin/***`, a `url?***`. */
+function isKept(v: unknown): boolean {
+  return (
+    v === REDACTED ||
+    (typeof v === 'string' && (v.endsWith(`/${REDACTED}`) || v.endsWith(`?${REDACTED}`)))
+  );
+}
+
 /** "***" values (and a chat URL shown as origin/***) keep what is stored; the rest replaces it. */
 function keepRedacted(
   next: Record<string, unknown>,
@@ -499,7 +543,7 @@ function keepRedacted(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(next)) {
-    if (v === REDACTED || (k === 'url' && typeof v === 'string' && v.endsWith(`/${REDACTED}`))) {
+    if (v === REDACTED || (k === 'url' && isKept(v))) {
       out[k] = stored[k];
     } else if (k === 'headers' && isRecord(v) && isRecord(stored.headers)) {
       out[k] = keepRedacted(v, stored.headers);

@@ -41,10 +41,6 @@ export function nextOccurrenceAfter(w: WindowSchedule, at: Date): [Date, Date] |
   return [start, new Date(start.getTime() + (w.duration_seconds ?? 0) * 1_000)];
 }
 
-export function activeWindowsFor<T extends WindowSchedule>(windows: T[], at: Date): T[] {
-  return windows.filter((w) => occurrenceAt(w, at) !== null);
-}
-
 /** Checks a cron expression (five fields, UTC): the problem in words, or null. */
 export function recurrenceProblem(expression: string): string | null {
   if (expression.trim().split(/\s+/).length !== 5) {

@@ -109,7 +109,7 @@ export class OutboxSender {
           SET status = $2, last_status_code = $3, last_error = $4, response = $5,
               next_attempt_at = $6, claimed_by = NULL, claimed_until = NULL,
               finished_at = $7
-        WHERE id = $1`,
+        WHERE id = $1 AND claimed_by = $8`,
       [
         c.id,
         status,
@@ -118,6 +118,8 @@ export class OutboxSender {
         result.response,
         new Date(now + (status === 'pending' ? retryDelayMs(c.attempts) : 0)),
         status === 'pending' ? null : new Date(now),
+        // A claim that lapsed (this replica was too slow) belongs to whoever took it since.
+        this.replica.id,
       ],
     );
     this.metrics.notificationDelivered(c.kind, status);

@@ -267,9 +267,11 @@ export function secretFieldsOf(kind: ChannelKind, config: ChannelConfig): string
 export function redactedConfig(kind: ChannelKind, config: ChannelConfig): Record<string, unknown> {
   switch (kind) {
     case 'webhook': {
-      const { secret, headers, ...rest } = config as WebhookConfig;
+      const { secret, headers, url, ...rest } = config as WebhookConfig;
       return {
         ...rest,
+        // A query string may carry a token: it is shown as "***".
+        url: url.includes('?') ? `${url.slice(0, url.indexOf('?'))}?${REDACTED}` : url,
         ...(secret !== undefined ? { secret: REDACTED } : {}),
         ...(headers !== undefined
           ? { headers: Object.fromEntries(Object.keys(headers).map((name) => [name, REDACTED])) }
