@@ -12,6 +12,7 @@ import { OAuthTokens1796500000000 } from './1796500000000-OAuthTokens';
 import { OAuthAuthorization1796600000000 } from './1796600000000-OAuthAuthorization';
 import { Alerts1796700000000 } from './1796700000000-Alerts';
 import { AlertDedupe1796800000000 } from './1796800000000-AlertDedupe';
+import { CapabilityDigest1796900000000 } from './1796900000000-CapabilityDigest';
 
 /** Every migration, oldest first. An explicit list works the same from source (tests) and dist. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   OAuthAuthorization1796600000000,
   Alerts1796700000000,
   AlertDedupe1796800000000,
+  CapabilityDigest1796900000000,
 ];

@@ -242,4 +242,44 @@ describe('alerts and notifications (e2e)', () => {
       upstream.setBehaviour({ mode: 'healthy' });
     }
   });
+
+  it('notifies a capability change once, whichever replicas notice it', async () => {
+    const rule = await api<AlertRuleView>('POST', '/alerts/rules', {
+      name: 'offers',
+      events: ['capabilities_changed'],
+      server_scope: 'pattern',
+      name_pattern: 'offers-*',
+      channel_ids: [channel.id],
+    });
+    expect(rule.status).toBe(201);
+    const other = await startUpstream('streamable_http');
+    try {
+      expect((await api('POST', '/mcp/servers', other.registration('offers-1'))).status).toBe(201);
+      await pollUntil(
+        () => server('offers-1'),
+        (s) => s.health_status === 'healthy',
+        { what: 'offers-1 healthy' },
+      );
+      // The server announces a new tool: both replicas hold a session to it and refresh.
+      await other.setExtraTools(['fresh_tool']);
+      await pollUntil(
+        () => of('offers-1').filter((d) => d.body.event === 'capabilities_changed'),
+        (got) => got.length >= 1,
+        { what: 'the capabilities_changed notification' },
+      );
+      // Both replicas read the capabilities again (each forces a refresh); no second one comes.
+      for (const r of replicas) {
+        expect((await r.api('POST', '/api/v1/mcp/servers/offers-1/reload')).status).toBe(200);
+      }
+      await pollUntil(
+        async () =>
+          (await api<DeliveryPage>('GET', '/alerts/deliveries?status=pending')).body.items.length,
+        (n) => n === 0,
+        { what: 'the outbox drained' },
+      );
+      expect(of('offers-1').filter((d) => d.body.event === 'capabilities_changed')).toHaveLength(1);
+    } finally {
+      await other.stop();
+    }
+  });
 });

@@ -101,14 +101,13 @@ export class AlertStager {
     );
   }
 
-  /** A capability change of one server (its own transaction), keyed by what it changed to. */
+  /** A capability change of one server, in the transaction that recorded it. */
   async stageCapabilitiesChanged(
     tx: EntityManager,
     catalog: AlertRules,
     server: AlertSubject,
     text: string,
     at: Date,
-    dedupeKey: string,
   ): Promise<void> {
     const rules = catalog.rulesFor('capabilities_changed', server);
     if (rules.length === 0) return;
@@ -124,7 +123,6 @@ export class AlertStager {
         server,
         at,
         channelIds: rule.channel_ids,
-        dedupeKey,
       })),
       catalog.inMaintenance(server, at),
     );

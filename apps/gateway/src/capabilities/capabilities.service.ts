@@ -131,8 +131,9 @@ export class CapabilitiesService implements OnModuleInit {
   }
 
   /**
-   * SPEC §12 `capabilities_changed`. Keyed by what the server now offers, in the minute: two
-   * replicas noticing the same change stage one notification.
+   * SPEC §12 `capabilities_changed`, once per change: the server's row records a digest of what
+   * it offers, and only the replica whose update moves it stages the notification, in the same
+   * transaction. The first digest recorded is no change.
    */
   private async stageAlert(
     row: McpServerEntity,
@@ -140,19 +141,27 @@ export class CapabilitiesService implements OnModuleInit {
     counts: CapabilityCounts,
   ): Promise<void> {
     const at = new Date(this.clock.now());
-    const key = `capabilities:${row.id}:${digestOf(namesOf(snapshot))}:${Math.floor(at.getTime() / 60_000)}`;
+    const digest = digestOf(namesOf(snapshot));
     try {
       const rules = await this.catalog.snapshot();
-      await this.repo.manager.transaction((tx) =>
-        this.alerts.stageCapabilitiesChanged(
+      await this.repo.manager.transaction(async (tx) => {
+        const [moved] = await tx.query<[{ previous: string | null }[], number]>(
+          `UPDATE omni2.mcp_servers s SET capability_digest = $2
+             FROM (SELECT capability_digest AS previous FROM omni2.mcp_servers
+                    WHERE id = $1 FOR UPDATE) p
+            WHERE s.id = $1 AND s.capability_digest IS DISTINCT FROM $2
+           RETURNING p.previous`,
+          [row.id, digest],
+        );
+        if (moved.length === 0 || moved[0].previous === null) return;
+        await this.alerts.stageCapabilitiesChanged(
           tx,
           rules,
           { id: row.id, name: row.name },
           `now ${counts.tools} tools, ${counts.prompts} prompts, ${counts.resources} resources`,
           at,
-          key,
-        ),
-      );
+        );
+      });
     } catch (error) {
       this.log.error(`capabilities alert for ${row.name} not staged: ${String(error)}`);
     }

@@ -55,18 +55,25 @@ export class CriticalAlerts {
         },
       },
     ]);
-    // One per window across replicas (each keeps its own quiet period): keyed by the window.
+    // One per window across replicas, whatever their own quiet periods: the first to stage
+    // holds the lock, the others find its notification.
     const rules = await this.catalog.snapshot();
-    await this.repo.manager.transaction((tx) =>
-      this.alerts.stageFleet(
+    await this.repo.manager.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('omni2.critical_alert'))`);
+      const recent = await tx.query<unknown[]>(
+        `SELECT 1 FROM omni2.alert_outbox
+          WHERE event = 'critical_alert' AND kind = 'alert' AND created_at > $1 LIMIT 1`,
+        [new Date(now - window * 1_000)],
+      );
+      if (recent.length > 0) return;
+      await this.alerts.stageFleet(
         tx,
         rules,
         'critical_alert',
         `${count} servers went down within ${window} s`,
         `${count} servers opened their circuit within ${window} s`,
         new Date(now),
-        `critical:${Math.floor(now / (window * 1_000))}`,
-      ),
-    );
+      );
+    });
   }
 }
