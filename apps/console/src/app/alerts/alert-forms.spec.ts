@@ -92,6 +92,28 @@ describe('alert forms', () => {
       enabled: true,
       config: { url: 'https://hooks.example.com/x', secret: '***', headers: { 'X-Team': '***' } },
     });
+    // An email relay whose certificate is not verified stays so through an edit.
+    const relay = channel({
+      kind: 'email',
+      config: {
+        host: 'relay.internal',
+        port: 587,
+        security: 'starttls',
+        tls_reject_unauthorized: false,
+        from: 'omni2@example.test',
+        to: ['ops@example.test'],
+      },
+    });
+    expect(channelBody(channelFormFrom(relay), relay).config).toMatchObject({
+      tls_reject_unauthorized: false,
+    });
+    const verified = channel({
+      kind: 'email',
+      config: { ...relay.config, tls_reject_unauthorized: true },
+    });
+    expect(channelBody(channelFormFrom(verified), verified).config).not.toHaveProperty(
+      'tls_reject_unauthorized',
+    );
     const chat = channel({ kind: 'discord', config: { url: 'https://discord.com/***' } });
     expect(channelBody(channelFormFrom(chat), chat).config).toEqual({
       url: 'https://discord.com/***',

@@ -57,6 +57,8 @@ export interface ChannelForm {
   host: string;
   port: string;
   security: Security;
+  /** Refuse an SMTP server whose TLS certificate does not verify (the default). */
+  verifyTls: boolean;
   username: string;
   password: string;
   from: string;
@@ -75,6 +77,7 @@ export function emptyChannelForm(): ChannelForm {
     host: '',
     port: '587',
     security: 'starttls',
+    verifyTls: true,
     username: '',
     password: '',
     from: '',
@@ -105,6 +108,7 @@ export function channelFormFrom(view: AlertChannelView): ChannelForm {
     host: str(c['host']),
     port: typeof c['port'] === 'number' ? String(c['port']) : '',
     security: (str(c['security']) || 'starttls') as Security,
+    verifyTls: c['tls_reject_unauthorized'] !== false,
     username: str(c['username']),
     password: str(c['password']),
     from: str(c['from']),
@@ -140,6 +144,7 @@ export function channelConfig(form: ChannelForm): Record<string, unknown> {
         host: form.host.trim(),
         port: numberOrText(form.port),
         security: form.security,
+        ...(form.verifyTls ? {} : { tls_reject_unauthorized: false }),
         ...(form.username.trim() !== '' ? { username: form.username.trim() } : {}),
         ...(form.password !== '' ? { password: form.password } : {}),
         from: form.from.trim(),

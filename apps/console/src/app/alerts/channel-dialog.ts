@@ -79,6 +79,15 @@ const SHOWN = ['name', 'kind', 'enabled', 'config.headers.', 'config.to.'].conca
               <option value="none">None (plain SMTP)</option>
             </select>
           </label>
+          <label class="field check">
+            <span class="label">Verify TLS certificate</span>
+            <input
+              type="checkbox"
+              data-field="config.tls_reject_unauthorized"
+              [formField]="f.verifyTls"
+              title="Turn off only for a relay with a self-signed certificate you trust"
+            />
+          </label>
           <label o2-field label="Username" name="config.username" [errors]="fieldErrors()">
             <input data-field="config.username" autocomplete="off" [formField]="f.username" />
           </label>
