@@ -32,6 +32,7 @@ describe('alerts and notifications (e2e)', () => {
     // Replicas share events through Redis, as deployed (settings and edits reach both at once).
     const env = {
       OMNI2_COORDINATOR_TICK_MS: '100',
+      OMNI2_PUBLIC_URL: 'https://omni2.example.test',
       REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
       OMNI2_REDIS_NAMESPACE: `alerts${randomBytes(4).toString('hex')}`,
     };
@@ -196,6 +197,9 @@ describe('alerts and notifications (e2e)', () => {
     expect(pairs('recovery')).toEqual(['down-and-up -> ops', 'down-and-up -> ops-copy']);
     expect(got.every((d) => d.signed && d.body.event === 'server_down')).toBe(true);
     expect(new Set(got.map((d) => d.id)).size).toBe(got.length);
+    // Each links to the server's page in the console, at omni2's public address.
+    const flaky = await server('flaky-1');
+    expect(got[0].body.url).toBe(`https://omni2.example.test/servers/${flaky.id}`);
     // Reminders came at the interval, not at every check.
     const reminders = got.filter((d) => d.body.kind === 'reminder');
     expect(reminders.every((d) => d.body.rule?.name === 'down-and-up')).toBe(true);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { OAuthPublicUrls } from '../oauth/oauth-public-urls';
 import type {
   AlertEvent,
   AlertNotification,
@@ -48,6 +49,15 @@ interface Staged {
  */
 @Injectable()
 export class AlertStager {
+  constructor(@Optional() private readonly urls?: OAuthPublicUrls) {}
+
+  /** Where the console shows it, when OMNI2_PUBLIC_URL says where people reach omni2. */
+  private linkTo(server: AlertSubject | null): string | null {
+    const base = this.urls?.configuredBase();
+    if (!base) return null;
+    return server ? `${base}/servers/${encodeURIComponent(server.id)}` : `${base}/`;
+  }
+
   /**
    * The changes of one server, in the caller's transaction (CheckRecorder holds its row lock).
    * `rules` is a snapshot taken before the transaction (AlertCatalog.snapshot).
@@ -281,7 +291,7 @@ export class AlertStager {
           rule: s.rule ? { id: s.rule.id, name: s.rule.name } : null,
           occurred_at: s.at.toISOString(),
           event_id: null,
-          url: null,
+          url: this.linkTo(s.server),
         };
         await tx.query(
           `INSERT INTO omni2.alert_outbox (id, channel_id, rule_id, server_id, event, kind,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommonModule } from '../common/common.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { OAuthModule } from '../oauth/oauth.module';
 import { SecretsModule } from '../secrets/secrets.module';
 import { AlertCatalog } from './alert-catalog';
 import { AlertChannelEntity } from './alert-channel.entity';
@@ -25,6 +26,8 @@ import { OutboxSender } from './outbox-sender';
     CommonModule,
     SecretsModule,
     MetricsModule,
+    // For OMNI2_PUBLIC_URL, the base of the console links notifications carry.
+    OAuthModule,
   ],
   controllers: [AlertsController],
   providers: [

@@ -17,6 +17,11 @@ export class OAuthPublicUrls {
     private readonly http: HttpAdapterHost,
   ) {}
 
+  /** OMNI2_PUBLIC_URL when set: the address people reach omni2 at (links in notifications). */
+  configuredBase(): string | undefined {
+    return this.env.values.OMNI2_PUBLIC_URL;
+  }
+
   /** OMNI2_PUBLIC_URL, else the address this process listens on (a single-machine setup). */
   base(): string {
     const configured = this.env.values.OMNI2_PUBLIC_URL;
