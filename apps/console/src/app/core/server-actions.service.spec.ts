@@ -5,12 +5,24 @@ import { ServersStore } from './servers.store';
 import { checkResult, flushValidationFailed, serverView, testProviders } from './testing';
 import { Toasts } from './toasts.service';
 
+/** Yields one macrotask turn, with no delay of its own. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
 /** Polls until the awaits behind an HTTP answer have shown their effect, with a deadline. */
 async function until(condition: () => boolean, what: string, timeoutMs = 2_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await nextTask();
   }
 }
 
